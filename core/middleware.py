@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import ipaddress
+
+from django.conf import settings
+
+from .context import reset_client_address, set_client_address
+
+
+def client_address(request) -> str | None:
+    candidates = []
+    if getattr(settings, "TRUST_X_FORWARDED_FOR", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            candidates.append(forwarded.split(",")[0].strip())
+    candidates.append(request.META.get("REMOTE_ADDR", ""))
+    for candidate in candidates:
+        try:
+            return str(ipaddress.ip_address(candidate))
+        except ValueError:
+            continue
+    return None
+
+
+class ClientAddressMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = set_client_address(client_address(request))
+        try:
+            return self.get_response(request)
+        finally:
+            reset_client_address(token)

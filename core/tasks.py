@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+import socket
+
+from celery import shared_task
+from django.utils import timezone
+
+from .services import heartbeat_record
+
+
+@shared_task(name="core.tasks.heartbeat", ignore_result=True)
+def heartbeat() -> None:
+    """Fired by beat (yangquan_aqi/celery.py): shows on /healthz/ that scheduled jobs run."""
+    heartbeat_record(name="heartbeat", worker=socket.gethostname())
+
+
+@shared_task(name="core.tasks.ping")
+def ping(token: str) -> dict:
+    """Round trip through the broker to a worker and back: the deep health check."""
+    return {"token": token, "worker": socket.gethostname(), "at": timezone.now().isoformat()}

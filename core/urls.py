@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "core"
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("healthz/", views.HealthView.as_view(), name="healthz"),
+    path("system/", views.SystemView.as_view(), name="system"),
+]

@@ -1,0 +1,42 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from accounts.roles import PUBLIC
+from accounts.views import MeView, TokenView
+
+admin.site.site_header = _("阳泉市重污染天气应急指挥系统 · 后台管理")
+admin.site.site_title = _("应急指挥系统后台")
+admin.site.index_title = _("数据维护")
+
+# Access of views outside our apps, for the role-matrix test (see accounts/roles.py).
+set_language.allowed_roles = PUBLIC
+
+
+class SchemaView(SpectacularAPIView):
+    allowed_roles = PUBLIC
+
+
+class DocsView(SpectacularSwaggerView):
+    allowed_roles = PUBLIC
+
+
+api_v1 = [
+    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("auth/me/", MeView.as_view(), name="api-me"),
+    path("command/", include("command.api.urls")),
+]
+
+urlpatterns = [
+    path("", include("core.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("command/", include("command.urls")),
+    path("audit/", include("audit.urls")),
+    path("admin/", admin.site.urls),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SchemaView.as_view(), name="api-schema"),
+    path("api/docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),
+]
