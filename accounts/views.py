@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
@@ -36,9 +38,15 @@ class TokenView(ObtainAuthToken):
     allowed_roles = PUBLIC
     throttle_classes = [TokenThrottle]
 
-    def post(self, request, *args, **kwargs):
-        response = super().post(request, *args, **kwargs)
-        return response
+
+
+class MeSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    name = serializers.CharField(source="get_full_name")
+    role = serializers.CharField()
+    role_label = serializers.CharField()
+    unit = serializers.CharField(source="unit.slug", default=None, allow_null=True)
+    area = serializers.CharField(source="area.code", default=None, allow_null=True)
 
 
 class MeView(APIView):
@@ -46,15 +54,6 @@ class MeView(APIView):
 
     allowed_roles = STAFF
 
+    @extend_schema(responses=MeSerializer)
     def get(self, request):
-        user = request.user
-        return Response(
-            {
-                "username": user.username,
-                "name": user.get_full_name(),
-                "role": user.role,
-                "role_label": str(user.role_label),
-                "unit": user.unit.slug if user.unit_id else None,
-                "area": user.area.code if user.area_id else None,
-            }
-        )
+        return Response(MeSerializer(request.user).data)
