@@ -56,6 +56,9 @@ class AuditEntry(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["target_type", "target_id", "created_at"])]
 
+    def __str__(self) -> str:
+        return f"{timezone.localtime(self.created_at):%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action} {self.target_repr}"
+
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise AuditImmutableError("审计日志只能追加，不能修改。")
@@ -63,6 +66,3 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AuditImmutableError("审计日志只能追加，不能删除。")
-
-    def __str__(self) -> str:
-        return f"{timezone.localtime(self.created_at):%Y-%m-%d %H:%M:%S} {self.actor_label} {self.action} {self.target_repr}"
