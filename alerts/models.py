@@ -1,1 +1,230 @@
-from django.db import models  # noqa: F401
+"""Warnings (预警) and their approval forms (审批表, 附件5), provincial notices, deadlines and
+the outbox through which publication leaves the database (plan §4.2–§4.5, §5.4, §5.6)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .domain.lifecycle import DEADLINE_NAMES
+
+
+class LevelChoices(models.TextChoices):
+    NONE = "none", _("无预警")
+    YELLOW = "yellow", _("黄色预警")
+    ORANGE = "orange", _("橙色预警")
+    RED = "red", _("红色预警")
+
+
+class ApproverChoices(models.TextChoices):
+    VICE_COMMANDER = "vice_commander", _("副总指挥")
+    COMMANDER = "commander", _("总指挥")
+
+
+class ProvincialNotice(models.Model):
+    """A provincial or regional warning notice (省/区域预警通知) received by the office."""
+
+    class Scope(models.TextChoices):
+        PROVINCE = "province", _("全省")
+        REGION = "region", _("区域")
+
+    scope = models.CharField(_("范围"), max_length=16, choices=Scope.choices)
+    level = models.CharField(_("预警级别"), max_length=8, choices=LevelChoices.choices[1:])
+    document_number = models.CharField(_("文号"), max_length=100)
+    period_start = models.DateTimeField(_("预警开始"))
+    period_end = models.DateTimeField(_("预警结束"), null=True, blank=True)
+    received_at = models.DateTimeField(_("接到时间"))
+    text = models.TextField(_("通知内容"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("省/区域预警通知")
+        verbose_name_plural = _("省/区域预警通知")
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_scope_display()}{self.get_level_display()}（{self.document_number}）"
+
+
+class Warning(models.Model):  # noqa: A001 - the plan's word (预警); never shadows the builtin at import sites
+    """One warning episode: from the first approval form to its lifting (解除) that ends the
+    response. Its level changes only through approved forms (upgrade/downgrade)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待发布")      # the issue form is not approved yet
+        ACTIVE = "active", _("生效中")
+        LIFTED = "lifted", _("已解除")
+        CANCELLED = "cancelled", _("已撤销")  # the issue form was withdrawn before approval
+
+    number = models.CharField(_("编号"), max_length=60, unique=True)
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+    level = models.CharField(_("当前级别"), max_length=8, choices=LevelChoices.choices, default=LevelChoices.NONE)
+    response_level = models.CharField(_("响应级别"), max_length=4, blank=True)
+    episode_start = models.DateTimeField(_("污染过程开始"), null=True, blank=True)
+    episode_end = models.DateTimeField(_("预计结束"), null=True, blank=True)
+    primary_pollutant = models.CharField(_("首要污染物"), max_length=40, blank=True)
+    aqi_range = models.CharField(_("AQI 范围"), max_length=40, blank=True)
+    provincial_notice = models.ForeignKey(
+        ProvincialNotice, verbose_name=_("省/区域预警通知"), null=True, blank=True, on_delete=models.PROTECT, related_name="warnings"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("起草人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text=_("空：系统根据预警评估自动起草"),
+    )
+    created_at = models.DateTimeField(_("起草时间"), auto_now_add=True)
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    lifted_at = models.DateTimeField(_("解除时间"), null=True, blank=True)
+    public_message = models.TextField(_("预警信息（公开）"), blank=True)
+
+    class Meta:
+        verbose_name = _("预警")
+        verbose_name_plural = _("预警")
+        ordering = ["-created_at"]
+        constraints = [
+            # At most one warning in force (or on its way to it) at a time.
+            models.UniqueConstraint(
+                fields=["status"], condition=models.Q(status="active"), name="one_active_warning"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.get_level_display()}（{self.get_status_display()}）"
+
+
+class ApprovalForm(models.Model):
+    """阳泉市重污染天气预警信息发布（解除）审批表 (附件5): one decision to issue, upgrade,
+    downgrade or lift, routed to the approver that warning-rules.md §8 names."""
+
+    class Action(models.TextChoices):
+        ISSUE = "issue", _("发布")
+        UPGRADE = "upgrade", _("升级")
+        DOWNGRADE = "downgrade", _("降级")
+        LIFT = "lift", _("解除")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        SUBMITTED = "submitted", _("待审批")
+        APPROVED = "approved", _("已签发")
+        REJECTED = "rejected", _("已退回")
+        WITHDRAWN = "withdrawn", _("已撤回")
+
+    warning = models.ForeignKey(Warning, verbose_name=_("预警"), on_delete=models.PROTECT, related_name="forms")
+    action = models.CharField(_("事项"), max_length=12, choices=Action.choices)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    from_level = models.CharField(_("原级别"), max_length=8, choices=LevelChoices.choices)
+    level = models.CharField(_("预警信息级别"), max_length=8, choices=LevelChoices.choices)
+    approver_role = models.CharField(_("审批人"), max_length=20, choices=ApproverChoices.choices)
+    effective_at = models.DateTimeField(_("发布（解除）时间"))
+    episode_end = models.DateTimeField(_("预计结束时间"), null=True, blank=True)
+    basis = models.TextField(_("预警发布（解除）信息依据"))
+    content = models.TextField(_("预警发布（解除）信息主要内容"))
+    public_message = models.TextField(_("预警信息（公开发布文本）"), blank=True)
+    department_opinion = models.TextField(_("申请发布（解除）部门领导意见"), blank=True)
+    leader_opinion = models.TextField(_("市政府领导审批意见"), blank=True)
+    evaluation = models.ForeignKey(
+        "forecasts.Evaluation", verbose_name=_("依据的评估"), null=True, blank=True, on_delete=models.PROTECT, related_name="forms"
+    )
+    consultation = models.ForeignKey(
+        "forecasts.Consultation", verbose_name=_("依据的会商"), null=True, blank=True, on_delete=models.PROTECT, related_name="forms"
+    )
+    provincial_notice = models.ForeignKey(
+        ProvincialNotice, verbose_name=_("省/区域预警通知"), null=True, blank=True, on_delete=models.PROTECT, related_name="forms"
+    )
+    provincial_consent = models.TextField(_("省指挥部办公室同意情况"), blank=True)
+    auto_drafted = models.BooleanField(_("系统根据评估起草"), default=False)
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("起草人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    drafted_at = models.DateTimeField(_("起草时间"), auto_now_add=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("提交人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("审批人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decision_comment = models.TextField(_("审批意见/退回理由"), blank=True)
+
+    class Meta:
+        verbose_name = _("预警审批表")
+        verbose_name_plural = _("预警审批表")
+        ordering = ["-drafted_at", "-id"]
+        constraints = [
+            # One form in flight per warning: the office cannot route two decisions at once.
+            models.UniqueConstraint(
+                fields=["warning"], condition=models.Q(status__in=["draft", "submitted"]), name="one_open_form_per_warning"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}{self.get_level_display()}（{self.get_status_display()}）"
+
+    @property
+    def response_level(self) -> str:
+        return {"yellow": "III", "orange": "II", "red": "I"}.get(self.level, "")
+
+
+class Deadline(models.Model):
+    """A clock the plan sets (warning-rules.md §9), stored with its due time and its progress."""
+
+    class Kind(models.TextChoices):
+        FORM = "form", DEADLINE_NAMES["form"]
+        PUBLISH = "publish", DEADLINE_NAMES["publish"]
+        UNITS_NOTIFIED = "units_notified", DEADLINE_NAMES["units_notified"]
+        MEASURES = "measures", DEADLINE_NAMES["measures"]
+        DAILY_REPORT = "daily_report", DEADLINE_NAMES["daily_report"]
+        WRITTEN_REPORT = "written_report", DEADLINE_NAMES["written_report"]
+
+    kind = models.CharField(_("事项"), max_length=20, choices=Kind.choices)
+    warning = models.ForeignKey(Warning, verbose_name=_("预警"), null=True, blank=True, on_delete=models.CASCADE, related_name="deadlines")
+    form = models.ForeignKey(ApprovalForm, verbose_name=_("审批表"), null=True, blank=True, on_delete=models.CASCADE, related_name="deadlines")
+    provincial_notice = models.ForeignKey(
+        ProvincialNotice, verbose_name=_("省/区域预警通知"), null=True, blank=True, on_delete=models.CASCADE, related_name="deadlines"
+    )
+    unit = models.ForeignKey("command.MemberUnit", verbose_name=_("成员单位"), null=True, blank=True, on_delete=models.CASCADE, related_name="deadlines")
+    key = models.CharField(_("唯一键"), max_length=120, unique=True, help_text=_("同一事项只建一次（重复执行不会重复建立）"))
+    started_at = models.DateTimeField(_("起算时间"))
+    due_at = models.DateTimeField(_("截止时间"), db_index=True)
+    met_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("提醒时间"), null=True, blank=True)
+    escalated_office_at = models.DateTimeField(_("升级至办公室负责人"), null=True, blank=True)
+    escalated_approver_at = models.DateTimeField(_("升级至审批领导"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("时限")
+        verbose_name_plural = _("时限")
+        ordering = ["due_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} 截止 {self.due_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def open(self) -> bool:
+        return self.met_at is None and self.cancelled_at is None
+
+
+class OutboxEvent(models.Model):
+    """Transactional outbox: written in the same transaction as the decision, dispatched to
+    Celery after commit and again by a beat sweep, so a process dying between commit and
+    enqueue loses nothing. Handlers are idempotent."""
+
+    topic = models.CharField(_("主题"), max_length=100, db_index=True)
+    payload = models.JSONField(_("数据"), default=dict, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    dispatched_at = models.DateTimeField(_("投递时间"), null=True, blank=True)
+    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True, db_index=True)
+    attempts = models.PositiveIntegerField(_("尝试次数"), default=0)
+    last_error = models.TextField(_("最近错误"), blank=True)
+
+    class Meta:
+        verbose_name = _("待发事件")
+        verbose_name_plural = _("待发事件")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.topic} #{self.pk}"

@@ -22,6 +22,7 @@ EXAMPLES: dict[str, dict] = {
     "unit-detail": {"slug": "jiaotong"},
     "group-detail": {"slug": "supervision"},
     "expert-detail": {"seq": 1},
+    # --- forecasts examples (add yours below; objects they name are created by the fixture `route_objects`) ---
 }
 # Third-party views that guard themselves (Django admin: is_staff), tested separately below.
 SELF_GUARDED_NAMESPACES = {"admin"}

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "yangquan_aqi.settings")
 
@@ -21,6 +22,19 @@ def beat_schedule() -> dict:
     # settings module itself is being imported (yangquan_aqi/__init__.py).
     heartbeat = float(os.environ.get("HEARTBEAT_SECONDS", "60"))
     return {
+        # 采暖期每日会商 (plan §4.2.1): the task itself checks the season; 08:30 each morning.
+        "daily-consultation": {
+            "task": "forecasts.tasks.daily_consultation",
+            "schedule": crontab(hour=8, minute=30),
+        },
+        # Transactional outbox: anything not dispatched after commit is picked up here.
+        "outbox-sweep": {"task": "alerts.tasks.sweep_outbox", "schedule": 30.0},
+        # 收件目录: files dropped into FORECAST_INBOX_DIR are imported within a minute.
+        "forecast-inbox-scan": {
+            "task": "forecasts.tasks.scan_inbox",
+            "schedule": 60.0,
+            "options": {"expires": 60},
+        },
         "heartbeat": {
             "task": "core.tasks.heartbeat",
             "schedule": heartbeat,

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "forecasts",
     "alerts",
     "measures",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -100,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.navigation",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -254,6 +256,10 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# --- Forecast imports (forecasts/imports.py): the inbox folder scanned every minute, upload limit. --
+FORECAST_INBOX_DIR = Path(os.environ.get("FORECAST_INBOX_DIR", BASE_DIR / "var" / "inbox"))
+FORECAST_MAX_UPLOAD_BYTES = int(os.environ.get("FORECAST_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
 
 LOGGING = {
     "version": 1,

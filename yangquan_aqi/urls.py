@@ -27,13 +27,18 @@ api_v1 = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("auth/me/", MeView.as_view(), name="api-me"),
     path("command/", include("command.api.urls")),
+    path("forecasts/", include("forecasts.api.urls")),
+    path("", include("alerts.api.urls")),
 ]
 
 urlpatterns = [
     path("", include("core.urls")),
     path("accounts/", include("accounts.urls")),
     path("command/", include("command.urls")),
+    path("forecasts/", include("forecasts.urls")),
+    path("warnings/", include("alerts.urls")),
     path("audit/", include("audit.urls")),
+    path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include(api_v1)),

@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from alerts.models import ApprovalForm, ProvincialNotice, Warning
+from alerts.selectors import timeline
+
+
+class FormSerializer(serializers.ModelSerializer):
+    drafted_by = serializers.CharField(source="drafted_by.username", default=None)
+    submitted_by = serializers.CharField(source="submitted_by.username", default=None)
+    decided_by = serializers.CharField(source="decided_by.username", default=None)
+    response_level = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = ApprovalForm
+        fields = [
+            "id", "action", "status", "from_level", "level", "response_level", "approver_role", "effective_at",
+            "episode_end", "basis", "content", "public_message", "department_opinion", "leader_opinion",
+            "decision_comment", "evaluation", "consultation", "provincial_notice", "provincial_consent", "auto_drafted",
+            "drafted_by", "drafted_at", "submitted_by", "submitted_at", "decided_by", "decided_at",
+        ]
+
+
+class TimelineStepSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    what = serializers.CharField()
+    who = serializers.CharField(source="who.username", default=None)
+    form = serializers.IntegerField()
+    comment = serializers.CharField(required=False)
+
+
+class WarningSerializer(serializers.ModelSerializer):
+    approver_role = serializers.SerializerMethodField()
+    current_form = serializers.SerializerMethodField()
+    forms = FormSerializer(many=True, read_only=True)
+    timeline = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Warning
+        fields = [
+            "id", "number", "status", "level", "response_level", "approver_role", "episode_start", "episode_end",
+            "primary_pollutant", "aqi_range", "public_message", "published_at", "lifted_at", "created_at",
+            "provincial_notice", "current_form", "forms", "timeline",
+        ]
+
+    def _open_form(self, obj: Warning) -> ApprovalForm | None:
+        forms = list(obj.forms.all())
+        open_forms = [f for f in forms if f.status in ("draft", "submitted")]
+        return open_forms[-1] if open_forms else (forms[-1] if forms else None)
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_approver_role(self, obj: Warning) -> str | None:
+        form = self._open_form(obj)
+        return form.approver_role if form else None
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_current_form(self, obj: Warning) -> int | None:
+        form = self._open_form(obj)
+        return form.pk if form else None
+
+    @extend_schema_field(TimelineStepSerializer(many=True))
+    def get_timeline(self, obj: Warning) -> list[dict]:
+        return TimelineStepSerializer(timeline(obj), many=True).data
+
+
+class WarningCreateSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=["issue", "upgrade", "downgrade", "lift"])
+    level = serializers.ChoiceField(choices=["yellow", "orange", "red"], required=False, allow_null=True)
+    basis = serializers.CharField()
+    content = serializers.CharField(required=False, allow_blank=True, default="")
+    public_message = serializers.CharField(required=False, allow_blank=True, default="")
+    department_opinion = serializers.CharField(required=False, allow_blank=True, default="")
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField(required=False, allow_null=True)
+    provincial_notice = serializers.PrimaryKeyRelatedField(queryset=ProvincialNotice.objects.all(), required=False, allow_null=True)
+    provincial_consent = serializers.CharField(required=False, allow_blank=True, default="")
+    evaluation = serializers.IntegerField(required=False, allow_null=True)
+    submit = serializers.BooleanField(required=False, default=True, help_text="false: keep as a draft for the office")
+
+    def validate(self, attrs):
+        if attrs["action"] != "lift" and not attrs.get("level"):
+            raise serializers.ValidationError({"level": "请选择预警级别（yellow、orange 或 red）。"})
+        if attrs.get("end") and attrs["end"] <= attrs["start"]:
+            raise serializers.ValidationError({"end": "结束时间必须晚于开始时间。"})
+        return attrs
+
+
+class ApproveSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="", help_text="the leader's opinion")
+    password = serializers.CharField(required=False, allow_blank=True, default="", style={"input_type": "password"},
+                                     help_text="required for browser sessions (re-authentication); token calls are already authenticated by a password-issued token")
+
+
+class RejectSerializer(serializers.Serializer):
+    comment = serializers.CharField(help_text="why it is sent back")
+
+
+class PublicWarningSerializer(serializers.Serializer):
+    level = serializers.CharField()
+    response_level = serializers.CharField(allow_null=True, required=False)
+    since = serializers.DateTimeField(allow_null=True, required=False)
+    number = serializers.CharField(required=False)
+    message = serializers.CharField(required=False)
+    measures = serializers.ListField(child=serializers.CharField(), required=False)
+    health_advice = serializers.CharField(required=False)

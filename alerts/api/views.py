@@ -1,0 +1,152 @@
+"""The warnings API of interfaces.md §4."""
+
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.roles import LEADERS, PUBLIC, STAFF, Role
+from alerts import selectors, services
+from alerts.models import ApprovalForm, Warning
+
+from . import serializers
+
+OFFICE = frozenset({Role.OFFICE})
+
+
+def _refusal(exc: services.WarningError) -> Response:
+    code = status.HTTP_403_FORBIDDEN if isinstance(exc, services.NotYourDecisionError) else status.HTTP_409_CONFLICT
+    return Response({"detail": str(exc)}, status=code)
+
+
+class WarningListView(APIView):
+    """GET: warnings with status, level, approver role and timeline. POST (office): file the
+    approval form (附件5) and route it to the right approver."""
+
+    allowed_roles = STAFF
+    write_roles = OFFICE
+
+    @extend_schema(responses=serializers.WarningSerializer(many=True))
+    def get(self, request):
+        warnings = selectors.warnings_list()
+        if request.query_params.get("status"):
+            warnings = warnings.filter(status=request.query_params["status"])
+        return Response(serializers.WarningSerializer(warnings, many=True).data)
+
+    @extend_schema(request=serializers.WarningCreateSerializer, responses={201: serializers.WarningSerializer})
+    def post(self, request):
+        data = serializers.WarningCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        evaluation = None
+        if v.get("evaluation"):
+            from forecasts.models import Evaluation
+
+            evaluation = get_object_or_404(Evaluation, pk=v["evaluation"])
+        try:
+            form = services.form_draft(
+                actor=request.user, action=v["action"], level=v.get("level"), basis=v["basis"],
+                content=v["content"] or v["basis"], public_message=v["public_message"],
+                department_opinion=v["department_opinion"], effective_at=v["start"], episode_end=v.get("end"),
+                provincial_notice=v.get("provincial_notice"), provincial_consent=v["provincial_consent"],
+                evaluation=evaluation, episode_start=v["start"],
+            )
+            if v["submit"]:
+                form = services.form_submit(actor=request.user, form_id=form.pk)
+        except services.WarningError as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+        warning = selectors.warnings_list().get(pk=form.warning_id)
+        return Response(serializers.WarningSerializer(warning).data, status=status.HTTP_201_CREATED)
+
+
+class WarningDetailView(APIView):
+    allowed_roles = STAFF
+
+    @extend_schema(responses=serializers.WarningSerializer)
+    def get(self, request, pk: int):
+        warning = get_object_or_404(selectors.warnings_list(), pk=pk)
+        return Response(serializers.WarningSerializer(warning).data)
+
+
+def _submitted_form(warning_id: int) -> ApprovalForm | None:
+    return ApprovalForm.objects.filter(warning_id=warning_id, status=ApprovalForm.Status.SUBMITTED).first()
+
+
+class WarningApproveView(APIView):
+    """The routed approver signs the warning's submitted form; approval publishes."""
+
+    allowed_roles = LEADERS
+
+    @extend_schema(request=serializers.ApproveSerializer, responses=serializers.WarningSerializer)
+    def post(self, request, pk: int):
+        warning = get_object_or_404(Warning, pk=pk)
+        body = serializers.ApproveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        form = _submitted_form(warning.pk)
+        if form is None:
+            return Response({"detail": "该预警没有待审批的审批表。"}, status=status.HTTP_409_CONFLICT)
+        token_call = isinstance(request.successful_authenticator, TokenAuthentication)
+        try:
+            services.form_approve(
+                actor=request.user, form_id=form.pk, password=body.validated_data["password"],
+                opinion=body.validated_data["comment"], reauthenticated=token_call,
+            )
+        except services.WarningError as exc:
+            if not token_call and "密码" in str(exc):
+                return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
+            return _refusal(exc)
+        return Response(serializers.WarningSerializer(selectors.warnings_list().get(pk=pk)).data)
+
+
+class WarningRejectView(APIView):
+    allowed_roles = LEADERS
+
+    @extend_schema(request=serializers.RejectSerializer, responses=serializers.WarningSerializer)
+    def post(self, request, pk: int):
+        warning = get_object_or_404(Warning, pk=pk)
+        body = serializers.RejectSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        form = _submitted_form(warning.pk)
+        if form is None:
+            return Response({"detail": "该预警没有待审批的审批表。"}, status=status.HTTP_409_CONFLICT)
+        try:
+            services.form_reject(actor=request.user, form_id=form.pk, comment=body.validated_data["comment"])
+        except services.WarningError as exc:
+            return _refusal(exc)
+        return Response(serializers.WarningSerializer(selectors.warnings_list().get(pk=pk)).data)
+
+
+PUBLIC_CACHE_KEY = "public:warning"
+
+
+def public_payload() -> dict:
+    """The warning in force for the public, cached; publication refreshes the cache."""
+    payload = cache.get(PUBLIC_CACHE_KEY)
+    if payload is None:
+        try:
+            from alerts.publication import public_warning_payload
+        except ImportError:  # publication module not installed yet
+            warning = selectors.active_warning()
+            payload = {"level": warning.level, "response_level": warning.response_level,
+                       "since": warning.published_at} if warning else {"level": "none"}
+        else:
+            payload = public_warning_payload()
+        cache.set(PUBLIC_CACHE_KEY, payload, 60)
+    return payload
+
+
+class PublicWarningView(APIView):
+    """The warning in force (level, response level, since, measures summary, health advice), or
+    {"level": "none"}. No login."""
+
+    allowed_roles = PUBLIC
+    authentication_classes: list = []
+
+    @extend_schema(responses=serializers.PublicWarningSerializer)
+    def get(self, request):
+        return Response(public_payload())

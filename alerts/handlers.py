@@ -1,0 +1,37 @@
+"""Outbox handlers of the approval chain (idempotent: notices are unique per person, kind, target)."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from accounts.roles import Role
+from notifications.services import notify_users
+
+from .domain.lifecycle import APPROVER_NAMES, Approver
+from .models import ApprovalForm
+
+
+def form_submitted(payload: dict) -> None:
+    """Push the form into the routed approver's inbox: an in-app notice (and SMS, see
+    notifications.delivery) to every active user of the approver's role."""
+    form = ApprovalForm.objects.select_related("warning").get(pk=payload["form_id"])
+    approvers = get_user_model().objects.filter(role=form.approver_role, is_active=True)
+    title = f"待您审批：{form.get_action_display()}{form.get_level_display()}（{form.warning.number}）"
+    body = f"应急指挥部办公室已提交预警审批表，请{APPROVER_NAMES[Approver(form.approver_role)]}审批。"
+    link = reverse("alerts:form", args=[form.pk])
+    notify_users(approvers, kind="alerts.form.awaiting", title=title, body=body, link=link, target=form)
+    from notifications.delivery import sms_to_users
+
+    sms_to_users(approvers, text=f"【阳泉重污染应急】{title}，请登录系统审批。", key=f"form-submitted:{form.pk}")
+
+
+def form_decided(payload: dict) -> None:
+    """Tell the office what the approver decided."""
+    form = ApprovalForm.objects.select_related("warning", "decided_by").get(pk=payload["form_id"])
+    office = get_user_model().objects.filter(role=Role.OFFICE, is_active=True)
+    verdict = "已签发" if form.status == ApprovalForm.Status.APPROVED else "被退回"
+    title = f"审批表{verdict}：{form.get_action_display()}{form.get_level_display()}（{form.warning.number}）"
+    body = form.decision_comment or form.leader_opinion
+    notify_users(office, kind=f"alerts.form.{form.status}", title=title, body=body,
+                 link=reverse("alerts:form", args=[form.pk]), target=form)

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from .models import ApprovalForm, Deadline, Warning
+
+
+def active_level() -> str:
+    """The level of the warning in force, or none."""
+    return Warning.objects.filter(status=Warning.Status.ACTIVE).values_list("level", flat=True).first() or "none"
+
+
+def active_warning() -> Warning | None:
+    return Warning.objects.filter(status=Warning.Status.ACTIVE).first()
+
+
+def warnings_list() -> QuerySet[Warning]:
+    return Warning.objects.prefetch_related(
+        Prefetch("forms", queryset=ApprovalForm.objects.select_related("drafted_by", "submitted_by", "decided_by").order_by("drafted_at", "id"))
+    )
+
+
+def forms_awaiting(user) -> QuerySet[ApprovalForm]:
+    """The approver's inbox: submitted forms routed to the user's role."""
+    return (
+        ApprovalForm.objects.filter(status=ApprovalForm.Status.SUBMITTED, approver_role=user.role)
+        .select_related("warning", "evaluation", "consultation", "submitted_by")
+        .order_by("submitted_at")
+    )
+
+
+def open_deadlines() -> QuerySet[Deadline]:
+    return Deadline.objects.filter(met_at__isnull=True, cancelled_at__isnull=True).select_related("warning", "form", "unit")
+
+
+def timeline(warning: Warning) -> list[dict]:
+    """Each step of a warning, oldest first: drafted, submitted, approved/rejected, per form."""
+    steps = []
+    for form in warning.forms.all():
+        steps.append({"at": form.drafted_at, "what": f"起草{form.get_action_display()}审批表", "who": form.drafted_by, "form": form.pk})
+        if form.submitted_at:
+            steps.append({"at": form.submitted_at, "what": "提交审批", "who": form.submitted_by, "form": form.pk})
+        if form.decided_at:
+            steps.append({"at": form.decided_at, "what": form.get_status_display(), "who": form.decided_by, "form": form.pk,
+                          "comment": form.decision_comment or form.leader_opinion})
+    return sorted(steps, key=lambda s: s["at"] or timezone.now())

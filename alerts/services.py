@@ -1,0 +1,361 @@
+"""Every write of the warning lifecycle, one service per transition (STYLE.md: guard →
+atomic + row lock → save(update_fields) → audit → side effects after commit via the outbox)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from audit.services import audit_record
+
+from .domain import lifecycle as lc
+from .models import ApprovalForm, Deadline, ProvincialNotice, Warning
+from .outbox import outbox_emit
+
+
+class WarningError(Exception):
+    """A transition the rules refuse; the message is in Chinese, for the person who tried."""
+
+
+def _snapshot(form: ApprovalForm) -> dict:
+    return {"status": form.status, "action": form.action, "level": form.level, "approver_role": form.approver_role}
+
+
+def active_warning() -> Warning | None:
+    return Warning.objects.filter(status=Warning.Status.ACTIVE).first()
+
+
+def _next_number(year: int) -> str:
+    count = Warning.objects.filter(number__startswith=f"阳泉重污染预警〔{year}〕").count()
+    return f"阳泉重污染预警〔{year}〕第{count + 1}号"
+
+
+# ----------------------------------------------------------------------------- deadlines
+
+
+def deadline_start(*, kind: str, key: str, start: dt.datetime, warning: Warning | None = None,
+                   form: ApprovalForm | None = None, notice: ProvincialNotice | None = None, unit=None) -> Deadline:
+    """Create a deadline once (by key); a second call returns the existing one."""
+    deadline, _ = Deadline.objects.get_or_create(
+        key=key,
+        defaults={"kind": kind, "warning": warning, "form": form, "provincial_notice": notice, "unit": unit,
+                  "started_at": start, "due_at": lc.due_at(kind, start)},
+    )
+    return deadline
+
+
+def deadline_meet(*, key: str, at: dt.datetime | None = None) -> int:
+    return Deadline.objects.filter(key=key, met_at__isnull=True, cancelled_at__isnull=True).update(
+        met_at=at or timezone.now()
+    )
+
+
+def deadlines_meet_form_clock(*, consultation_id: int | None, notice_id: int | None, at: dt.datetime) -> None:
+    if consultation_id:
+        deadline_meet(key=f"form:consultation:{consultation_id}", at=at)
+    if notice_id:
+        deadline_meet(key=f"form:notice:{notice_id}", at=at)
+
+
+def form_clock_for_consultation(*, consultation) -> Deadline | None:
+    """§9: a consultation concluding that a level is reached starts the office's 1-hour clock."""
+    if consultation.concluded_level in ("", "none") or consultation.concluded_at is None:
+        return None
+    return deadline_start(kind=lc.DeadlineKind.FORM, key=f"form:consultation:{consultation.pk}",
+                          start=consultation.concluded_at)
+
+
+# ----------------------------------------------------------------------------- notices
+
+
+def provincial_notice_record(*, actor, scope: str, level: str, document_number: str, period_start: dt.datetime,
+                             period_end: dt.datetime | None, received_at: dt.datetime, text: str = "") -> ProvincialNotice:
+    if level not in ("yellow", "orange", "red"):
+        raise WarningError("省/区域预警通知的级别无效。")
+    if not document_number.strip():
+        raise WarningError("请填写通知文号。")
+    with transaction.atomic():
+        notice = ProvincialNotice.objects.create(
+            scope=scope, level=level, document_number=document_number.strip(), period_start=period_start,
+            period_end=period_end, received_at=received_at, text=text, recorded_by=actor,
+        )
+        deadline_start(kind=lc.DeadlineKind.FORM, key=f"form:notice:{notice.pk}", start=received_at, notice=notice)
+        audit_record(actor=actor, action="alerts.notice.recorded", target=notice,
+                     after={"level": level, "document_number": notice.document_number})
+    return notice
+
+
+# ----------------------------------------------------------------------------- forms
+
+
+def form_draft(
+    *,
+    actor: Any | None,
+    action: str,
+    level: str | None,
+    basis: str,
+    content: str,
+    effective_at: dt.datetime,
+    episode_end: dt.datetime | None = None,
+    public_message: str = "",
+    department_opinion: str = "",
+    evaluation=None,
+    consultation=None,
+    provincial_notice: ProvincialNotice | None = None,
+    provincial_consent: str = "",
+    auto: bool = False,
+    episode_start: dt.datetime | None = None,
+    primary_pollutant: str = "",
+    aqi_range: str = "",
+) -> ApprovalForm:
+    """File the approval form (附件5) for an action and route it (§8). An issue form opens a new
+    warning (pending until approved); other actions apply to the warning in force."""
+    if not basis.strip():
+        raise WarningError("请填写预警发布（解除）信息依据。")
+    if not content.strip():
+        raise WarningError("请填写预警发布（解除）信息主要内容。")
+    with transaction.atomic():
+        current = Warning.objects.select_for_update().filter(status=Warning.Status.ACTIVE).first()
+        active = current.level if current else lc.Level.NONE
+        try:
+            decision = lc.decide(action, active=active, target=level)
+        except lc.LifecycleError as exc:
+            raise WarningError(str(exc)) from exc
+        if provincial_notice is not None:
+            problem = lc.provincial_response_check(
+                notice_level=provincial_notice.level, city_level=decision.to_level, consent=provincial_consent
+            )
+            if problem and decision.action != lc.Action.LIFT:
+                raise WarningError(problem)
+        if decision.action == lc.Action.ISSUE:
+            if Warning.objects.filter(status=Warning.Status.PENDING, forms__status__in=["draft", "submitted"]).exists():
+                raise WarningError("已有一份待审批的预警发布审批表，请先处理。")
+            local = timezone.localtime()
+            warning = Warning.objects.create(
+                number=_next_number(local.year), status=Warning.Status.PENDING, created_by=actor if getattr(actor, "is_authenticated", False) else None,
+                episode_start=episode_start or effective_at, episode_end=episode_end,
+                primary_pollutant=primary_pollutant, aqi_range=aqi_range, provincial_notice=provincial_notice,
+            )
+        else:
+            warning = current
+        try:
+            form = ApprovalForm.objects.create(
+                warning=warning, action=decision.action, from_level=decision.from_level, level=decision.to_level,
+                approver_role=decision.approver, effective_at=effective_at, episode_end=episode_end,
+                basis=basis.strip(), content=content.strip(), public_message=public_message.strip(),
+                department_opinion=department_opinion.strip(), evaluation=evaluation, consultation=consultation,
+                provincial_notice=provincial_notice, provincial_consent=provincial_consent.strip(), auto_drafted=auto,
+                drafted_by=actor if getattr(actor, "is_authenticated", False) else None,
+            )
+        except IntegrityError as exc:
+            raise WarningError("该预警已有一份未完成的审批表，请先提交或撤回。") from exc
+        audit_record(actor=actor, action="alerts.form.drafted", target=form, after=_snapshot(form),
+                     data={"warning": warning.number, "auto": auto,
+                           "evaluation": evaluation.pk if evaluation else None,
+                           "consultation": consultation.pk if consultation else None})
+    return form
+
+
+def form_update(*, actor, form_id: int, **fields) -> ApprovalForm:
+    """The office edits a draft before submitting (public text, content, opinions, times)."""
+    editable = {"basis", "content", "public_message", "department_opinion", "effective_at", "episode_end",
+                "provincial_consent"}
+    unknown = set(fields) - editable
+    if unknown:
+        raise WarningError(f"不能修改这些字段：{', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        form = ApprovalForm.objects.select_for_update().get(pk=form_id)
+        if form.status != ApprovalForm.Status.DRAFT:
+            raise WarningError("只有草稿可以修改；已提交的审批表请先撤回。")
+        before = {k: getattr(form, k) for k in fields}
+        for key, value in fields.items():
+            setattr(form, key, value.strip() if isinstance(value, str) else value)
+        if not form.basis or not form.content:
+            raise WarningError("依据和主要内容不能为空。")
+        form.save(update_fields=list(fields))
+        audit_record(actor=actor, action="alerts.form.edited", target=form, before=before,
+                     after={k: getattr(form, k) for k in fields})
+    return form
+
+
+def form_submit(*, actor, form_id: int) -> ApprovalForm:
+    """Submit the draft: it goes into the routed approver's inbox and they are notified at once."""
+    with transaction.atomic():
+        form = ApprovalForm.objects.select_for_update().select_related("warning", "provincial_notice").get(pk=form_id)
+        if form.status != ApprovalForm.Status.DRAFT:
+            raise WarningError(f"审批表当前为「{form.get_status_display()}」，不能提交。")
+        if form.provincial_notice_id and form.action != "lift":
+            problem = lc.provincial_response_check(notice_level=form.provincial_notice.level, city_level=form.level,
+                                                   consent=form.provincial_consent)
+            if problem:
+                raise WarningError(problem)
+        before = _snapshot(form)
+        now = timezone.now()
+        form.status = ApprovalForm.Status.SUBMITTED
+        form.submitted_by = actor
+        form.submitted_at = now
+        form.save(update_fields=["status", "submitted_by", "submitted_at"])
+        deadlines_meet_form_clock(consultation_id=form.consultation_id, notice_id=form.provincial_notice_id, at=now)
+        audit_record(actor=actor, action="alerts.form.submitted", target=form, before=before, after=_snapshot(form))
+        outbox_emit("alerts.form.submitted", {"form_id": form.pk})
+    return form
+
+
+def form_withdraw(*, actor, form_id: int, reason: str = "") -> ApprovalForm:
+    with transaction.atomic():
+        form = ApprovalForm.objects.select_for_update().select_related("warning").get(pk=form_id)
+        if form.status not in (ApprovalForm.Status.DRAFT, ApprovalForm.Status.SUBMITTED):
+            raise WarningError(f"审批表当前为「{form.get_status_display()}」，不能撤回。")
+        before = _snapshot(form)
+        form.status = ApprovalForm.Status.WITHDRAWN
+        form.decision_comment = reason.strip()
+        form.save(update_fields=["status", "decision_comment"])
+        warning = form.warning
+        if form.action == "issue" and warning.status == Warning.Status.PENDING:
+            Warning.objects.filter(pk=warning.pk).update(status=Warning.Status.CANCELLED)
+        audit_record(actor=actor, action="alerts.form.withdrawn", target=form, before=before, after=_snapshot(form),
+                     data={"reason": reason})
+    return form
+
+
+def form_redraft(*, actor, form_id: int) -> ApprovalForm:
+    """After a send-back: a new draft with the same content, for the office to revise; the sent-back
+    form stays as it was (history)."""
+    with transaction.atomic():
+        old = ApprovalForm.objects.select_for_update().select_related("warning").get(pk=form_id)
+        if old.status != ApprovalForm.Status.REJECTED:
+            raise WarningError("只有被退回的审批表才能重新起草。")
+        if old.warning.status in (Warning.Status.LIFTED, Warning.Status.CANCELLED):
+            raise WarningError("该预警已结束。")
+        try:
+            form = ApprovalForm.objects.create(
+                warning=old.warning, action=old.action, from_level=old.from_level, level=old.level,
+                approver_role=old.approver_role, effective_at=old.effective_at, episode_end=old.episode_end,
+                basis=old.basis, content=old.content, public_message=old.public_message,
+                department_opinion=old.department_opinion, evaluation=old.evaluation, consultation=old.consultation,
+                provincial_notice=old.provincial_notice, provincial_consent=old.provincial_consent,
+                drafted_by=actor,
+            )
+        except IntegrityError as exc:
+            raise WarningError("该预警已有一份未完成的审批表。") from exc
+        audit_record(actor=actor, action="alerts.form.redrafted", target=form, data={"from_form": old.pk})
+    return form
+
+
+class NotYourDecisionError(WarningError):
+    """The person may not decide this form (wrong approver, own draft): a 403, not a conflict."""
+
+
+def _decide_guard(form: ApprovalForm, actor) -> None:
+    reason = lc.may_sign(approver=form.approver_role, signer_role=actor.role, signer_id=actor.pk,
+                         drafted_by_id=form.drafted_by_id, submitted_by_id=form.submitted_by_id)
+    if reason:
+        raise NotYourDecisionError(reason)
+    if form.status != ApprovalForm.Status.SUBMITTED:
+        raise WarningError(f"审批表当前为「{form.get_status_display()}」，不能审批。")
+
+
+def form_approve(*, actor, form_id: int, password: str | None = None, opinion: str = "",
+                 reauthenticated: bool = False) -> ApprovalForm:
+    """Sign (签发): re-authenticate (the password, unless the caller already proved it, e.g. an API
+    token obtained with it), lock the form, apply it to the warning, start the publication and
+    notification clocks, and publish after commit (outbox). Two approvers at once give one
+    approval: the second finds the form no longer submitted."""
+    if not reauthenticated and (not password or not actor.check_password(password)):
+        raise WarningError("密码不正确，未签发。")
+    with transaction.atomic():
+        form = ApprovalForm.objects.select_for_update().get(pk=form_id)
+        _decide_guard(form, actor)
+        warning = Warning.objects.select_for_update().get(pk=form.warning_id)
+        now = timezone.now()
+        before = _snapshot(form)
+        form.status = ApprovalForm.Status.APPROVED
+        form.decided_by = actor
+        form.decided_at = now
+        form.leader_opinion = opinion.strip() or "同意。"
+        form.save(update_fields=["status", "decided_by", "decided_at", "leader_opinion"])
+        warning_before = {"status": warning.status, "level": warning.level}
+        if form.action == lc.Action.LIFT:
+            warning.status = Warning.Status.LIFTED
+            warning.level = lc.Level.NONE
+            warning.response_level = ""
+            warning.lifted_at = form.effective_at if form.effective_at > now else now
+            Deadline.objects.filter(warning=warning, met_at__isnull=True, cancelled_at__isnull=True,
+                                    kind=Deadline.Kind.DAILY_REPORT).update(cancelled_at=now)
+        else:
+            if form.action == lc.Action.ISSUE and Warning.objects.filter(status=Warning.Status.ACTIVE).exclude(pk=warning.pk).exists():
+                raise WarningError("已有生效的预警，不能再发布新的预警。")
+            warning.status = Warning.Status.ACTIVE
+            warning.level = form.level
+            warning.response_level = form.response_level
+            if form.episode_end:
+                warning.episode_end = form.episode_end
+        if form.public_message:
+            warning.public_message = form.public_message
+        warning.save(update_fields=["status", "level", "response_level", "lifted_at", "episode_end", "public_message"])
+        deadline_start(kind=lc.DeadlineKind.PUBLISH, key=f"publish:form:{form.pk}", start=now, warning=warning, form=form)
+        deadline_start(kind=lc.DeadlineKind.UNITS_NOTIFIED, key=f"units:form:{form.pk}", start=now, warning=warning, form=form)
+        if form.action in (lc.Action.ISSUE, lc.Action.UPGRADE) and form.level in ("yellow", "orange", "red"):
+            deadline_start(kind=lc.DeadlineKind.WRITTEN_REPORT, key=f"report:form:{form.pk}", start=now,
+                           warning=warning, form=form)
+        audit_record(actor=actor, action="alerts.form.approved", target=form, before=before, after=_snapshot(form),
+                     data={"opinion": form.leader_opinion})
+        audit_record(actor=actor, action=f"alerts.warning.{form.action}", target=warning, before=warning_before,
+                     after={"status": warning.status, "level": warning.level}, data={"form": form.pk})
+        outbox_emit("alerts.form.decided", {"form_id": form.pk})
+        outbox_emit("alerts.warning.publish", {"form_id": form.pk})
+    return form
+
+
+def form_reject(*, actor, form_id: int, comment: str) -> ApprovalForm:
+    """Send back (退回) with a comment; the office may redraft."""
+    if not comment.strip():
+        raise WarningError("退回时请填写理由。")
+    with transaction.atomic():
+        form = ApprovalForm.objects.select_for_update().get(pk=form_id)
+        _decide_guard(form, actor)
+        before = _snapshot(form)
+        form.status = ApprovalForm.Status.REJECTED
+        form.decided_by = actor
+        form.decided_at = timezone.now()
+        form.decision_comment = comment.strip()
+        form.leader_opinion = comment.strip()
+        form.save(update_fields=["status", "decided_by", "decided_at", "decision_comment", "leader_opinion"])
+        audit_record(actor=actor, action="alerts.form.rejected", target=form, before=before, after=_snapshot(form),
+                     data={"comment": form.decision_comment})
+        outbox_emit("alerts.form.decided", {"form_id": form.pk})
+    return form
+
+
+def form_draft_from_evaluation(*, evaluation_id: int) -> ApprovalForm | None:
+    """The Celery step after an evaluation that calls for issue, upgrade, downgrade or lift:
+    draft the approval form (level, basis, the §4.2.3 content) so the office reviews and submits.
+    Idempotent: one auto-draft per evaluation; nothing when a form is already in flight."""
+    from forecasts.models import Evaluation
+
+    from .drafting import draft_texts
+
+    evaluation = Evaluation.objects.get(pk=evaluation_id)
+    if not evaluation.calls_for_action or evaluation.replay_id:
+        return None
+    if ApprovalForm.objects.filter(evaluation=evaluation).exists():
+        return None
+    if ApprovalForm.objects.filter(status__in=["draft", "submitted"]).exists():
+        return None
+    result = evaluation.result
+    action = evaluation.recommendation
+    level = result.get("proposed_level") or evaluation.level
+    texts = draft_texts(result=result, action=action, level=level)
+    consultation = evaluation.consultations.order_by("-opened_at").first()
+    try:
+        return form_draft(
+            actor=None, action=action, level=None if action == "lift" else level, basis=texts.basis,
+            content=texts.content, public_message=texts.public_message, effective_at=texts.effective_at,
+            episode_end=texts.episode_end, evaluation=evaluation, consultation=consultation, auto=True,
+            episode_start=texts.episode_start, primary_pollutant=texts.primary_pollutant, aqi_range=texts.aqi_range,
+        )
+    except WarningError:
+        return None

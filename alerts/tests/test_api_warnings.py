@@ -1,0 +1,141 @@
+"""The warnings API of interfaces.md §4, end to end through the lifecycle services."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.authtoken.models import Token
+
+from accounts.roles import Role
+from alerts.models import ApprovalForm, OutboxEvent, Warning
+from audit.models import AuditEntry
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def api(client):
+    def call(user, method, path, data=None):
+        headers = {}
+        if user is not None:
+            token, _ = Token.objects.get_or_create(user=user)
+            headers["HTTP_AUTHORIZATION"] = f"Token {token.key}"
+        fn = getattr(client, method)
+        return fn(path, data or {}, content_type="application/json", **headers) if method == "post" else fn(path, **headers)
+
+    return call
+
+
+@pytest.fixture
+def people(make_user):
+    return {
+        "office": make_user(Role.OFFICE),
+        "vice": make_user(Role.VICE_COMMANDER),
+        "commander": make_user(Role.COMMANDER),
+        "unit": make_user(Role.UNIT),
+        "monitor": make_user(Role.FORECASTER),
+    }
+
+
+def issue(api, people, level="orange", **extra):
+    body = {"action": "issue", "level": level, "basis": "会商认为达到预警条件", "content": "启动应急响应",
+            "start": "2026-12-01T00:00:00+08:00", "end": "2026-12-04T00:00:00+08:00", **extra}
+    return api(people["office"], "post", "/api/v1/warnings/", body)
+
+
+def test_office_files_orange_and_it_routes_to_the_vice_commander(api, people):
+    response = issue(api, people)
+    assert response.status_code == 201, response.json()
+    data = response.json()
+    assert data["status"] == "pending" and data["approver_role"] == "vice_commander"
+    assert data["forms"][0]["status"] == "submitted" and data["forms"][0]["level"] == "orange"
+    assert [step["what"] for step in data["timeline"]] == ["起草发布审批表", "提交审批"]
+    assert OutboxEvent.objects.filter(topic="alerts.form.submitted").count() == 1
+
+
+def test_red_routes_to_the_commander_and_the_vice_commander_cannot_sign(api, people):
+    warning_id = issue(api, people, level="red").json()["id"]
+    refused = api(people["vice"], "post", f"/api/v1/warnings/{warning_id}/approve/")
+    assert refused.status_code == 403
+    assert "总指挥" in refused.json()["detail"]
+    assert Warning.objects.get(pk=warning_id).status == "pending"
+    signed = api(people["commander"], "post", f"/api/v1/warnings/{warning_id}/approve/", {"comment": "同意发布"})
+    assert signed.status_code == 200, signed.json()
+    assert signed.json()["status"] == "active" and signed.json()["level"] == "red"
+    assert signed.json()["response_level"] == "I"
+
+
+def test_approval_publishes_and_is_audited(api, people):
+    warning_id = issue(api, people).json()["id"]
+    response = api(people["vice"], "post", f"/api/v1/warnings/{warning_id}/approve/")
+    assert response.status_code == 200
+    warning = Warning.objects.get(pk=warning_id)
+    assert (warning.status, warning.level, warning.response_level) == ("active", "orange", "II")
+    assert OutboxEvent.objects.filter(topic="alerts.warning.publish").count() == 1
+    approved = AuditEntry.objects.get(action="alerts.form.approved")
+    assert approved.actor == people["vice"] and approved.before["status"] == "submitted"
+    assert AuditEntry.objects.filter(action="alerts.warning.issue", target_id=str(warning_id)).exists()
+    # Approving again: nothing left to sign.
+    again = api(people["vice"], "post", f"/api/v1/warnings/{warning_id}/approve/")
+    assert again.status_code == 409
+
+
+def test_reject_needs_a_comment_and_sends_back(api, people):
+    warning_id = issue(api, people, level="yellow").json()["id"]
+    assert api(people["vice"], "post", f"/api/v1/warnings/{warning_id}/reject/").status_code == 400
+    response = api(people["vice"], "post", f"/api/v1/warnings/{warning_id}/reject/", {"comment": "依据不足，请补充会商意见"})
+    assert response.status_code == 200
+    form = ApprovalForm.objects.get(warning_id=warning_id)
+    assert form.status == "rejected" and form.decision_comment == "依据不足，请补充会商意见"
+    assert Warning.objects.get(pk=warning_id).status == "pending"
+
+
+def test_only_the_office_files_and_only_leaders_sign(api, people):
+    body = {"action": "issue", "level": "yellow", "basis": "x", "start": "2026-12-01T00:00:00+08:00"}
+    for who in ("unit", "monitor", "vice"):
+        response = api(people[who], "post", "/api/v1/warnings/", body)
+        assert response.status_code == 403 and response.json()["detail"]
+    warning_id = issue(api, people, level="yellow").json()["id"]
+    for who in ("office", "unit", "monitor"):
+        response = api(people[who], "post", f"/api/v1/warnings/{warning_id}/approve/")
+        assert response.status_code == 403
+    assert api(None, "post", f"/api/v1/warnings/{warning_id}/approve/").status_code in (401, 403)
+
+
+def test_bad_requests_say_where_and_what(api, people):
+    response = api(people["office"], "post", "/api/v1/warnings/", {"action": "issue", "basis": "x", "start": "2026-12-01T00:00:00+08:00"})
+    assert response.status_code == 400
+    assert "level" in response.json()["errors"]
+    response = api(people["office"], "post", "/api/v1/warnings/", {"action": "upgrade", "level": "red", "basis": "x",
+                                                                   "start": "2026-12-01T00:00:00+08:00"})
+    assert response.status_code == 400 and "发布" in response.json()["detail"]
+    assert Warning.objects.count() == 0
+
+
+def test_upgrade_downgrade_and_lift_follow_the_routing_rule(api, people):
+    warning_id = issue(api, people, level="yellow").json()["id"]
+    api(people["vice"], "post", f"/api/v1/warnings/{warning_id}/approve/")
+    up = api(people["office"], "post", "/api/v1/warnings/", {"action": "upgrade", "level": "red", "basis": "加重",
+                                                             "start": "2026-12-02T00:00:00+08:00"})
+    assert up.status_code == 201 and up.json()["approver_role"] == "commander"
+    assert api(people["commander"], "post", f"/api/v1/warnings/{warning_id}/approve/").status_code == 200
+    down = api(people["office"], "post", "/api/v1/warnings/", {"action": "downgrade", "level": "orange", "basis": "好转",
+                                                               "start": "2026-12-03T00:00:00+08:00"})
+    assert down.json()["approver_role"] == "commander"  # downgrade from red involves red
+    api(people["commander"], "post", f"/api/v1/warnings/{warning_id}/approve/")
+    lift = api(people["office"], "post", "/api/v1/warnings/", {"action": "lift", "basis": "优良持续36小时",
+                                                               "start": "2026-12-04T00:00:00+08:00"})
+    assert lift.json()["approver_role"] == "vice_commander"
+    api(people["vice"], "post", f"/api/v1/warnings/{warning_id}/approve/")
+    warning = Warning.objects.get(pk=warning_id)
+    assert warning.status == "lifted" and warning.level == "none"
+
+
+def test_public_endpoint_needs_no_login(api, people, client):
+    assert client.get("/api/v1/public/warning/").json()["level"] == "none"
+    warning_id = issue(api, people, level="orange").json()["id"]
+    api(people["vice"], "post", f"/api/v1/warnings/{warning_id}/approve/")
+    from django.core.cache import cache
+
+    cache.clear()
+    data = client.get("/api/v1/public/warning/").json()
+    assert data["level"] == "orange" and data["response_level"] == "II"

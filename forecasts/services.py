@@ -1,0 +1,234 @@
+"""Writes of the forecasts app: evaluations and consultations. (Imports: forecasts/imports.py.)"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.roles import Role
+from audit.services import audit_record
+from notifications.services import notify_roles
+
+from . import selectors
+from .domain.rules import evaluate
+from .models import Consultation, Evaluation, ForecastImport, Level, Replay
+
+LEVEL_NAMES = {"none": "无预警", "yellow": "黄色预警", "orange": "橙色预警", "red": "红色预警"}
+RECOMMENDATION_NAMES = {
+    "issue": "发布", "upgrade": "升级", "downgrade": "降级", "lift": "解除", "maintain": "维持", "none": "无需发布",
+}
+
+
+class ConsultationError(Exception):
+    """A consultation step that is not allowed (message in Chinese)."""
+
+
+def active_level() -> str:
+    """The warning level in force. Warnings are published by the alerts app; until one is in
+    force the level is none."""
+    try:
+        from alerts.selectors import active_level as alerts_active_level
+    except ImportError:
+        return Level.NONE
+    return alerts_active_level()
+
+
+def _evaluation_now(source_import: ForecastImport | None, replay: Replay | None) -> pd.Timestamp:
+    """"Now" is the present, except for a historical file (all of it before the present), which is
+    judged as of its own first hour, as `evaluate_forecast` does; a replay is judged at its cursor."""
+    present = pd.Timestamp(timezone.now()).tz_convert("Asia/Shanghai")
+    if replay is not None and replay.cursor is not None:
+        return pd.Timestamp(replay.cursor).tz_convert("Asia/Shanghai")
+    if source_import is not None and source_import.last_time is not None and source_import.last_time < present:
+        return pd.Timestamp(source_import.first_time).tz_convert("Asia/Shanghai")
+    return present
+
+
+def evaluation_run(
+    *,
+    trigger: str,
+    source_import: ForecastImport | None = None,
+    replay: Replay | None = None,
+    actor: Any = None,
+    now: dt.datetime | None = None,
+) -> Evaluation:
+    """Classify the stored series (warning-rules.md) as of ``now`` and keep the result. When it
+    calls for issue, upgrade, downgrade or lift, open a consultation (会商) with the evaluation
+    attached and notify the office after commit."""
+    at = pd.Timestamp(now).tz_convert("Asia/Shanghai") if now is not None else _evaluation_now(source_import, replay)
+    frame = selectors.stored_frame(replay=replay, start=(at - selectors.LOOKBACK).to_pydatetime())
+    level_now = active_level() if replay is None else replay_active_level(replay)
+    result = evaluate(frame, active_level=level_now, now=at)
+    with transaction.atomic():
+        evaluation = Evaluation.objects.create(
+            trigger=trigger,
+            source_import=source_import,
+            replay=replay,
+            requested_by=actor if getattr(actor, "is_authenticated", False) else None,
+            now=at.to_pydatetime(),
+            active_level=level_now,
+            level=result["level"],
+            response_level=result["response_level"] or "",
+            recommendation=result["recommendation"],
+            approver=result["approver"] or "",
+            issue_by=pd.Timestamp(result["issue_by"]).to_pydatetime() if result["issue_by"] else None,
+            urgent=bool(result["urgent"]),
+            ozone_prompt=bool(result["ozone_prompt"]),
+            result=result,
+        )
+        audit_record(
+            actor=actor,
+            action="forecasts.evaluation.created",
+            target=evaluation,
+            data={"trigger": trigger, "level": evaluation.level, "recommendation": evaluation.recommendation,
+                  "import": source_import.pk if source_import else None},
+        )
+        if evaluation.calls_for_action:
+            consultation = Consultation.objects.create(kind=Consultation.Kind.EVALUATION, evaluation=evaluation, replay=replay)
+            audit_record(actor=actor, action="forecasts.consultation.opened", target=consultation,
+                         data={"evaluation": evaluation.pk})
+            if replay is None:
+                transaction.on_commit(lambda: _notify_office_of(evaluation, consultation))
+                transaction.on_commit(lambda: _draft_form(evaluation.pk))
+    return evaluation
+
+
+def _draft_form(evaluation_id: int) -> None:
+    """The office reviews and submits rather than types: a Celery task drafts the approval form."""
+    from alerts.tasks import draft_form_from_evaluation
+
+    draft_form_from_evaluation.delay(evaluation_id)
+
+
+def replay_active_level(replay: Replay) -> str:
+    """In a replay no real warning is in force; the drill's own level follows its evaluations."""
+    last = Evaluation.objects.filter(replay=replay).order_by("-now", "-id").first()
+    if last is None:
+        return Level.NONE
+    proposed = last.result.get("proposed_level") or last.level
+    if last.recommendation in {"issue", "upgrade", "downgrade"}:
+        return proposed
+    if last.recommendation == "lift":
+        return Level.NONE
+    return last.active_level
+
+
+def _notify_office_of(evaluation: Evaluation, consultation: Consultation) -> None:
+    rec = RECOMMENDATION_NAMES.get(evaluation.recommendation, evaluation.recommendation)
+    level = LEVEL_NAMES.get(evaluation.result.get("proposed_level") or evaluation.level, evaluation.level)
+    title = f"预警评估建议：{rec}{level if evaluation.recommendation != 'lift' else ''}"
+    body = "\n".join(evaluation.result.get("reasons", [])[:6])
+    notify_roles(
+        [Role.OFFICE, Role.FORECASTER],
+        kind="forecasts.evaluation.action",
+        title=title,
+        body=body,
+        link=reverse("forecasts:consultation", args=[consultation.pk]),
+        target=evaluation,
+    )
+
+
+def consultation_open_daily(*, day: dt.date) -> tuple[Consultation, bool]:
+    """The heating season's daily consultation (采暖期每日会商, §4.2.1); once per day."""
+    with transaction.atomic():
+        consultation, created = Consultation.objects.get_or_create(
+            kind=Consultation.Kind.DAILY, scheduled_for=day, defaults={"evaluation": selectors.latest_evaluation()}
+        )
+        if created:
+            audit_record(actor=None, action="forecasts.consultation.opened", target=consultation, data={"daily": str(day)})
+            transaction.on_commit(
+                lambda: notify_roles(
+                    [Role.OFFICE, Role.FORECASTER],
+                    kind="forecasts.consultation.daily",
+                    title=f"{day:%Y-%m-%d} 采暖期每日会商",
+                    body="请预报预警组提交空气质量和气象会商意见（附件4）。",
+                    link=reverse("forecasts:consultation", args=[consultation.pk]),
+                    target=consultation,
+                )
+            )
+    return consultation, created
+
+
+def consultation_open_realtime(*, actor: Any) -> Consultation:
+    """A real-time consultation (实时会商), opened by the office (plan §4.2.1: "未发布预警信息，
+    重污染天气已经出现时，要实时会商"), with the latest evaluation attached. While one is still
+    open a second is refused, so that two clicks give one consultation."""
+    with transaction.atomic():
+        evaluation = selectors.latest_evaluation()
+        if evaluation is not None:
+            # Serialise concurrent openings on the evaluation they attach to.
+            evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+        if Consultation.objects.filter(
+            kind=Consultation.Kind.REALTIME, status=Consultation.Status.OPEN, replay__isnull=True
+        ).exists():
+            raise ConsultationError("已有进行中的实时会商，请在该会商中形成意见后再发起新的实时会商。")
+        consultation = Consultation.objects.create(kind=Consultation.Kind.REALTIME, evaluation=evaluation)
+        audit_record(actor=actor, action="forecasts.consultation.opened", target=consultation,
+                     data={"realtime": True, "evaluation": evaluation.pk if evaluation else None})
+        transaction.on_commit(
+            lambda: notify_roles(
+                [Role.OFFICE, Role.FORECASTER],
+                kind="forecasts.consultation.realtime",
+                title="实时会商",
+                body="应急指挥部办公室发起实时会商，请预报预警组提交空气质量和气象会商意见（附件4）。",
+                link=reverse("forecasts:consultation", args=[consultation.pk]),
+                target=consultation,
+            )
+        )
+    return consultation
+
+
+def consultation_conclude(
+    *,
+    consultation_id: int,
+    actor: Any,
+    conclusion: str,
+    concluded_level: str,
+    reporter: str,
+    reported_on: dt.date,
+    reviewer: str = "",
+    reviewed_on: dt.date | None = None,
+    expert_opinion: str = "",
+    expert_on: dt.date | None = None,
+) -> Consultation:
+    """Record the consultation's opinion (附件4); once concluded it is not rewritten."""
+    if not conclusion.strip():
+        raise ConsultationError("会商结论不能为空。")
+    if not reporter.strip():
+        raise ConsultationError("请填写报告人。")
+    if concluded_level not in Level.values:
+        raise ConsultationError("会商认定的预警级别无效。")
+    with transaction.atomic():
+        consultation = Consultation.objects.select_for_update().get(pk=consultation_id)
+        if consultation.status != Consultation.Status.OPEN:
+            raise ConsultationError("该会商已形成意见，不能再修改。")
+        before = {"status": consultation.status}
+        consultation.status = Consultation.Status.CONCLUDED
+        consultation.conclusion = conclusion.strip()
+        consultation.concluded_level = concluded_level
+        consultation.reporter = reporter.strip()
+        consultation.reported_on = reported_on
+        consultation.reviewer = reviewer.strip()
+        consultation.reviewed_on = reviewed_on
+        consultation.expert_opinion = expert_opinion.strip()
+        consultation.expert_on = expert_on
+        consultation.concluded_at = timezone.now()
+        consultation.concluded_by = actor
+        consultation.save(update_fields=[
+            "status", "conclusion", "concluded_level", "reporter", "reported_on", "reviewer", "reviewed_on",
+            "expert_opinion", "expert_on", "concluded_at", "concluded_by",
+        ])
+        audit_record(actor=actor, action="forecasts.consultation.concluded", target=consultation, before=before,
+                     after={"status": consultation.status, "concluded_level": concluded_level},
+                     data={"conclusion": consultation.conclusion[:500]})
+    return consultation
+
+
+def in_heating_season(day: dt.date) -> bool:
+    """采暖期: 15 November to 15 March (inclusive)."""
+    return (day.month, day.day) >= (11, 15) or (day.month, day.day) <= (3, 15)
