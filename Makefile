@@ -22,6 +22,8 @@ demo: setup
 	$(BIN)/python manage.py compilemessages --ignore=.venv >/dev/null
 	$(BIN)/python manage.py load_plan
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py make_demo_enterprises --import
+	$(BIN)/python manage.py demo_forecast
 
 run: demo
 	@echo "阳泉市重污染天气应急指挥系统: http://127.0.0.1:8000/  (账户 office / vice / commander / monitor / unit-jiaotong …，密码 demo)"

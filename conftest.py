@@ -5,6 +5,33 @@ from __future__ import annotations
 import pytest
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    """Tests create many users; the production hasher's deliberate slowness is not under test
+    here (login tests still check real passwords, only hashed faster)."""
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The cache may be the real Redis: what one test cached must not leak into the next."""
+    from django.core.cache import cache
+
+    client = getattr(getattr(cache, "_cache", None), "get_client", None)
+    if client is None:
+        cache.clear()  # local memory
+    else:
+        # Redis: delete only the cache's own keys; the Celery broker lives in the same database.
+        redis = client(write=True)
+        keys = list(redis.scan_iter(match=f"{cache.key_prefix}:*", count=1000))
+        if keys:
+            redis.delete(*keys)
+    yield
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the plan's command structure once into the test database."""

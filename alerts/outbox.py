@@ -21,6 +21,8 @@ HANDLERS: dict[str, str] = {
     "alerts.form.submitted": "alerts.handlers.form_submitted",
     "alerts.form.decided": "alerts.handlers.form_decided",
     "alerts.warning.publish": "alerts.publication.publish_form",
+    # A published decision starts, changes or ends the response: member units' orders (§5.2, §5.6, §5.7).
+    "response.orders": "response.handlers.orders_for_form",
 }
 MAX_ATTEMPTS = 8
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from audit.services import audit_record
@@ -26,6 +26,19 @@ def _snapshot(form: ApprovalForm) -> dict:
 
 def active_warning() -> Warning | None:
     return Warning.objects.filter(status=Warning.Status.ACTIVE).first()
+
+
+#: pg_advisory_xact_lock key ("YQ" "WD": warning drafts).
+DRAFT_LOCK_KEY = 0x5951_5744
+
+
+def _serialise_drafts() -> None:
+    """Opening a form checks "no other issue form in flight" and then inserts: with no row to lock
+    (no warning yet), two offices at once would both pass. A transaction-level advisory lock
+    makes drafts one at a time on PostgreSQL; SQLite serialises writers already."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [DRAFT_LOCK_KEY])
 
 
 def _next_number(year: int) -> str:
@@ -118,6 +131,7 @@ def form_draft(
     if not content.strip():
         raise WarningError("请填写预警发布（解除）信息主要内容。")
     with transaction.atomic():
+        _serialise_drafts()
         current = Warning.objects.select_for_update().filter(status=Warning.Status.ACTIVE).first()
         active = current.level if current else lc.Level.NONE
         try:
@@ -134,11 +148,15 @@ def form_draft(
             if Warning.objects.filter(status=Warning.Status.PENDING, forms__status__in=["draft", "submitted"]).exists():
                 raise WarningError("已有一份待审批的预警发布审批表，请先处理。")
             local = timezone.localtime()
-            warning = Warning.objects.create(
-                number=_next_number(local.year), status=Warning.Status.PENDING, created_by=actor if getattr(actor, "is_authenticated", False) else None,
-                episode_start=episode_start or effective_at, episode_end=episode_end,
-                primary_pollutant=primary_pollutant, aqi_range=aqi_range, provincial_notice=provincial_notice,
-            )
+            try:
+                warning = Warning.objects.create(
+                    number=_next_number(local.year), status=Warning.Status.PENDING, created_by=actor if getattr(actor, "is_authenticated", False) else None,
+                    episode_start=episode_start or effective_at, episode_end=episode_end,
+                    primary_pollutant=primary_pollutant, aqi_range=aqi_range, provincial_notice=provincial_notice,
+                )
+            except IntegrityError as exc:
+                # Two issue drafts at the same moment drew the same number; the other one won.
+                raise WarningError("另一份预警发布审批表刚刚起草，请刷新后查看。") from exc
         else:
             warning = current
         try:
@@ -184,7 +202,7 @@ def form_update(*, actor, form_id: int, **fields) -> ApprovalForm:
 def form_submit(*, actor, form_id: int) -> ApprovalForm:
     """Submit the draft: it goes into the routed approver's inbox and they are notified at once."""
     with transaction.atomic():
-        form = ApprovalForm.objects.select_for_update().select_related("warning", "provincial_notice").get(pk=form_id)
+        form = ApprovalForm.objects.select_for_update(of=("self",)).select_related("warning", "provincial_notice").get(pk=form_id)
         if form.status != ApprovalForm.Status.DRAFT:
             raise WarningError(f"审批表当前为「{form.get_status_display()}」，不能提交。")
         if form.provincial_notice_id and form.action != "lift":
@@ -230,10 +248,26 @@ def form_redraft(*, actor, form_id: int) -> ApprovalForm:
             raise WarningError("只有被退回的审批表才能重新起草。")
         if old.warning.status in (Warning.Status.LIFTED, Warning.Status.CANCELLED):
             raise WarningError("该预警已结束。")
+        _serialise_drafts()
+        # Route again against the level in force now: another form may have changed it since the
+        # send-back (a stale "upgrade yellow→orange" must not take a red warning down to orange
+        # with the vice-commander's signature).
+        current = Warning.objects.select_for_update().filter(status=Warning.Status.ACTIVE).first()
+        if old.action != lc.Action.ISSUE and (current is None or current.pk != old.warning_id):
+            raise WarningError("该预警已不在生效中，不能重新起草。")
+        try:
+            decision = lc.decide(old.action, active=current.level if current else lc.Level.NONE,
+                                 target=None if old.action == lc.Action.LIFT else old.level)
+        except lc.LifecycleError as exc:
+            raise WarningError(str(exc)) from exc
+        if decision.action == lc.Action.ISSUE and Warning.objects.filter(
+            status=Warning.Status.PENDING, forms__status__in=["draft", "submitted"]
+        ).exclude(pk=old.warning_id).exists():
+            raise WarningError("已有一份待审批的预警发布审批表，请先处理。")
         try:
             form = ApprovalForm.objects.create(
-                warning=old.warning, action=old.action, from_level=old.from_level, level=old.level,
-                approver_role=old.approver_role, effective_at=old.effective_at, episode_end=old.episode_end,
+                warning=old.warning, action=old.action, from_level=decision.from_level, level=decision.to_level,
+                approver_role=decision.approver, effective_at=old.effective_at, episode_end=old.episode_end,
                 basis=old.basis, content=old.content, public_message=old.public_message,
                 department_opinion=old.department_opinion, evaluation=old.evaluation, consultation=old.consultation,
                 provincial_notice=old.provincial_notice, provincial_consent=old.provincial_consent,
@@ -307,6 +341,7 @@ def form_approve(*, actor, form_id: int, password: str | None = None, opinion: s
                      after={"status": warning.status, "level": warning.level}, data={"form": form.pk})
         outbox_emit("alerts.form.decided", {"form_id": form.pk})
         outbox_emit("alerts.warning.publish", {"form_id": form.pk})
+        outbox_emit("response.orders", {"form_id": form.pk})
     return form
 
 

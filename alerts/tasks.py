@@ -29,3 +29,11 @@ def draft_form_from_evaluation(evaluation_id: int) -> int | None:
 
     form = form_draft_from_evaluation(evaluation_id=evaluation_id)
     return form.pk if form else None
+
+
+@shared_task(name="alerts.tasks.tick_deadlines")
+def tick_deadlines() -> dict:
+    """Beat, every minute: remind and escalate the plan's deadlines (alerts/deadlines.py); idempotent."""
+    from .deadlines import deadlines_tick
+
+    return deadlines_tick()

@@ -79,6 +79,7 @@ def plan_load(*, path: Path = PLAN_FILE, update: bool = False, actor: Any = None
     try:
         with transaction.atomic():
             _load(data, update=update, report=report)
+            _load_measures(update=update, report=report)
             audit_record(
                 actor=actor,
                 action="command.plan.loaded",
@@ -87,6 +88,18 @@ def plan_load(*, path: Path = PLAN_FILE, update: bool = False, actor: Any = None
     except KeyError as exc:
         raise PlanDataError(f"预案数据文件 {path} 缺少字段 {exc}") from exc
     return report
+
+
+def _load_measures(*, update: bool, report: LoadReport) -> None:
+    """The measures of §5.3 and 附件11 (measures app), which name the units just loaded."""
+    from measures.services import measures_load
+
+    loaded = measures_load(update=update)
+    for outcome, counts in (("created", loaded.created), ("updated", loaded.updated),
+                            ("updated", loaded.deleted), ("unchanged", loaded.unchanged)):
+        for kind, n in counts.items():
+            bucket = getattr(report, outcome)
+            bucket[kind] = bucket.get(kind, 0) + n
 
 
 def _load(data: dict, *, update: bool, report: LoadReport) -> None:

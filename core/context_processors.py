@@ -1,14 +1,24 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import AUDIT_READERS, OFFICE_AND_ADMIN, STAFF, allows
+from accounts.roles import AUDIT_READERS, LEADERS, OFFICE_AND_ADMIN, STAFF, allows
 
 # (label, url name, roles): the menu shows a person only what they may open.
 MENU = [
     (_("首页"), "core:home", STAFF),
     (_("指挥体系"), "command:overview", STAFF),
+    (_("减排措施"), "measures:index", STAFF),
+    (_("预报预警"), "forecasts:page", STAFF),
+    (_("会商"), "forecasts:consultations", frozenset({"office", "forecaster", "vice_commander", "commander", "admin"})),
+    (_("预警"), "alerts:list", STAFF),
+    (_("待我审批"), "alerts:inbox", LEADERS),
+    (_("总结评估"), "reviews:index", frozenset({"office", "vice_commander", "commander", "supervisor", "admin"})),
+    (_("应急指令"), "response:orders", STAFF),
+    (_("每日报送"), "response:reports", frozenset({"unit", "office"})),
+    (_("督导检查"), "supervision:inspections", frozenset({"supervisor", "office"})),
     (_("审计日志"), "audit:list", AUDIT_READERS),
     (_("系统状态"), "core:system", OFFICE_AND_ADMIN),
 ]
@@ -23,4 +33,20 @@ def navigation(request):
         for label, name, roles in MENU
         if allows(roles, user.role, authenticated=True)
     ]
+    _inbox_badge(items, user)
     return {"menu": items}
+
+
+def _inbox_badge(items: list[dict], user) -> None:
+    """待我审批 carries the number of forms awaiting the leader's signature (one query, leaders only)."""
+    if user.role not in LEADERS:
+        return
+    from alerts.selectors import forms_awaiting
+
+    url = reverse("alerts:inbox")
+    for item in items:
+        if item["url"] == url:
+            count = forms_awaiting(user).count()
+            item["badge"] = count
+            if count:
+                item["label"] = format_html('{} <span class="badge">{}</span>', item["label"], count)

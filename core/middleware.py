@@ -32,3 +32,26 @@ class ClientAddressMiddleware:
             return self.get_response(request)
         finally:
             reset_client_address(token)
+
+
+class ChineseFirstLocaleMiddleware:
+    """Chinese unless the person chose English (the language cookie set by /i18n/setlang/).
+    A browser's Accept-Language does not decide: the interface speaks Chinese first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        patch = response.headers.get("Vary", "")
+        if "Cookie" not in patch:
+            response.headers["Vary"] = f"{patch}, Cookie" if patch else "Cookie"
+        translation.deactivate()
+        return response

@@ -5,6 +5,7 @@ import uuid
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
@@ -49,6 +50,12 @@ class HealthView(RoleRequiredMixin, View):
 class HomeView(RoleRequiredMixin, TemplateView):
     allowed_roles = STAFF
     template_name = "core/home.html"
+
+    def handle_no_permission(self):
+        # "/" for the public is the public warning page; staff sign in from there or /accounts/login/.
+        if not self.request.user.is_authenticated:
+            return redirect("public")
+        return super().handle_no_permission()
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

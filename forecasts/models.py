@@ -134,12 +134,25 @@ class AirQualityRecord(models.Model):
         ForecastImport, verbose_name=_("导入批次"), on_delete=models.PROTECT, related_name="records"
     )
     row = models.PositiveIntegerField(_("文件行号"), default=0)
+    replay = models.ForeignKey(
+        Replay, verbose_name=_("所属回放"), null=True, blank=True, on_delete=models.CASCADE, related_name="records",
+        help_text=_("回放（演练）的数据与真实数据分开：同一小时的真实数据不会与回放数据互相覆盖或去重"),
+    )
 
     class Meta:
         verbose_name = _("空气质量数据")
         verbose_name_plural = _("空气质量数据")
         constraints = [
-            models.UniqueConstraint(fields=["area", "period", "time", "kind", "issued_at"], name="aq_record_unique_issue"),
+            models.UniqueConstraint(
+                fields=["area", "period", "time", "kind", "issued_at"],
+                condition=models.Q(replay__isnull=True),
+                name="aq_record_unique_issue",
+            ),
+            models.UniqueConstraint(
+                fields=["replay", "area", "period", "time", "kind", "issued_at"],
+                condition=models.Q(replay__isnull=False),
+                name="aq_record_unique_issue_per_replay",
+            ),
         ]
         indexes = [models.Index(fields=["area", "period", "time"])]
 

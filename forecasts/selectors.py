@@ -22,7 +22,7 @@ _FIELDS = (
 def records(*, replay: Replay | None = None, area_codes: list[str] | None = None,
             start: dt.datetime | None = None, end: dt.datetime | None = None) -> QuerySet[AirQualityRecord]:
     """Real data only, unless a replay is named (then only that replay's data)."""
-    qs = AirQualityRecord.objects.filter(source_import__replay=replay)
+    qs = AirQualityRecord.objects.filter(replay=replay)
     if area_codes:
         qs = qs.filter(area__code__in=area_codes)
     if start is not None:

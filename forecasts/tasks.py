@@ -36,3 +36,16 @@ def scan_inbox(settle_seconds: float = 2.0) -> list[dict]:
     from .imports import inbox_scan
 
     return [item.as_dict() for item in inbox_scan(directory=settings.FORECAST_INBOX_DIR, settle_seconds=settle_seconds)]
+
+
+@shared_task(name="forecasts.tasks.replay_advance")
+def replay_advance(replay_id: int) -> int | None:
+    """One replay step, then the next one after the replay's interval (with a broker)."""
+    from .models import Replay
+    from .replays import replay_step
+
+    replay_step(replay_id=replay_id)
+    replay = Replay.objects.get(pk=replay_id)
+    if replay.status == Replay.Status.RUNNING:
+        replay_advance.apply_async(args=[replay_id], countdown=replay.seconds_per_step)
+    return replay.pk

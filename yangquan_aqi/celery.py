@@ -29,11 +29,25 @@ def beat_schedule() -> dict:
         },
         # Transactional outbox: anything not dispatched after commit is picked up here.
         "outbox-sweep": {"task": "alerts.tasks.sweep_outbox", "schedule": 30.0},
+        # SMS deliveries: failed-and-retryable ones whose backoff has passed, and queued ones whose task was lost.
+        "sms-retry-sweep": {"task": "notifications.tasks.retry_deliveries", "schedule": 30.0, "options": {"expires": 30}},
+        # The plan's deadlines (warning-rules.md §9): remind, then escalate; each step sent once.
+        "deadline-tick": {"task": "alerts.tasks.tick_deadlines", "schedule": 60.0, "options": {"expires": 60}},
         # 收件目录: files dropped into FORECAST_INBOX_DIR are imported within a minute.
         "forecast-inbox-scan": {
             "task": "forecasts.tasks.scan_inbox",
             "schedule": 60.0,
             "options": {"expires": 60},
+        },
+        # 每日报送 (plan §5.4): at 00:00 the clocks of the reports on the previous day (due 10:00),
+        # at 09:00 a reminder to the units that have not filed; both only during a response.
+        "response-daily-deadlines": {
+            "task": "response.tasks.open_daily_deadlines",
+            "schedule": crontab(hour=0, minute=1),
+        },
+        "response-daily-reminder": {
+            "task": "response.tasks.remind_daily_reports",
+            "schedule": crontab(hour=9, minute=0),
         },
         "heartbeat": {
             "task": "core.tasks.heartbeat",

@@ -67,13 +67,16 @@ INSTALLED_APPS = [
     "alerts",
     "measures",
     "notifications",
+    "response",
+    "supervision",
+    "reviews",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "core.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -135,7 +138,7 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "yq"}}
 
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -208,6 +211,18 @@ if SMS_BACKEND not in {"console", "file", "http"}:
     raise ImproperlyConfigured(f"SMS_BACKEND must be console, file or http, not {SMS_BACKEND!r}")
 if SMS_BACKEND == "http" and not SMS_GATEWAY_URL:
     raise ImproperlyConfigured("SMS_BACKEND=http needs SMS_GATEWAY_URL")
+# Publication (alerts/publication.py, notifications/delivery.py): bounded retries with exponential
+# backoff, a city-wide send rate (a token bucket in the cache), the gateway's timeout.
+SMS_MAX_ATTEMPTS = int(os.environ.get("SMS_MAX_ATTEMPTS", "5"))
+SMS_RETRY_BASE_SECONDS = int(os.environ.get("SMS_RETRY_BASE_SECONDS", "30"))
+SMS_RATE_PER_SECOND = int(os.environ.get("SMS_RATE_PER_SECOND", "20"))
+SMS_GATEWAY_TIMEOUT = float(os.environ.get("SMS_GATEWAY_TIMEOUT", "10"))
+SMS_SIGNATURE = os.environ.get("SMS_SIGNATURE", "【阳泉重污染应急】")
+# Absolute links in SMS, the CAP feed and its alerts (no request at hand in a Celery task).
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# CAP 1.2 sender code in the 14-digit form of GB/T 35965.1 (see alerts/cap.py).
+CAP_SENDER_CODE = os.environ.get("CAP_SENDER_CODE", "14030041600000")
+CAP_SENDER_NAME = os.environ.get("CAP_SENDER_NAME", "阳泉市重污染天气应急指挥部")
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
 # Demo accounts (interfaces.md §3) exist only on the embedded default unless explicitly allowed.
@@ -235,6 +250,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name per choice set shared by several apps (the warning levels, the response levels).
+    "ENUM_NAME_OVERRIDES": {
+        "WarningLevelEnum": "alerts.models.LevelChoices",
+        "IssuedLevelEnum": ["yellow", "orange", "red"],
+        "ResponseLevelEnum": "response.models.ResponseLevel",
+    },
 }
 
 # --- Security (manage.py check --deploy --fail-level WARNING passes with production variables). --
@@ -261,13 +282,20 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FORECAST_INBOX_DIR = Path(os.environ.get("FORECAST_INBOX_DIR", BASE_DIR / "var" / "inbox"))
 FORECAST_MAX_UPLOAD_BYTES = int(os.environ.get("FORECAST_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
 
+# --- Daily-report attachments, inspection photos, public tip-offs (response/, supervision/). ----
+RESPONSE_ATTACHMENT_MAX_BYTES = int(os.environ.get("RESPONSE_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+SUPERVISION_PHOTO_MAX_BYTES = int(os.environ.get("SUPERVISION_PHOTO_MAX_BYTES", str(8 * 1024 * 1024)))
+TIPOFF_RATE_LIMIT = int(os.environ.get("TIPOFF_RATE_LIMIT", "5"))  # tip-offs per client address ...
+TIPOFF_RATE_WINDOW_SECONDS = int(os.environ.get("TIPOFF_RATE_WINDOW_SECONDS", "3600"))  # ... per hour
+TIPOFF_MIN_FILL_SECONDS = float(os.environ.get("TIPOFF_MIN_FILL_SECONDS", "3"))  # faster is a bot
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "celery.app.trace": {"level": "WARNING"}},
 }
 
 # Behind the nginx of docker-compose.yml the client address comes from X-Forwarded-For.

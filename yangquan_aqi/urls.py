@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from accounts.roles import PUBLIC
 from accounts.views import MeView, TokenView
+from alerts.views.public import PublicWarningPageView
 
 admin.site.site_header = _("阳泉市重污染天气应急指挥系统 · 后台管理")
 admin.site.site_title = _("应急指挥系统后台")
@@ -29,6 +30,10 @@ api_v1 = [
     path("command/", include("command.api.urls")),
     path("forecasts/", include("forecasts.api.urls")),
     path("", include("alerts.api.urls")),
+    # --- measures, response, supervision, reviews APIs (each app's api/urls.py; add with include) ---
+    path("", include("measures.api.urls")),
+    path("", include("response.api.urls")),
+    path("", include("supervision.api.urls")),
 ]
 
 urlpatterns = [
@@ -37,6 +42,11 @@ urlpatterns = [
     path("command/", include("command.urls")),
     path("forecasts/", include("forecasts.urls")),
     path("warnings/", include("alerts.urls")),
+    path("public/", PublicWarningPageView.as_view(), name="public"),  # 公众页面: no login
+    path("measures/", include("measures.urls")),
+    path("response/", include("response.urls")),
+    path("supervision/", include("supervision.urls")),
+    path("reviews/", include("reviews.urls")),
     path("audit/", include("audit.urls")),
     path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),

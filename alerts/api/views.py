@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -13,6 +12,7 @@ from rest_framework.views import APIView
 from accounts.roles import LEADERS, PUBLIC, STAFF, Role
 from alerts import selectors, services
 from alerts.models import ApprovalForm, Warning
+from alerts.publication import public_warning_payload
 
 from . import serializers
 
@@ -121,25 +121,6 @@ class WarningRejectView(APIView):
         return Response(serializers.WarningSerializer(selectors.warnings_list().get(pk=pk)).data)
 
 
-PUBLIC_CACHE_KEY = "public:warning"
-
-
-def public_payload() -> dict:
-    """The warning in force for the public, cached; publication refreshes the cache."""
-    payload = cache.get(PUBLIC_CACHE_KEY)
-    if payload is None:
-        try:
-            from alerts.publication import public_warning_payload
-        except ImportError:  # publication module not installed yet
-            warning = selectors.active_warning()
-            payload = {"level": warning.level, "response_level": warning.response_level,
-                       "since": warning.published_at} if warning else {"level": "none"}
-        else:
-            payload = public_warning_payload()
-        cache.set(PUBLIC_CACHE_KEY, payload, 60)
-    return payload
-
-
 class PublicWarningView(APIView):
     """The warning in force (level, response level, since, measures summary, health advice), or
     {"level": "none"}. No login."""
@@ -149,4 +130,4 @@ class PublicWarningView(APIView):
 
     @extend_schema(responses=serializers.PublicWarningSerializer)
     def get(self, request):
-        return Response(public_payload())
+        return Response(public_warning_payload())

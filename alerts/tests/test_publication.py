@@ -1,0 +1,262 @@
+"""Publication on approval (plan §4.2.3–§4.2.4, §5.2, §5.4): the approval form goes through the real
+services (draft → submit → approve with the signer's password), the outbox runs after commit in
+eager Celery, and every channel is checked — the public payload, SMS to units' contacts and to
+subscribers (once per recipient, however often publication runs), in-app notices, on-duty
+confirmations, deadlines, the written report."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from accounts.roles import Role
+from alerts import publication
+from alerts.models import ApprovalForm, Deadline, DutyConfirmation, Warning
+from alerts.services import form_approve, form_draft, form_submit
+from audit.models import AuditEntry
+from command.models import MemberUnit
+from forecasts.domain.categories import category_for
+from notifications.models import Delivery, Notification, SmsSubscriber, UnitContact
+from notifications.tests.test_transports import RECORDING, RecordingTransport
+
+PASSWORD = "correct horse battery"
+COUNTY_UNITS = 6  # five county/district governments and the development zone's committee (附件9)
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """The signer re-enters a password; a quick hasher keeps the tests quick (production uses PBKDF2)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def eager():
+    from yangquan_aqi.celery import app
+
+    before = (app.conf.task_always_eager, app.conf.task_eager_propagates)
+    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = before
+
+
+@pytest.fixture
+def recording(settings):
+    settings.SMS_BACKEND = RECORDING
+    settings.SMS_RATE_PER_SECOND = 1000
+    settings.PUBLIC_BASE_URL = "https://aqi.example.test"
+    RecordingTransport.reset()
+    cache.delete_many([publication.PUBLIC_CACHE_KEY, publication.CAP_FEED_CACHE_KEY])
+    yield RecordingTransport
+    RecordingTransport.reset()
+
+
+@pytest.fixture
+def people(make_user):
+    unit = lambda slug: MemberUnit.objects.get(slug=slug)  # noqa: E731
+    from command.models import Area
+
+    return {
+        "office": make_user(Role.OFFICE),
+        "vice": make_user(Role.VICE_COMMANDER),
+        "commander": make_user(Role.COMMANDER),
+        "units": [make_user(Role.UNIT, unit=unit("jiaotong")), make_user(Role.UNIT, unit=unit("shengtai")),
+                  make_user(Role.UNIT, unit=unit("jiaoyu"))],
+        "counties": [make_user(Role.COUNTY, area=Area.objects.get(code="140321")),
+                     make_user(Role.COUNTY, area=Area.objects.get(code="140322"))],
+        "retired": make_user(Role.UNIT, unit=unit("weijian"), is_active=False),
+    }
+
+
+@pytest.fixture
+def contacts(plan):
+    unit = lambda slug: MemberUnit.objects.get(slug=slug)  # noqa: E731
+    rows = [
+        UnitContact(unit=unit("jiaotong"), name="交通联络员", mobile="13700000001"),
+        UnitContact(unit=unit("shengtai"), name="生态负责人", mobile="13700000002", duty_role="head"),
+        UnitContact(unit=unit("pingding"), name="平定县长", mobile="13700000003", duty_role="head", is_government_head=True),
+        UnitContact(unit=unit("pingding"), name="平定书记", mobile="13700000004", duty_role="head", is_party_secretary=True),
+        UnitContact(unit=unit("yuxian"), name="盂县县长", mobile="13700000005", duty_role="head", is_government_head=True),
+        UnitContact(unit=unit("jiaoyu"), name="停用联系人", mobile="13700000006", active=False),
+    ]
+    UnitContact.objects.bulk_create(rows)
+    SmsSubscriber.objects.create(phone="13600000001", confirmed=True)
+    SmsSubscriber.objects.create(phone="13600000002", confirmed=True)
+    SmsSubscriber.objects.create(phone="13600000003", confirmed=False)  # never confirmed
+    SmsSubscriber.objects.create(phone="13600000004", confirmed=True, unsubscribed_at=timezone.now())
+    SmsSubscriber.objects.create(phone="13700000001", confirmed=True)  # also a unit contact: one SMS
+    return rows
+
+
+def approve(people, capture, *, action="issue", level="orange", signer="vice", message="") -> ApprovalForm:
+    start = timezone.now() + dt.timedelta(hours=2)
+    form = form_draft(
+        actor=people["office"], action=action, level=None if action == "lift" else level,
+        basis="会商认为未来 72 小时 AQI 持续大于 200", content="一、气象条件不利……", effective_at=start,
+        episode_end=start + dt.timedelta(days=3) if action != "lift" else None,
+        public_message=message or (f"阳泉市{action}{level}预警测试信息" if action != "lift" else "阳泉市解除预警测试信息"),
+        primary_pollutant="PM2.5", aqi_range="210～280",
+    )
+    form_submit(actor=people["office"], form_id=form.pk)
+    with capture(execute=True):
+        form_approve(actor=people[signer], form_id=form.pk, password=PASSWORD)
+    form.refresh_from_db()
+    assert form.status == ApprovalForm.Status.APPROVED
+    return form
+
+
+@pytest.mark.django_db
+def test_orange_issue_is_published_once_on_every_channel(people, contacts, recording, eager, django_capture_on_commit_callbacks):
+    form = approve(people, django_capture_on_commit_callbacks, level="orange")
+    warning = Warning.objects.get(pk=form.warning_id)
+    assert warning.published_at is not None
+
+    # SMS: five active contacts and two confirmed subscribers (one of whom is also a contact).
+    rows = Delivery.objects.filter(key=f"warning:{form.pk}")
+    assert sorted(rows.values_list("phone", flat=True)) == [
+        "13600000001", "13600000002", "13700000001", "13700000002", "13700000003", "13700000004", "13700000005"]
+    assert set(rows.values_list("status", flat=True)) == {"sent"}
+    contact_text = rows.get(phone="13700000002").text
+    assert contact_text.startswith("【阳泉重污染应急】") and "阳泉市issueorange预警测试信息" in contact_text
+    assert "退订：https://aqi.example.test/warnings/subscribe/" in rows.get(phone="13600000001").text
+    assert "退订" not in rows.get(phone="13700000001").text  # the contact's text won: one SMS per number
+    # On-duty SMS to the two county government heads (orange: no party secretary).
+    duty_sms = Delivery.objects.filter(key=f"duty:{form.pk}")
+    assert sorted(duty_sms.values_list("phone", flat=True)) == ["13700000003", "13700000005"]
+    sent_before = len(recording.sent)
+    assert sent_before == 7 + 2
+
+    # In-app notices to every active member-unit and county user, linking to the warning page.
+    notices = Notification.objects.filter(kind="alerts.warning.published", target_id=str(form.pk))
+    expected = {u.pk for u in people["units"] + people["counties"]}
+    assert set(notices.values_list("recipient_id", flat=True)) == expected
+    assert {n.link for n in notices} == {f"/warnings/{warning.pk}/"}
+    assert all(n.read_at is None for n in notices)  # read receipts start unread
+
+    # §5.2: orange → each county government head must confirm.
+    duty = DutyConfirmation.objects.filter(form=form)
+    assert duty.count() == COUNTY_UNITS and set(duty.values_list("role", flat=True)) == {"government"}
+    assert duty.get(unit__slug="pingding").contact_name == "平定县长"
+    assert Notification.objects.filter(kind="alerts.duty.requested", target_id=str(form.pk)).count() == 2
+
+    # Deadlines: publication and units notified are met; the written report waits for the office.
+    deadlines = {d.kind: d for d in Deadline.objects.filter(form=form)}
+    assert deadlines["publish"].met_at is not None and deadlines["units_notified"].met_at is not None
+    assert deadlines["written_report"].met_at is None
+    assert AuditEntry.objects.filter(action="alerts.warning.published", target_id=str(form.pk)).count() == 1
+
+    # Publishing again (a retried task, the outbox sweep) creates nothing and sends nothing.
+    with django_capture_on_commit_callbacks(execute=True):
+        again = publication.publish_form({"form_id": form.pk})
+    assert (again.sms_created, again.notices_created, again.confirmations_created, again.first_time) == (0, 0, 0, False)
+    assert len(recording.sent) == sent_before
+    assert Delivery.objects.filter(key=f"warning:{form.pk}").count() == 7
+    assert DutyConfirmation.objects.filter(form=form).count() == COUNTY_UNITS
+    assert AuditEntry.objects.filter(action="alerts.warning.published", target_id=str(form.pk)).count() == 1
+
+
+@pytest.mark.django_db
+def test_public_payload_is_cached_and_says_level_measures_and_advice(people, recording, eager, django_capture_on_commit_callbacks):
+    assert publication.public_warning_payload(refresh=True) == {"level": "none"}
+    form = approve(people, django_capture_on_commit_callbacks, level="orange", message="橙色预警：请减少户外活动。")
+    warning = form.warning
+    cached = cache.get(publication.PUBLIC_CACHE_KEY)
+    assert cached is not None and cached == publication.public_warning_payload()
+    assert cached["level"] == "orange" and cached["response_level"] == "II"
+    assert cached["number"] == warning.number and cached["message"] == "橙色预警：请减少户外活动。"
+    assert cached["since"] == timezone.localtime(Warning.objects.get(pk=warning.pk).published_at).isoformat()
+    assert cached["since"].endswith("+08:00")
+    assert cached["measures"][0].startswith("提醒儿童、老年人和呼吸道、心脑血管病")
+    assert len(cached["measures"]) == 5
+    assert cached["health_advice"] == category_for(280, "2026" if timezone.now().year >= 2026 else "2012").advice
+    assert cached["cap"] == f"https://aqi.example.test/warnings/cap/{form.pk}.xml"
+
+    approve(people, django_capture_on_commit_callbacks, action="lift", level=None)
+    assert cache.get(publication.PUBLIC_CACHE_KEY) == {"level": "none"}
+
+
+@pytest.mark.django_db
+def test_yellow_needs_no_duty_and_red_needs_both_heads(people, contacts, recording, eager, django_capture_on_commit_callbacks):
+    yellow = approve(people, django_capture_on_commit_callbacks, level="yellow")
+    assert DutyConfirmation.objects.filter(form=yellow).count() == 0
+    assert not Delivery.objects.filter(key=f"duty:{yellow.pk}").exists()
+
+    red = approve(people, django_capture_on_commit_callbacks, action="upgrade", level="red", signer="commander")
+    duty = DutyConfirmation.objects.filter(form=red)
+    assert duty.count() == 2 * COUNTY_UNITS
+    assert set(duty.values_list("role", flat=True)) == {"government", "party"}
+    assert duty.get(unit__slug="pingding", role="party").contact_name == "平定书记"
+    assert sorted(Delivery.objects.filter(key=f"duty:{red.pk}").values_list("phone", flat=True)) == [
+        "13700000003", "13700000004", "13700000005"]
+
+    lift = approve(people, django_capture_on_commit_callbacks, action="lift", level=None, signer="commander",
+                   message="阳泉市解除重污染天气红色预警。")
+    assert DutyConfirmation.objects.filter(form=lift).count() == 0
+    lift_sms = Delivery.objects.filter(key=f"warning:{lift.pk}")
+    assert lift_sms.count() == 7 and all("阳泉市解除重污染天气红色预警。" in d.text for d in lift_sms)
+
+
+@pytest.mark.django_db
+def test_county_confirms_its_own_duty_and_the_office_sees_who_has_not(
+        people, contacts, recording, eager, client, django_capture_on_commit_callbacks):
+    form = approve(people, django_capture_on_commit_callbacks, level="orange")
+    pingding_user, yuxian_user = people["counties"]
+    mine = DutyConfirmation.objects.get(form=form, unit__slug="pingding")
+    theirs = DutyConfirmation.objects.get(form=form, unit__slug="yuxian")
+
+    client.force_login(pingding_user)
+    page = client.get("/warnings/duty/")
+    assert page.status_code == 200 and [c.pk for c in page.context["rows"]] == [mine.pk]
+    response = client.post("/warnings/duty/", {"confirmation": theirs.pk}, follow=True)
+    assert "只能确认本县区的在岗情况" in response.content.decode()
+    response = client.post("/warnings/duty/", {"confirmation": mine.pk, "note": "县长在指挥部"}, follow=True)
+    assert "已确认" in response.content.decode()
+    mine.refresh_from_db()
+    assert mine.confirmed_by == pingding_user and mine.confirmed_at is not None and mine.note == "县长在指挥部"
+    assert AuditEntry.objects.filter(action="alerts.duty.confirmed", actor=pingding_user).exists()
+
+    client.force_login(people["office"])
+    office_page = client.get("/warnings/duty/")
+    assert len(office_page.context["rows"]) == COUNTY_UNITS
+    assert len(office_page.context["pending"]) == COUNTY_UNITS - 1
+    assert client.post("/warnings/duty/", {"confirmation": theirs.pk}).status_code == 403  # only counties confirm
+
+    client.force_login(people["units"][0])
+    assert client.get("/warnings/duty/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_written_report_is_printable_and_marked_sent_by_the_office(people, recording, eager, client,
+                                                                   django_capture_on_commit_callbacks):
+    form = approve(people, django_capture_on_commit_callbacks, level="orange")
+    url = f"/warnings/{form.warning_id}/report/"
+    client.force_login(people["units"][0])
+    assert client.get(url).status_code == 403
+    client.force_login(people["vice"])
+    page = client.get(url)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "关于启动重污染天气应急响应情况的报告" in body and "阳泉市人民政府" in body and "山西省重污染天气应急指挥部办公室" in body
+    assert "PM2.5" in body and "210～280" in body and "工业企业减排措施" in body
+    assert "已报送" not in body.split("<form")[-1] or "name=\"note\"" not in body  # leaders read, the office marks
+    assert client.post(url, {"note": "阳应急办〔2026〕1号"}).status_code == 403
+
+    client.force_login(people["office"])
+    response = client.post(url, {"note": "阳应急办〔2026〕1号"}, follow=True)
+    assert "书面报告已报送" in response.content.decode()
+    deadline = Deadline.objects.get(key=f"report:form:{form.pk}")
+    assert deadline.met_at is not None
+    entry = AuditEntry.objects.get(action="alerts.report.submitted")
+    assert entry.actor == people["office"] and entry.data["note"] == "阳应急办〔2026〕1号"
+    again = client.post(url, {"note": "again"}, follow=True)
+    assert "没有待报送的书面报告" in again.content.decode()
+
+
+@pytest.mark.django_db
+def test_publish_ignores_a_form_that_is_not_approved(people, recording, eager):
+    form = form_draft(actor=people["office"], action="issue", level="yellow", basis="依据", content="内容",
+                      effective_at=timezone.now())
+    assert publication.publish_form({"form_id": form.pk}) is None
+    assert recording.sent == [] and not Notification.objects.filter(kind="alerts.warning.published").exists()

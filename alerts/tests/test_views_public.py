@@ -1,0 +1,143 @@
+"""The public page (/public/): no login, the warning in force once published or 当前无重污染天气
+预警 with today's advice, served from the cache with at most one query."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.roles import Role
+from alerts import services
+from alerts.models import Warning
+from alerts.views import public
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(autouse=True)
+def private_cache(settings):
+    """A cache of this test's own: the page and the publication payload are cached, and the shared
+    Redis of a test run must not leak another test's (or another database's) warning in."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": f"public-page-{time.monotonic_ns()}"}}
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def active_warning(make_user, *, level="orange", publish=True) -> Warning:
+    office, approver = make_user(Role.OFFICE), make_user(Role.COMMANDER if level == "red" else Role.VICE_COMMANDER)
+    form = services.form_draft(
+        actor=office, action="issue", level=level, basis="会商认为达到预警条件", content="启动应急响应",
+        public_message="阳泉市发布重污染天气橙色预警，自今日 20 时起启动Ⅱ级应急响应。",
+        effective_at=timezone.now() + dt.timedelta(hours=2), episode_end=timezone.now() + dt.timedelta(days=3),
+        aqi_range="210～280", primary_pollutant="PM2.5",
+    )
+    services.form_submit(actor=office, form_id=form.pk)
+    services.form_approve(actor=approver, form_id=form.pk, password=PASSWORD)
+    if publish:
+        from alerts.publication import publish_form
+
+        publish_form({"form_id": form.pk})
+    return Warning.objects.get(pk=form.warning_id)
+
+
+def test_no_warning_shows_the_none_state_with_advice(client, db):
+    response = client.get("/public/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "当前无重污染天气预警" in page and "健康防护提示" in page
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
+    assert "public" in response["Cache-Control"] and "max-age=60" in response["Cache-Control"]
+
+
+def test_none_state_gives_todays_air_and_its_advice(client, make_user):
+    from command.models import Area
+    from forecasts.models import AirQualityRecord, ForecastImport
+
+    now = timezone.localtime().replace(minute=0, second=0, microsecond=0)
+    source = ForecastImport.objects.create(file_name="obs.csv", file_sha256="0" * 64, channel="upload", period="hour",
+                                           uploaded_by=make_user(Role.OFFICE))
+    AirQualityRecord.objects.create(area=Area.objects.get(code="140300"), period="hour", time=now, kind="observed",
+                                    issued_at=now, aqi=168, source_import=source)
+    page = client.get("/public/").content.decode()
+    assert "AQI 168" in page and "中度污染" in page
+    assert "一般人群适量减少户外运动" in page  # HJ 633 advice of 中度污染
+
+
+def test_the_published_warning_is_on_the_page_with_colour_number_and_advice(client, make_user):
+    warning = active_warning(make_user)
+    page = client.get("/public/").content.decode()
+    assert "橙色预警" in page and "Ⅱ级响应" in page and warning.number in page
+    assert "background:#FF7E00" in page
+    assert "阳泉市发布重污染天气橙色预警，自今日 20 时起启动Ⅱ级应急响应。" in page
+    assert "停止举办各类大型群众性户外活动。" in page  # §5.3.2 health protection
+    assert "减排比例达到全社会占比的30%以上" in page  # measures summary of Ⅱ级
+    assert "本级别生效时间" in page and "预计持续至" in page and "210～280" in page
+    assert "当前无重污染天气预警" not in page
+
+
+def test_an_approved_warning_waits_for_publication(client, make_user):
+    """The public sees what the publication step published (alerts.publication decides)."""
+    active_warning(make_user, publish=False)
+    assert "当前无重污染天气预警" in client.get("/public/").content.decode()
+
+
+def test_without_the_publication_module_the_page_reads_the_warning_in_force(client, make_user, monkeypatch):
+    monkeypatch.setattr(public, "_published", lambda: None)
+    warning = active_warning(make_user, level="red", publish=False)
+    page = client.get("/public/").content.decode()
+    assert "红色预警" in page and "Ⅰ级响应" in page and warning.number in page
+    assert "减排比例达到全社会占比的40%以上" in page
+
+
+def test_cached_page_costs_at_most_one_query_and_is_fast(client, make_user, django_assert_max_num_queries):
+    active_warning(make_user)
+    client.get("/public/")  # fills the cache
+    with django_assert_max_num_queries(1):
+        started = time.perf_counter()
+        response = client.get("/public/")
+        elapsed = time.perf_counter() - started
+    assert response.status_code == 200 and "橙色预警" in response.content.decode()
+    assert elapsed < 0.25, f"cached public page took {elapsed * 1000:.0f} ms"
+
+
+def test_cached_page_without_publication_module_costs_one_query(client, make_user, monkeypatch,
+                                                                django_assert_num_queries):
+    monkeypatch.setattr(public, "_published", lambda: None)
+    active_warning(make_user, publish=False)
+    client.get("/public/")
+    with django_assert_num_queries(1):
+        assert "橙色预警" in client.get("/public/").content.decode()
+
+
+def test_a_decision_changes_the_page_at_once(client, make_user):
+    warning = active_warning(make_user)
+    assert warning.number in client.get("/public/").content.decode()
+    office, vice = make_user(Role.OFFICE), make_user(Role.VICE_COMMANDER)
+    lift = services.form_draft(actor=office, action="lift", level=None, basis="改善", content="解除",
+                               effective_at=timezone.now())
+    services.form_submit(actor=office, form_id=lift.pk)
+    services.form_approve(actor=vice, form_id=lift.pk, password=PASSWORD)
+    from alerts.publication import publish_form
+
+    publish_form({"form_id": lift.pk})
+    page = client.get("/public/").content.decode()
+    assert "当前无重污染天气预警" in page and warning.number not in page
+
+
+def test_anonymous_home_goes_to_the_public_page_staff_keep_their_home(client, make_user):
+    response = client.get(reverse("core:home"))
+    assert response.status_code == 302 and response["Location"] == reverse("public")
+    client.force_login(make_user(Role.OFFICE))
+    assert client.get(reverse("core:home")).status_code == 200
+
+
+def test_the_page_is_the_same_for_a_logged_in_visitor(client, make_user):
+    """Rendered without the request: no menu, no name, nothing personal in the shared cache."""
+    user = make_user(Role.COMMANDER, last_name="李", first_name="市长")
+    client.force_login(user)
+    page = client.get("/public/").content.decode()
+    assert "李" not in page and "退出" not in page

@@ -1,0 +1,383 @@
+"""Pages of the after-action record (总结评估): the response statistics table and summary report
+(附件6), the effect evaluation (附件8) and drill records (附件7), each with a printable page.
+
+The office and administrators write; the leaders and the supervision group read."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+
+from accounts.permissions import RoleRequiredMixin
+from accounts.roles import LEADERS, OFFICE_AND_ADMIN, Role
+from alerts.models import Warning
+
+from . import domain, selectors, services
+from .forms import DrillForm, EvaluationForm, SummaryForm, SummaryReopenForm
+from .models import OFFICE_NAME, DrillRecord
+
+WRITERS: frozenset[str] = OFFICE_AND_ADMIN
+READERS: frozenset[str] = frozenset({*OFFICE_AND_ADMIN, *LEADERS, Role.SUPERVISOR})
+
+
+def _can_write(request: HttpRequest) -> bool:
+    return request.user.role in WRITERS
+
+
+def _warning(warning_id: int) -> Warning:
+    try:
+        return selectors.warning_for_review(warning_id)
+    except Warning.DoesNotExist as exc:
+        raise Http404(_("没有这个已发布的预警。")) from exc
+
+
+def _dash(value, unit: str = "") -> str:
+    return "—" if value is None else f"{value}{unit}"
+
+
+def data_rows(figures: dict) -> list[dict]:
+    """The figures assembled from the other apps, as (heading, text) rows for the table."""
+    rows = []
+    not_found = _("未找到该预警的应急响应记录")
+    orders = figures.get("orders")
+    if orders is None:
+        rows.append({"label": _("指令下达"), "text": _("暂无数据（应急响应模块未提供）"), "missing": True})
+    elif not orders.get("found", True):
+        rows.append({"label": _("指令下达"), "text": not_found, "missing": True})
+    else:
+        rows.append({"label": _("指令下达"), "text": _(
+            "向 %(units)s 个成员单位下达指令 %(issued)s 条（%(rounds)s 轮），已签收 %(ack)s 条，已落实到位 %(in_place)s 条，"
+            "其中2小时内按时到位 %(on_time)s 条、超时 %(late)s 条"
+        ) % {"issued": orders["issued"], "units": _dash(orders.get("units")), "rounds": _dash(orders.get("rounds")),
+             "ack": _dash(orders.get("acknowledged")), "in_place": _dash(orders.get("in_place")),
+             "on_time": _dash(orders.get("on_time")), "late": _dash(orders.get("late"))}})
+    reports = figures.get("reports")
+    if reports is None:
+        rows.append({"label": _("每日报送"), "text": _("暂无数据（应急响应模块未提供）"), "missing": True})
+    elif not reports.get("found", True):
+        rows.append({"label": _("每日报送"), "text": not_found, "missing": True})
+    else:
+        text = _(
+            "应报 %(expected)s 份（%(days)s 天），按时 %(on_time)s 份、迟报 %(late)s 份、缺报 %(missing)s 份"
+        ) % {"expected": _dash(reports.get("expected")), "days": _dash(reports.get("days")),
+             "on_time": _dash(reports.get("on_time")), "late": _dash(reports.get("late")),
+             "missing": _dash(reports.get("missing"))}
+        if reports.get("pending"):
+            text += _("、待报 %(n)s 份") % {"n": reports["pending"]}
+        text += _("；成员单位报送检查 %(inspections)s 次、检查企业 %(enterprises)s 家、发现问题 %(violations)s 个") % {
+            "inspections": _dash(reports.get("inspections")), "enterprises": _dash(reports.get("enterprises_checked")),
+            "violations": _dash(reports.get("violations"))}
+        rows.append({"label": _("每日报送"), "text": text})
+    supervision = figures.get("supervision")
+    if supervision is None:
+        rows.append({"label": _("督导检查"), "text": _("暂无数据（督导检查模块未提供）"), "missing": True})
+    else:
+        rows.append({"label": _("督导检查"), "text": _(
+            "督导检查 %(inspections)s 次，发现违规 %(violations)s 起；公众举报 %(tipoffs)s 条，经核查属实 %(verified)s 条"
+        ) % {"inspections": _dash(supervision.get("inspections")), "violations": _dash(supervision.get("violations")),
+             "tipoffs": _dash(supervision.get("tipoffs")), "verified": _dash(supervision.get("tipoffs_verified"))}})
+    reduction = figures.get("reduction")
+    if reduction:
+        rows.append({"label": _("减排测算"), "text": "；".join(selectors.reduction_lines(reduction))})
+    else:
+        rows.append({"label": _("减排测算"), "text": _("暂无数据（应急减排清单未提供该级别的测算）"), "missing": True})
+    return rows
+
+
+def _summary_context(warning: Warning) -> dict:
+    summary = selectors.summary_for(warning)
+    if summary is not None and summary.is_final and summary.snapshot:
+        figures, live = summary.snapshot, False
+    else:
+        figures, live = selectors.summary_figures(warning), True
+    return {"warning": warning, "summary": summary, "figures": figures, "live": live, "data_rows": data_rows(figures),
+            "office_name": OFFICE_NAME}
+
+
+# --------------------------------------------------------------------------- index
+
+
+class ReviewIndexView(RoleRequiredMixin, View):
+    """Warnings that started a response, with the state of their 附件6 and 附件8, and the drills."""
+
+    allowed_roles = READERS
+    template_name = "reviews/index.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        warnings = list(selectors.reviewable_warnings()[:200])
+        rows = []
+        for warning in warnings:
+            ep = selectors.episode(warning)
+            rows.append({
+                "warning": warning, "episode": ep, "level": domain.highest_level(ep.steps),
+                "summary": getattr(warning, "response_summary", None),
+                "evaluation": getattr(warning, "effect_evaluation", None),
+                "start_text": domain.hour_text(ep.start), "end_text": domain.hour_text(ep.end),
+                "hours_text": domain.duration_text(ep.hours),
+            })
+        for row in rows:
+            row["level_label"] = domain.level_label(row["level"])
+        return render(request, self.template_name, {
+            "rows": rows, "drills": selectors.drills()[:10], "can_write": _can_write(request),
+        })
+
+
+# --------------------------------------------------------------------------- 附件6
+
+
+class SummaryView(RoleRequiredMixin, View):
+    allowed_roles = READERS
+    template_name = "reviews/summary.html"
+
+    def get(self, request: HttpRequest, warning_id: int) -> HttpResponse:
+        context = _summary_context(_warning(warning_id))
+        context["can_write"] = _can_write(request)
+        context["reopen_form"] = SummaryReopenForm()
+        return render(request, self.template_name, context)
+
+
+class SummaryPrintView(SummaryView):
+    template_name = "reviews/summary_print.html"
+
+
+class SummaryEditView(RoleRequiredMixin, View):
+    allowed_roles = WRITERS
+    write_roles = WRITERS
+    template_name = "reviews/summary_edit.html"
+
+    def get(self, request: HttpRequest, warning_id: int) -> HttpResponse:
+        warning = _warning(warning_id)
+        summary = selectors.summary_for(warning)
+        if summary is not None and summary.is_final:
+            messages.error(request, _("统计表已定稿，不能修改；如需修改请先撤销定稿。"))
+            return redirect("reviews:summary", warning_id=warning.pk)
+        initial = {f: getattr(summary, f) for f in services.SUMMARY_TEXTS} if summary else {
+            "filled_by_name": request.user.get_full_name() or request.user.username}
+        return self._render(request, warning, SummaryForm(initial=initial))
+
+    def _render(self, request, warning, form, status=200):
+        context = _summary_context(warning)
+        context["form"] = form
+        return render(request, self.template_name, context, status=status)
+
+    def post(self, request: HttpRequest, warning_id: int) -> HttpResponse:
+        warning = _warning(warning_id)
+        form = SummaryForm(request.POST)
+        if not form.is_valid():
+            return self._render(request, warning, form, status=400)
+        try:
+            services.summary_save(actor=request.user, warning_id=warning.pk, **form.cleaned_data)
+        except services.ReviewError as exc:
+            form.add_error(None, str(exc))
+            return self._render(request, warning, form, status=409)
+        messages.success(request, _("统计表已保存。"))
+        return redirect("reviews:summary", warning_id=warning.pk)
+
+
+class SummaryFinalizeView(RoleRequiredMixin, View):
+    """GET: the confirmation page showing the figures that will be frozen; POST: finalise."""
+
+    allowed_roles = WRITERS
+    write_roles = WRITERS
+    template_name = "reviews/summary_finalize.html"
+
+    def get(self, request: HttpRequest, warning_id: int) -> HttpResponse:
+        warning = _warning(warning_id)
+        context = _summary_context(warning)
+        if context["summary"] is not None and context["summary"].is_final:
+            messages.info(request, _("统计表已定稿。"))
+            return redirect("reviews:summary", warning_id=warning.pk)
+        return render(request, self.template_name, context)
+
+    def post(self, request: HttpRequest, warning_id: int) -> HttpResponse:
+        warning = _warning(warning_id)
+        try:
+            services.summary_finalize(actor=request.user, warning_id=warning.pk)
+        except services.ReviewError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("统计表已定稿，统计数据已固定。"))
+        return redirect("reviews:summary", warning_id=warning.pk)
+
+
+class SummaryReopenView(RoleRequiredMixin, View):
+    allowed_roles = WRITERS
+    write_roles = WRITERS
+
+    def post(self, request: HttpRequest, warning_id: int) -> HttpResponse:
+        warning = _warning(warning_id)
+        form = SummaryReopenForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+            return redirect("reviews:summary", warning_id=warning.pk)
+        try:
+            services.summary_reopen(actor=request.user, warning_id=warning.pk, reason=form.cleaned_data["reason"])
+        except services.ReviewError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("已撤销定稿，统计数据恢复为实时计算。"))
+        return redirect("reviews:summary", warning_id=warning.pk)
+
+
+# --------------------------------------------------------------------------- 附件8
+
+
+class EvaluationView(RoleRequiredMixin, View):
+    allowed_roles = READERS
+    template_name = "reviews/evaluation.html"
+
+    def get(self, request: HttpRequest, warning_id: int) -> HttpResponse:
+        warning = _warning(warning_id)
+        evaluation = selectors.evaluation_for(warning)
+        if evaluation is None and _can_write(request) and self.template_name == EvaluationView.template_name:
+            return redirect("reviews:evaluation-edit", warning_id=warning.pk)
+        return render(request, self.template_name, {
+            "warning": warning, "evaluation": evaluation, "can_write": _can_write(request),
+        })
+
+
+class EvaluationPrintView(EvaluationView):
+    template_name = "reviews/evaluation_print.html"
+
+
+class EvaluationEditView(RoleRequiredMixin, View):
+    allowed_roles = WRITERS
+    write_roles = WRITERS
+    template_name = "reviews/evaluation_edit.html"
+
+    def get(self, request: HttpRequest, warning_id: int) -> HttpResponse:
+        warning = _warning(warning_id)
+        evaluation = selectors.evaluation_for(warning)
+        prefill = None
+        if evaluation is None:
+            from django.utils import timezone
+
+            prefill = selectors.evaluation_prefill(warning)
+            initial = {"organiser": OFFICE_NAME, "level": prefill["level"], "content": prefill["content"],
+                       "evaluated_on": timezone.localdate()}
+        else:
+            initial = {f: getattr(evaluation, f) for f in services.EVALUATION_FIELDS}
+            initial["experts"] = list(evaluation.experts.all())
+        return self._render(request, warning, EvaluationForm(initial=initial), evaluation, prefill)
+
+    def _render(self, request, warning, form, evaluation, prefill, status=200):
+        figures = prefill["figures"] if prefill else (evaluation.figures if evaluation else {})
+        return render(request, self.template_name, {
+            "warning": warning, "form": form, "evaluation": evaluation, "figures": figures,
+        }, status=status)
+
+    def post(self, request: HttpRequest, warning_id: int) -> HttpResponse:
+        warning = _warning(warning_id)
+        evaluation = selectors.evaluation_for(warning)
+        form = EvaluationForm(request.POST)
+        if not form.is_valid():
+            return self._render(request, warning, form, evaluation, None, status=400)
+        data = dict(form.cleaned_data)
+        experts = list(data.pop("experts"))
+        try:
+            services.evaluation_save(actor=request.user, warning_id=warning.pk, experts=experts, **data)
+        except services.ReviewError as exc:
+            form.add_error(None, str(exc))
+            return self._render(request, warning, form, evaluation, None, status=409)
+        messages.success(request, _("应急效果评估表已保存。"))
+        return redirect("reviews:evaluation", warning_id=warning.pk)
+
+
+# --------------------------------------------------------------------------- 附件7
+
+
+class DrillListView(RoleRequiredMixin, View):
+    allowed_roles = READERS
+    template_name = "reviews/drill_list.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return render(request, self.template_name, {"drills": selectors.drills(), "can_write": _can_write(request)})
+
+
+def _drill_context(form: DrillForm, record: DrillRecord | None) -> dict:
+    groups = {
+        "basic_fields": ("plan_name", "location", "organiser", "commander", "held_at", "participants", "mode", "replay"),
+        "plan_fields": ("suitability", "adequacy"),
+        "effect_fields": ("presence", "proficiency", "materials", "protection", "coordination", "effect", "support"),
+        "closing_fields": ("problems", "improvements", "recorder", "reviewer", "recorded_on"),
+    }
+    context = {name: [form[f] for f in fields] for name, fields in groups.items()}
+    return {**context, "form": form, "record": record}
+
+
+def _drill_data(form: DrillForm) -> dict:
+    data = dict(form.cleaned_data)
+    data["support"] = list(data.get("support") or [])
+    return data
+
+
+class DrillCreateView(RoleRequiredMixin, View):
+    allowed_roles = WRITERS
+    write_roles = WRITERS
+    template_name = "reviews/drill_form.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        initial = {"recorder": request.user.get_full_name() or request.user.username}
+        replay = request.GET.get("replay")
+        if replay and replay.isdigit():
+            initial["replay"] = replay
+        return render(request, self.template_name, _drill_context(DrillForm(initial=initial), None))
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = DrillForm(request.POST)
+        if not form.is_valid():
+            return render(request, self.template_name, _drill_context(form, None), status=400)
+        try:
+            record = services.drill_create(actor=request.user, **_drill_data(form))
+        except services.ReviewError as exc:
+            form.add_error(None, str(exc))
+            return render(request, self.template_name, _drill_context(form, None), status=409)
+        messages.success(request, _("演练记录已保存。"))
+        return redirect("reviews:drill", pk=record.pk)
+
+
+class DrillEditView(RoleRequiredMixin, View):
+    allowed_roles = WRITERS
+    write_roles = WRITERS
+    template_name = "reviews/drill_form.html"
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        record = get_object_or_404(DrillRecord, pk=pk)
+        form = DrillForm(initial=DrillForm.initial_from(record))
+        return render(request, self.template_name, _drill_context(form, record))
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        record = get_object_or_404(DrillRecord, pk=pk)
+        form = DrillForm(request.POST)
+        if not form.is_valid():
+            return render(request, self.template_name, _drill_context(form, record), status=400)
+        try:
+            services.drill_update(actor=request.user, drill_id=record.pk, **_drill_data(form))
+        except services.ReviewError as exc:
+            form.add_error(None, str(exc))
+            return render(request, self.template_name, _drill_context(form, record), status=409)
+        messages.success(request, _("演练记录已保存。"))
+        return redirect("reviews:drill", pk=record.pk)
+
+
+class DrillDetailView(RoleRequiredMixin, View):
+    allowed_roles = READERS
+    template_name = "reviews/drill.html"
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        record = get_object_or_404(selectors.drills(), pk=pk)
+        return render(request, self.template_name, {"record": record, "can_write": _can_write(request),
+                                                    "items": drill_items(record)})
+
+
+class DrillPrintView(DrillDetailView):
+    template_name = "reviews/drill_print.html"
+
+
+def drill_items(record: DrillRecord) -> dict:
+    """Each review item's check boxes, by field name, for the annex layout."""
+    return {field: record.ticks(field) for field, _group, _choices in DrillRecord.REVIEW_ITEMS}
+

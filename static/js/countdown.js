@@ -1,0 +1,56 @@
+/* Live countdowns for the plan's deadlines (预案时限). Plain JS, no dependencies.
+ *
+ * Markup: <span class="countdown" data-due="1764400000" data-now="1764396400">剩余 …</span>, times
+ * as Unix seconds (or ISO 8601). The server renders the same text, so the page is right without
+ * JavaScript; this only keeps it ticking. A wrong clock on the phone does not matter: the
+ * countdown runs from the server's time at render (data-now).
+ */
+(function () {
+  "use strict";
+
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+
+  function durationText(seconds) {
+    var days = Math.floor(seconds / 86400);
+    var rest = seconds % 86400;
+    var hours = Math.floor(rest / 3600);
+    rest = rest % 3600;
+    var minutes = Math.floor(rest / 60);
+    var secs = rest % 60;
+    if (days) { return days + "天" + hours + "小时" + pad(minutes) + "分"; }
+    if (hours) { return hours + "小时" + pad(minutes) + "分"; }
+    return minutes + "分" + pad(secs) + "秒";
+  }
+
+  function parseTime(value) {
+    if (!value) { return NaN; }
+    return /^\d+$/.test(value) ? Number(value) * 1000 : Date.parse(value);
+  }
+
+  function update(el, skew) {
+    var due = parseTime(el.getAttribute("data-due"));
+    if (isNaN(due)) { return; }
+    var seconds = Math.floor((due - (Date.now() + skew)) / 1000);
+    var overdue = seconds < 0;
+    el.textContent = overdue ? "已超时 " + durationText(-seconds) : "剩余 " + durationText(seconds);
+    el.classList.toggle("overdue", overdue);
+    var row = el.closest("tr");
+    if (row && !row.classList.contains("met")) { row.classList.toggle("overdue", overdue); }
+  }
+
+  function start() {
+    var items = document.querySelectorAll(".countdown[data-due]");
+    if (!items.length) { return; }
+    var serverNow = parseTime(items[0].getAttribute("data-now"));
+    var skew = isNaN(serverNow) ? 0 : serverNow - Date.now();
+    function tick() { for (var i = 0; i < items.length; i++) { update(items[i], skew); } }
+    tick();
+    window.setInterval(tick, 1000);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
