@@ -90,7 +90,8 @@ def lead_time(form: ApprovalForm, now: dt.datetime) -> dict | None:
     if start is None:
         return None
     hours = lc.lead_time_hours(episode_start=start, now=now)
-    return {"hours": round(hours, 1), "start": start, "short": hours < LEAD_HOURS}
+    return {"hours": round(hours, 1), "ago": round(-hours, 1), "started": hours < 0, "start": start,
+            "short": hours < LEAD_HOURS}
 
 
 def _evaluation_view(evaluation) -> dict | None:
