@@ -20,7 +20,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -32,7 +32,17 @@ from notifications.delivery import sms_to_numbers
 from notifications.models import Notification, SmsSubscriber, UnitContact
 from notifications.services import notify_users
 
-from .domain.lifecycle import ACTION_NAMES, LEVEL_NAMES, RESPONSE, RESPONSE_NAMES, SHANGHAI, Action, DeadlineKind, Level
+from .domain.lifecycle import (
+    ACTION_NAMES,
+    LEVEL_NAMES,
+    RANK,
+    RESPONSE,
+    RESPONSE_NAMES,
+    SHANGHAI,
+    Action,
+    DeadlineKind,
+    Level,
+)
 from .models import ApprovalForm, Deadline, DutyConfirmation, Warning
 from .services import WarningError, deadline_meet
 
@@ -121,10 +131,125 @@ def current_form(warning: Warning) -> ApprovalForm | None:
     return warning.forms.filter(status=ApprovalForm.Status.APPROVED).order_by("-decided_at", "-id").first()
 
 
+#: The observation the public page calls "current" is at most this old (a feed may lag an hour or two).
+AIR_MAX_AGE = dt.timedelta(hours=6)
+CITY_CODE = "140300"
+
+#: What people must do at a level (plan §5.3), as the public page names it: (kind, title, the
+#: measure's category, a phrase its text contains — empty: every item of the category). The
+#: mobile-source section also binds enterprises' bulk transport; the public is bound by the road
+#: restriction on heavy goods vehicles. Schools and large events are health items addressed to units.
+PUBLIC_MUST_DO: tuple[tuple[str, str, str, str], ...] = (
+    ("traffic", "机动车限行", "mandatory_mobile", "重型载货车辆"),
+    ("fireworks", "禁放烟花爆竹", "fireworks", ""),
+    ("schools", "学校", "health", "中小学"),
+    ("events", "大型活动", "health", "大型群众性户外活动"),
+)
+
+
+def level_items(response_level: str) -> list[dict]:
+    """The §5.3 items of a response level as plain dicts (category, text, audience), in the plan's
+    order: from the measures registry (measures.selectors.measures_for_level, where the office may
+    have edited them), else from the plan's data file (fixtures/plan/measures.json)."""
+    if response_level not in ("III", "II", "I"):
+        return []
+    try:
+        from measures.selectors import measures_for_level
+
+        rows = [{"category": m.category, "text": m.text, "audience": m.audience}
+                for m in measures_for_level(response_level).only("category", "text", "audience", "order")]
+    except (ImportError, LookupError, ValueError):  # the measures app is another engineer's
+        rows = []
+    if rows:
+        return rows
+    return [{"category": section["category"], "text": item["text"], "audience": item.get("audience", "")}
+            for section in measure_sections(response_level) for item in section["items"]]
+
+
+def public_items(response_level: str) -> dict[str, list]:
+    """What the public page tells people at a response level (plan §5.3): the health-protection
+    items addressed to the public (``health``), what they must do — the truck restriction, the
+    fireworks ban, schools and large events (``must_do``: kind, title, text) — and what they are
+    asked to do (``should_do``: the advisory items addressed to the public)."""
+    items = level_items(response_level)
+    health = [i["text"] for i in items if i["category"] == "health" and i["audience"] == "public"]
+    must_do = []
+    for kind, title, category, phrase in PUBLIC_MUST_DO:
+        for item in items:
+            if item["category"] == category and phrase in item["text"]:
+                must_do.append({"kind": kind, "title": title, "text": item["text"]})
+    should_do = [i["text"] for i in items if i["category"] == "advisory" and i["audience"] == "public"]
+    return {"health": health, "must_do": must_do, "should_do": should_do}
+
+
+def current_air(now: dt.datetime | None = None) -> dict | None:
+    """The city's latest real observed hour (never a drill's replay data) of the last
+    ``AIR_MAX_AGE``, with its HJ 633 category, colour and advice; None when there is none."""
+    from forecasts.models import AirQualityRecord
+
+    now = now or timezone.now()
+    row = (
+        AirQualityRecord.objects.filter(
+            area__code=CITY_CODE, kind=AirQualityRecord.Kind.OBSERVED, period=AirQualityRecord.Period.HOUR,
+            time__gt=now - AIR_MAX_AGE, time__lte=now, replay__isnull=True, source_import__replay__isnull=True,
+        )
+        .exclude(aqi__isnull=True, aqi_high__isnull=True)
+        .order_by("-time", "-issued_at")
+        .values("time", "aqi", "aqi_high")
+        .first()
+    )
+    if row is None:
+        return None
+    aqi = row["aqi_high"] if row["aqi_high"] is not None else row["aqi"]
+    category = category_for(aqi, edition_at(row["time"]))
+    if category is None:
+        return None
+    return {"time": timezone.localtime(row["time"]).isoformat(), "aqi": round(aqi), "category": category.name,
+            "hex": category.hex, "health_effect": category.health_effect, "advice": category.advice}
+
+
+def warnings_of_year(year: int) -> list[dict]:
+    """This year's warnings for the public: every warning published in ``year`` (local time), in
+    force or lifted, oldest first — number, the levels it went through and the highest, from
+    (publication) and to (lifting; None while in force)."""
+    start = dt.datetime(year, 1, 1, tzinfo=SHANGHAI)
+    end = dt.datetime(year + 1, 1, 1, tzinfo=SHANGHAI)
+    # In the order they were signed: a level's stated start may lie ahead of a later upgrade's.
+    approved = ApprovalForm.objects.filter(status=ApprovalForm.Status.APPROVED).exclude(action=Action.LIFT).order_by(
+        "decided_at", "id")
+    warnings = (
+        Warning.objects.filter(status__in=[Warning.Status.ACTIVE, Warning.Status.LIFTED], published_at__gte=start,
+                               published_at__lt=end)
+        .prefetch_related(Prefetch("forms", queryset=approved, to_attr="level_forms"))
+        .order_by("published_at", "id")
+    )
+    rows = []
+    for warning in warnings:
+        levels = []
+        for form in warning.level_forms:
+            if not levels or levels[-1] != form.level:
+                levels.append(form.level)
+        highest = max(levels, key=lambda lv: RANK[Level(lv)]) if levels else warning.level
+        rows.append({
+            "number": warning.number,
+            "level": highest,
+            "level_name": LEVEL_NAMES[Level(highest)],
+            "levels": levels,
+            "status": warning.status,
+            "from": timezone.localtime(warning.published_at).isoformat(),
+            "to": timezone.localtime(warning.lifted_at).isoformat() if warning.lifted_at else None,
+        })
+    return rows
+
+
 def _build_public_payload() -> dict:
+    """Everything the public page and ``GET /api/v1/public/warning/`` show, as JSON values."""
+    now = timezone.now()
+    year = timezone.localtime(now).year
+    common = {"air": current_air(now), "year": year, "this_year": warnings_of_year(year)}
     warning = Warning.objects.filter(status=Warning.Status.ACTIVE, published_at__isnull=False).first()
     if warning is None:
-        return {"level": "none"}
+        return {"level": "none", **common}
     form = current_form(warning)
     category = health_category(level=warning.level, aqi_range=warning.aqi_range)
     return {
@@ -143,6 +268,8 @@ def _build_public_payload() -> dict:
         "health_advice": category.advice if category else "",
         "health_category": category.name if category else "",
         "cap": f"{settings.PUBLIC_BASE_URL}{reverse('alerts:cap-alert', args=[form.pk])}" if form else None,
+        **public_items(warning.response_level),
+        **common,
     }
 
 

@@ -5,6 +5,9 @@ from . import views
 app_name = "reviews"
 urlpatterns = [
     path("", views.ReviewIndexView.as_view(), name="index"),
+    # 附件6 by year: every response with its hours, the year's totals, and the Excel export
+    path("statistics/", views.StatisticsView.as_view(), name="statistics"),
+    path("statistics.xlsx", views.StatisticsExportView.as_view(), name="statistics-xlsx"),
     # 附件6 应急响应统计表 / summary report
     path("warnings/<int:warning_id>/summary/", views.SummaryView.as_view(), name="summary"),
     path("warnings/<int:warning_id>/summary/edit/", views.SummaryEditView.as_view(), name="summary-edit"),

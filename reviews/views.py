@@ -5,9 +5,15 @@ The office and administrators write; the leaders and the supervision group read.
 
 from __future__ import annotations
 
+import datetime as dt
+import io
+
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -381,3 +387,136 @@ def drill_items(record: DrillRecord) -> dict:
     """Each review item's check boxes, by field name, for the annex layout."""
     return {field: record.ticks(field) for field, _group, _choices in DrillRecord.REVIEW_ITEMS}
 
+
+# --------------------------------------------------------------------------- 附件6 yearly statistics
+
+#: The years the statistics page offers (the plan is of 2023; a year outside is refused).
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def statistics_year(request: HttpRequest) -> int:
+    """?year=2026, else the current year (local time)."""
+    text = (request.GET.get("year") or "").strip()
+    if not text:
+        return timezone.localdate().year
+    if not text.isdigit() or not FIRST_YEAR <= int(text) <= LAST_YEAR:
+        raise Http404(_("年份无效。"))
+    return int(text)
+
+
+def year_statistics(year: int, *, now: dt.datetime | None = None) -> dict:
+    """附件6 for a year: every response (a warning published and active or lifted) that started in
+    the year, with its level steps, start, end and hours, and the year's cumulative count and hours.
+    The figures are those of the summary table (reviews.selectors.episode, reviews.domain): hours
+    from the hour of publication to the hour of lifting; a response counts in the year it started;
+    the totals count ended responses (a response in progress is listed, with its hours so far)."""
+    now = timezone.localtime(now or timezone.now())
+    # A wide net on stored times; the year of each response is decided on its local start.
+    lo = dt.datetime(year - 1, 12, 30, tzinfo=dt.UTC)
+    hi = dt.datetime(year + 1, 1, 2, tzinfo=dt.UTC)
+    candidates = selectors.reviewable_warnings().filter(
+        Q(published_at__gte=lo, published_at__lt=hi)
+        | Q(published_at__isnull=True, created_at__gte=lo - dt.timedelta(days=7), created_at__lt=hi)
+    )
+    rows, episodes = [], []
+    for warning in candidates:
+        ep = selectors.episode(warning)
+        if ep.start is None or ep.start.year != year:
+            continue
+        episodes.append(ep)
+        level = domain.highest_level(ep.steps)
+        ongoing = ep.end is None
+        hours = ep.hours if not ongoing else domain.hours_between(ep.start, now)
+        rows.append({
+            "warning": warning, "episode": ep, "level": level, "level_label": domain.level_label(level),
+            "steps": [{"at": step.at, "at_text": domain.hour_text(step.at),
+                       "action_label": domain.ACTION_NAMES.get(step.action, step.action),
+                       "level": step.level, "level_label": domain.level_label(step.level)} for step in ep.steps],
+            "start": ep.start, "end": ep.end, "start_text": domain.hour_text(ep.start),
+            "end_text": domain.hour_text(ep.end), "ongoing": ongoing, "hours": hours,
+            "hours_text": domain.duration_text(hours),
+        })
+    rows.sort(key=lambda row: (row["start"], row["warning"].pk))
+    for number, row in enumerate(rows, start=1):
+        row["seq"] = number
+    year_end = dt.datetime(year, 12, 31, 23, 59, 59, tzinfo=now.tzinfo)
+    count, hours = domain.year_totals(episodes, year=year, upto=year_end)
+    return {"year": year, "rows": rows, "count": count, "hours": hours, "hours_text": domain.duration_text(hours),
+            "ongoing": sum(1 for row in rows if row["ongoing"]), "computed_at": now}
+
+
+class StatisticsView(RoleRequiredMixin, View):
+    """应急响应统计（附件6）of a year: per response its level(s), start, end and hours; the year's
+    cumulative count and hours; a link to the Excel workbook."""
+
+    allowed_roles = READERS
+    template_name = "reviews/statistics.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        year = statistics_year(request)
+        current = timezone.localdate().year
+        context = year_statistics(year)
+        context["years"] = list(range(max(current, year), min(current, year) - 6, -1))
+        return render(request, self.template_name, context)
+
+
+#: Column headings of the workbook, as in 附件6.
+XLSX_HEADER = ("序号", "预警编号", "响应级别（最高）", "级别变化", "响应开始时间", "响应结束时间", "持续响应时间（小时）", "状态")
+
+
+def statistics_workbook(stats: dict) -> bytes:
+    """The year's statistics as an .xlsx: a title, one row per response (times as Excel date-times
+    written to the hour, hours as numbers), and the year's totals."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = f"{stats['year']}年应急响应统计"
+    sheet["A1"] = f"阳泉市{stats['year']}年重污染天气应急响应统计（附件6）"
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append(list(XLSX_HEADER))
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center", wrap_text=True)
+
+    def excel_time(moment: dt.datetime | None):
+        # Excel has no time zones: the local time, cut to its hour (附件6: 精确到小时).
+        return domain.floor_hour(moment).replace(tzinfo=None) if moment else None
+
+    for row in stats["rows"]:
+        steps = "→".join(f"{step['action_label']}{step['level_label']}（{step['at_text']}）" for step in row["steps"])
+        sheet.append([
+            row["seq"], row["warning"].number, row["level_label"], steps, excel_time(row["start"]),
+            excel_time(row["end"]), row["hours"], "响应中" if row["ongoing"] else "已终止",
+        ])
+        for column in (5, 6):
+            sheet.cell(row=sheet.max_row, column=column).number_format = "yyyy-mm-dd hh:mm"
+    sheet.append([])
+    sheet.append(["年度累计响应次数", stats["count"]])
+    sheet.append(["年度累计响应时间（小时）", stats["hours"]])
+    if stats["ongoing"]:
+        sheet.append([f"另有 {stats['ongoing']} 次响应正在进行，未计入年度累计"])
+    for index, width in enumerate((8, 30, 20, 60, 18, 18, 12, 10), start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A3"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+class StatisticsExportView(RoleRequiredMixin, View):
+    """The same statistics as an Excel workbook (?year=)."""
+
+    allowed_roles = READERS
+    http_method_names = ["get", "head"]
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        stats = year_statistics(statistics_year(request))
+        response = HttpResponse(
+            statistics_workbook(stats),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = content_disposition_header(True, f"应急响应统计-{stats['year']}.xlsx")
+        return response

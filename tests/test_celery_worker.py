@@ -2,64 +2,20 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 import uuid
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from core.models import Heartbeat
+
+# The `worker` fixture lives in tests/conftest.py (pytest provides it here; shared with the other worker tests).
 
 pytestmark = [
     pytest.mark.worker,
     pytest.mark.skipif(not settings.REDIS_URL, reason="needs REDIS_URL: the real broker (CI sets it)"),
 ]
-
-ROOT = Path(settings.BASE_DIR)
-
-
-def _database_url_for_test_db() -> str:
-    """The worker must write to the database this test run uses (test_<name>)."""
-    url = urlsplit(os.environ["DATABASE_URL"])
-    return urlunsplit(url._replace(path="/" + connection.settings_dict["NAME"]))
-
-
-@pytest.fixture
-def worker(transactional_db, tmp_path):
-    if connection.vendor != "postgresql":
-        pytest.skip("the worker shares the test database only on PostgreSQL")
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url_for_test_db(),
-        "CELERY_QUEUE": queue,
-        "HEARTBEAT_SECONDS": "1",
-    }
-    log = tmp_path / "worker.log"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "yangquan_aqi", "worker", "-B", "--pool=solo",
-         "--loglevel=INFO", "-Q", queue, "-n", f"{queue}@%h", "-s", str(tmp_path / "beat-schedule")],
-        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
-    )
-    settings_queue = settings.CELERY_TASK_DEFAULT_QUEUE
-    from yangquan_aqi.celery import app
-
-    app.conf.task_default_queue = queue
-    try:
-        yield {"proc": proc, "log": log, "queue": queue}
-    finally:
-        app.conf.task_default_queue = settings_queue
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def test_task_round_trip_through_redis_to_a_worker(worker):

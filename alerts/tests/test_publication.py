@@ -159,7 +159,9 @@ def test_orange_issue_is_published_once_on_every_channel(people, contacts, recor
 
 @pytest.mark.django_db
 def test_public_payload_is_cached_and_says_level_measures_and_advice(people, recording, eager, django_capture_on_commit_callbacks):
-    assert publication.public_warning_payload(refresh=True) == {"level": "none"}
+    year = timezone.localdate().year
+    assert publication.public_warning_payload(refresh=True) == {"level": "none", "air": None, "year": year,
+                                                                 "this_year": []}
     form = approve(people, django_capture_on_commit_callbacks, level="orange", message="橙色预警：请减少户外活动。")
     warning = form.warning
     cached = cache.get(publication.PUBLIC_CACHE_KEY)
@@ -173,8 +175,58 @@ def test_public_payload_is_cached_and_says_level_measures_and_advice(people, rec
     assert cached["health_advice"] == category_for(280, "2026" if timezone.now().year >= 2026 else "2012").advice
     assert cached["cap"] == f"https://aqi.example.test/warnings/cap/{form.pk}.xml"
 
-    approve(people, django_capture_on_commit_callbacks, action="lift", level=None)
-    assert cache.get(publication.PUBLIC_CACHE_KEY) == {"level": "none"}
+    assert cached["until"] == timezone.localtime(form.episode_end).isoformat()
+    assert [m["kind"] for m in cached["must_do"]] == ["traffic", "fireworks", "schools", "events"]
+    assert cached["health"][0].startswith("提醒儿童、老年人") and len(cached["should_do"]) == 3
+    assert [row["number"] for row in cached["this_year"]] == [warning.number]
+
+    lift = approve(people, django_capture_on_commit_callbacks, action="lift", level=None)
+    after = cache.get(publication.PUBLIC_CACHE_KEY)
+    assert after["level"] == "none" and set(after) == {"level", "air", "year", "this_year"}
+    lifted = Warning.objects.get(pk=warning.pk)
+    assert after["this_year"] == [{
+        "number": warning.number, "level": "orange", "level_name": "橙色预警", "levels": ["orange"], "status": "lifted",
+        "from": timezone.localtime(lifted.published_at).isoformat(),
+        "to": timezone.localtime(lifted.lifted_at).isoformat()}]
+    assert lift.warning_id == warning.pk
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("response_level", "truck_colour", "health_first"), [
+    ("III", "黄色", "提醒儿童、老年人和呼吸道、心脑血管病及其他慢性病患者尽量留在室内，避免户外活动"),
+    ("II", "橙色", "提醒儿童、老年人和呼吸道、心脑血管病及其他慢性病患者尽量留在室内，避免户外活动"),
+    ("I", "红色", "提醒儿童、老年人和呼吸道、心脑血管病及其他慢性病患者尽量留在室内，不要外出"),
+])
+def test_public_items_of_each_level_come_from_the_plan(plan, response_level, truck_colour, health_first):
+    items = publication.public_items(response_level)
+    assert items["health"][0].startswith(health_first)
+    assert not any("医疗卫生机构" in text or "中小学" in text for text in items["health"])
+    kinds = [m["kind"] for m in items["must_do"]]
+    # Ⅲ级 has no ban on large events (§5.3.1); Ⅱ级 and Ⅰ级 do.
+    assert kinds == (["traffic", "fireworks", "schools"] if response_level == "III" else
+                     ["traffic", "fireworks", "schools", "events"])
+    traffic = items["must_do"][0]["text"]
+    assert "国四及以下重型载货车辆" in traffic and truck_colour not in traffic  # the road restriction, not bulk freight
+    assert items["must_do"][1]["title"] == "禁放烟花爆竹" and "禁放烟花爆竹" in items["must_do"][1]["text"]
+    assert items["should_do"] and all(text.startswith("倡导公众") for text in items["should_do"])
+    assert publication.public_items("") == {"health": [], "must_do": [], "should_do": []}
+
+
+@pytest.mark.django_db
+def test_public_items_follow_the_measures_registry_else_the_plan_file(plan):
+    """The office may correct a measure in the registry (measures app); the public page says what the
+    registry says. Without the registry's rows, the plan's data file is read."""
+    from measures.models import ResponseMeasure
+
+    fireworks = ResponseMeasure.objects.get(level="II", category="fireworks")
+    fireworks.text = "市域范围内全时段禁放烟花爆竹（更正稿）。"
+    fireworks.save(update_fields=["text"])
+    assert publication.public_items("II")["must_do"][1]["text"] == "市域范围内全时段禁放烟花爆竹（更正稿）。"
+
+    ResponseMeasure.objects.all().delete()
+    from_file = publication.public_items("II")
+    assert from_file["must_do"][1]["text"] == "市域范围内全时段禁放烟花爆竹,严禁燃煤旺火。"
+    assert [m["kind"] for m in from_file["must_do"]] == ["traffic", "fireworks", "schools", "events"]
 
 
 @pytest.mark.django_db

@@ -73,10 +73,22 @@ def test_the_published_warning_is_on_the_page_with_colour_number_and_advice(clie
     assert "橙色预警" in page and "Ⅱ级响应" in page and warning.number in page
     assert "background:#FF7E00" in page
     assert "阳泉市发布重污染天气橙色预警，自今日 20 时起启动Ⅱ级应急响应。" in page
-    assert "停止举办各类大型群众性户外活动。" in page  # §5.3.2 health protection
-    assert "减排比例达到全社会占比的30%以上" in page  # measures summary of Ⅱ级
-    assert "本级别生效时间" in page and "预计持续至" in page and "210～280" in page
+    assert "本级别生效时间" in page and "210～280" in page
     assert "当前无重污染天气预警" not in page
+    # Since when and the expected end (warning.episode_end), in the banner.
+    until = timezone.localtime(warning.episode_end)
+    assert f"预计持续至 {until:%Y}年{until.month}月{until.day}日 {until:%H}时" in page
+    # Health advice of §5.3.2 for the public, and what people must and should do (the plan's items).
+    assert "提醒儿童、老年人和呼吸道、心脑血管病及其他慢性病患者尽量留在室内" in page
+    assert "各医疗卫生机构" not in page  # addressed to hospitals, not to the public
+    assert "请遵守" in page
+    for title, text in (("机动车限行", "停止国四及以下重型载货车辆"), ("禁放烟花爆竹", "全时段禁放烟花爆竹"),
+                        ("学校", "中小学、幼儿园停止室外课程及活动。"), ("大型活动", "停止举办各类大型群众性户外活动。")):
+        assert f'<span class="tag">{title}</span> ' in page and text in page
+    assert "倡议" in page and "倡导公众绿色出行" in page
+    assert "减排比例达到全社会占比" not in page  # enterprises' obligations are not the public's to do
+    # This year's warnings: the one in force.
+    assert f"{timezone.localdate().year}年预警" in page and "生效中" in page
 
 
 def test_an_approved_warning_waits_for_publication(client, make_user):
@@ -125,7 +137,11 @@ def test_a_decision_changes_the_page_at_once(client, make_user):
 
     publish_form({"form_id": lift.pk})
     page = client.get("/public/").content.decode()
-    assert "当前无重污染天气预警" in page and warning.number not in page
+    assert "当前无重污染天气预警" in page and 'class="public-level">橙色预警' not in page
+    assert "请遵守" not in page and "本级别生效时间" not in page
+    # The lifted warning stays in this year's list, with its end.
+    year_list = page.split('class="public-year"')[1]
+    assert warning.number in year_list and "橙色预警" in year_list and "生效中" not in year_list
 
 
 def test_anonymous_home_goes_to_the_public_page_staff_keep_their_home(client, make_user):
@@ -141,3 +157,95 @@ def test_the_page_is_the_same_for_a_logged_in_visitor(client, make_user):
     client.force_login(user)
     page = client.get("/public/").content.decode()
     assert "李" not in page and "退出" not in page
+
+
+def observation(make_user, *, hours_ago: int, aqi: float, replay=None, name: str | None = None):
+    """A city-wide observed hour, from a real import or (``replay``) from a drill's."""
+    from command.models import Area
+    from forecasts.models import AirQualityRecord, ForecastImport
+
+    when = timezone.localtime().replace(minute=0, second=0, microsecond=0) - dt.timedelta(hours=hours_ago)
+    source = ForecastImport.objects.create(
+        file_name=name or f"obs-{hours_ago}-{aqi}.csv", file_sha256=f"{hours_ago:02d}{int(aqi):04d}".ljust(64, "0"),
+        channel="upload", period="hour", uploaded_by=make_user(Role.OFFICE), replay=replay)
+    return AirQualityRecord.objects.create(area=Area.objects.get(code="140300"), period="hour", time=when,
+                                           kind="observed", issued_at=when, aqi=aqi, source_import=source,
+                                           replay=replay)
+
+
+def test_the_current_aqi_is_the_latest_real_observation_never_a_drills(client, make_user):
+    from forecasts.models import Replay
+
+    observation(make_user, hours_ago=3, aqi=168)
+    observation(make_user, hours_ago=1, aqi=82)
+    drill = Replay.objects.create(name="演练", source_file="drill.csv", step="hour", start=timezone.now(),
+                                  end=timezone.now(), cursor=timezone.now())
+    observation(make_user, hours_ago=0, aqi=320, replay=drill)
+    page = client.get("/public/").content.decode()
+    assert "当前无重污染天气预警" in page
+    assert "AQI 82" in page and "良" in page and "AQI 320" not in page and "AQI 168" not in page
+    api = client.get("/api/v1/public/warning/").json()
+    assert api["level"] == "none" and api["air"]["aqi"] == 82 and api["air"]["category"] == "良"
+
+
+def test_an_old_observation_is_not_called_current(client, make_user):
+    observation(make_user, hours_ago=10, aqi=140)
+    page = client.get("/public/").content.decode()
+    assert "AQI 140" not in page and "当前空气质量" not in page
+    assert client.get("/api/v1/public/warning/").json()["air"] is None
+
+
+def test_the_api_gives_what_the_page_shows_before_during_and_after(client, make_user):
+    """GET /api/v1/public/warning/: the same facts as the page, as JSON, before a warning, while
+    it is in force (issue, then upgrade) and after it is lifted."""
+    year = timezone.localdate().year
+    before = client.get("/api/v1/public/warning/")
+    assert before.status_code == 200
+    assert before.json() == {"level": "none", "air": None, "year": year, "this_year": []}
+
+    warning = active_warning(make_user)
+    during = client.get("/api/v1/public/warning/").json()
+    for key in ("level", "response_level", "since", "until", "measures", "health_advice", "health", "must_do",
+                "should_do", "this_year", "number", "message"):
+        assert key in during, key
+    assert (during["level"], during["response_level"], during["number"]) == ("orange", "II", warning.number)
+    assert during["until"] == timezone.localtime(warning.episode_end).isoformat()
+    assert [m["kind"] for m in during["must_do"]] == ["traffic", "fireworks", "schools", "events"]
+    assert all("倡导" in text for text in during["should_do"]) and len(during["should_do"]) == 3
+    assert during["this_year"] == [{
+        "number": warning.number, "level": "orange", "level_name": "橙色预警", "levels": ["orange"],
+        "status": "active", "from": during["since"], "to": None}]
+    page = client.get("/public/").content.decode()
+    assert warning.number in page and during["must_do"][0]["text"] in page
+
+    office, commander = make_user(Role.OFFICE), make_user(Role.COMMANDER)
+    from alerts.publication import publish_form
+
+    for action, level in (("upgrade", "red"), ("lift", None)):
+        form = services.form_draft(actor=office, action=action, level=level, basis="会商", content="内容",
+                                   effective_at=timezone.now())
+        services.form_submit(actor=office, form_id=form.pk)
+        services.form_approve(actor=commander, form_id=form.pk, password=PASSWORD)
+        publish_form({"form_id": form.pk})
+        if action == "upgrade":
+            red = client.get("/api/v1/public/warning/").json()
+            assert (red["level"], red["response_level"]) == ("red", "I")
+            assert red["this_year"][0]["levels"] == ["orange", "red"] and red["this_year"][0]["level"] == "red"
+            assert "不要外出" in " ".join(red["health"])  # Ⅰ级 health advice
+
+    after = client.get("/api/v1/public/warning/").json()
+    assert after["level"] == "none" and "must_do" not in after
+    (row,) = after["this_year"]
+    lifted = Warning.objects.get(pk=warning.pk)
+    assert (row["number"], row["level"], row["status"]) == (warning.number, "red", "lifted")
+    assert row["to"] == timezone.localtime(lifted.lifted_at).isoformat()
+    page = client.get("/public/").content.decode()
+    assert "当前无重污染天气预警" in page and "红色预警" in page.split('class="public-year"')[1]
+
+
+def test_last_years_warnings_are_not_this_years(client, make_user):
+    warning = active_warning(make_user)
+    Warning.objects.filter(pk=warning.pk).update(published_at=timezone.now() - dt.timedelta(days=400))
+    from alerts.publication import public_warning_payload
+
+    assert public_warning_payload(refresh=True)["this_year"] == []

@@ -1,10 +1,12 @@
-"""The public page (公众页面, /public/): the warning in force — level colour, number, response
-level, since when, the public message, health advice and a summary of the measures — or 当前无
-重污染天气预警 with today's health advice. No login.
+"""The public page (公众页面, /public/), phone first and Chinese first: the warning in force —
+level colour, number, response level, since when and the expected end, the public message, what
+people must do (truck restriction, fireworks ban, schools, large events) and are asked to do, the
+health advice of the level (plan §5.3) — or 当前无重污染天气预警 with the current AQI of the latest
+real observation; and this year's warnings. No login.
 
 What the public sees is decided by alerts.publication.public_warning_payload() (the warning once
-published on the platform, cached there and refreshed by each publication); without that module,
-by the warning in force. Fast by construction: the rendered page is cached under a key made of
+published on the platform, cached there and refreshed by each publication; the same dict is
+``GET /api/v1/public/warning/``); without that module, by the warning in force. Fast by construction: the rendered page is cached under a key made of
 that payload (or, without the module, of one small query: the warning in force's id, level and
 publication time), so a cached page costs at most one database query, and a publication changes
 the key at once (no stale banner).
@@ -188,12 +190,41 @@ def _parse_time(value) -> dt.datetime | None:
         return None
 
 
+def _air(value: dict | None) -> dict | None:
+    """The payload's current air (times as ISO text) for the template (times as datetimes)."""
+    if not value:
+        return None
+    return {**value, "time": _parse_time(value.get("time"))}
+
+
+def _year_rows(rows) -> list[dict]:
+    result = []
+    for row in rows or []:
+        level = row.get("level") if row.get("level") in LEVEL_COLOURS else "none"
+        result.append({**row, "level": level, "colour": LEVEL_COLOURS[level],
+                       "from": _parse_time(row.get("from")), "to": _parse_time(row.get("to")),
+                       "levels_text": "→".join(lc.LEVEL_NAMES[lc.Level(lv)] for lv in row.get("levels") or []
+                                               if lv in LEVEL_COLOURS)})
+    return result
+
+
 def _from_published(published: dict, now: dt.datetime | None) -> dict[str, Any]:
+    """The page's data from alerts.publication's payload: the same facts the JSON API gives."""
     level = published.get("level") or "none"
+    common = {"today": _air(published.get("air")), "year": published.get("year"),
+              "this_year": _year_rows(published.get("this_year"))}
     if level == "none" or level not in LEVEL_COLOURS:
-        return none_payload(now)
+        air = common["today"]
+        if "air" not in published:  # an older payload without the air: read it here
+            common["today"] = today_air(now)
+            air = common["today"]
+        return {
+            "level": "none",
+            **common,
+            "health_advice": [air["advice"]] if air else ["关注空气质量实时发布信息，合理安排出行和户外活动。"],
+        }
     advice = _as_list(published.get("health_advice"))
-    items = _as_list(published.get("measures")) or HEALTH_ADVICE.get(level, [])
+    items = _as_list(published.get("health")) or _as_list(published.get("measures")) or HEALTH_ADVICE.get(level, [])
     return {
         "level": level,
         "number": published.get("number", ""),
@@ -205,7 +236,9 @@ def _from_published(published: dict, now: dt.datetime | None) -> dict[str, Any]:
         "aqi_range": published.get("aqi_range", ""),
         "public_message": published.get("message") or published.get("public_message", ""),
         "health_advice": advice + [item for item in items if item not in advice],
-        "measures": measures_summary(level),
+        "must_do": list(published.get("must_do") or []),
+        "should_do": _as_list(published.get("should_do")),
+        **common,
     }
 
 

@@ -222,17 +222,19 @@ def _interpolate(conc: np.ndarray, column: _Column) -> np.ndarray:
     """IAQI of concentrations already rounded as the edition requires; NaN stays NaN."""
     bp = np.asarray(column.breakpoints, dtype=float)
     steps = _IAQI_STEPS[: len(bp)]
-    out = np.full(conc.shape, np.nan)
-    valid = ~np.isnan(conc) & (conc >= 0)
-    inside = valid & (conc <= bp[-1])
-    c = conc[inside]
-    # Segment [bp[i-1], bp[i]] with bp[i-1] < c <= bp[i]; 0 falls in the first segment.
-    hi = np.clip(np.searchsorted(bp, c, side="left"), 1, len(bp) - 1)
-    lo = hi - 1
-    value = steps[lo] + (steps[hi] - steps[lo]) * (c - bp[lo]) / (bp[hi] - bp[lo])
+    # One C pass per column (np.interp is exact at a breakpoint: it returns that step as is); the
+    # segments are continuous, so which of two segments meeting at a breakpoint is used is moot.
+    out = np.interp(conc, bp, steps)
     # Round up, but never let float noise (e.g. 100.00000000000001) push a value up by one.
-    out[inside] = np.ceil(value - _IAQI_TOL)
-    out[valid & (conc > bp[-1])] = column.above_top
+    out -= _IAQI_TOL
+    np.ceil(out, out=out)
+    with np.errstate(invalid="ignore"):
+        negative = conc < 0
+        above = conc > bp[-1]
+    if negative.any():
+        out[negative] = np.nan
+    if above.any():
+        out[above] = column.above_top
     return out
 
 
@@ -260,6 +262,11 @@ def iaqi(
         flat = pd.Series(np.asarray(conc, dtype=object).ravel())
         values = pd.to_numeric(flat, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     is_2026 = _edition_codes(edition, values.size)
+    if not is_2026.any():  # one edition throughout: no masking, no copies
+        return _interpolate(values, _column(EDITION_2012, pollutant, averaging)).reshape(shape)
+    if is_2026.all():
+        rounded = round_half_even(values, 1 if pollutant == "co" else 0)
+        return _interpolate(rounded, _column(EDITION_2026, pollutant, averaging)).reshape(shape)
     out = np.full(values.shape, np.nan)
     if (~is_2026).any():
         out[~is_2026] = _interpolate(values[~is_2026], _column(EDITION_2012, pollutant, averaging))
@@ -339,6 +346,8 @@ def aqi_from_concentrations(
     n = len(frame)
 
     def sub(column: str, pollutant: str, averaging: str) -> np.ndarray:
+        if column not in frame.columns:
+            return np.full(n, np.nan)  # absent pollutant: nothing to index
         return iaqi(_numeric(frame, column), pollutant, averaging, eds)
 
     result: dict[str, np.ndarray] = {
@@ -362,35 +371,52 @@ def aqi_from_concentrations(
         result["iaqi_co"] = sub("co", "co", "1h")
         result["iaqi_o3"] = _nanmax(sub("o3", "o3", "1h"), o3_8h)
 
-    matrix = np.column_stack([result[c] for c in IAQI_COLUMNS]) if n else np.empty((0, 6))
-    present = ~np.isnan(matrix)
-    any_present = present.any(axis=1)
-    aqi = np.full(n, np.nan)
-    if any_present.any():
-        aqi[any_present] = np.nanmax(matrix[any_present], axis=1)
-
+    # Column by column (each a single pass over n values) rather than through an n×6 matrix.
+    columns = [result[c] for c in IAQI_COLUMNS]
+    aqi = _nanmax(*columns) if n else np.full(0, np.nan)  # NaN where no pollutant is present
+    masks = np.zeros(n, dtype=np.uint8)
+    tied = np.empty(n, dtype=bool)
+    for bit, column in enumerate(columns):
+        np.equal(column, aqi, out=tied)  # NaN equals nothing
+        masks |= tied.view(np.uint8) << np.uint8(bit)
     with np.errstate(invalid="ignore"):
-        is_primary = (matrix == aqi[:, None]) & (aqi[:, None] > 50)
-    masks = (is_primary * (1 << np.arange(len(POLLUTANTS)))).sum(axis=1)
+        masks[~(aqi > 50)] = 0
     primary = _PRIMARY_LABELS[masks]
+    total = columns[0].copy()  # NaN as soon as one pollutant is absent
+    for column in columns[1:]:
+        total += column
+    complete = ~np.isnan(total)
 
-    out = pd.DataFrame({c: result[c] for c in IAQI_COLUMNS}, index=frame.index)
-    out["aqi"] = aqi
-    out["primary_pollutant"] = pd.Series(primary, index=frame.index, dtype="str")
-    out["category"] = category_numbers(aqi, index=frame.index)
-    out["complete"] = present.all(axis=1)
+    out = pd.DataFrame(
+        {
+            **{c: result[c] for c in IAQI_COLUMNS},
+            "aqi": aqi,
+            "primary_pollutant": pd.Series(primary, index=frame.index, dtype="str"),
+            "category": category_numbers(aqi, index=frame.index),
+            "complete": complete,
+        },
+        index=frame.index,
+    )
     return out
 
 
 def category_numbers(aqi: np.ndarray | pd.Series, index: pd.Index | None = None) -> pd.Series:
     """Vectorised category number 1–6 (Int64, <NA> for a missing or negative AQI)."""
     values = np.asarray(aqi, dtype=float)
-    numbers = np.searchsorted(np.asarray(UPPER_BOUNDS, dtype=float), values, side="left") + 1
-    missing = np.isnan(values) | (values < 0)
+    # 1 + the number of upper bounds the AQI is above (branch-free, unlike a binary search).
+    counts = np.ones(values.shape, dtype=np.uint8)
+    above = np.empty(values.shape, dtype=bool)
+    with np.errstate(invalid="ignore"):
+        for upper in UPPER_BOUNDS:
+            np.greater(values, upper, out=above)
+            counts += above.view(np.uint8)
+        missing = np.isnan(values) | (values < 0)
+    numbers = counts.astype(np.int64)
+    numbers[missing] = 0
     return pd.Series(
-        pd.array(np.where(missing, 0, numbers), dtype="Int64"),
+        pd.arrays.IntegerArray(numbers, missing),
         index=index if index is not None else getattr(aqi, "index", None),
-    ).mask(missing)
+    )
 
 
 def _frame_editions(df: pd.DataFrame, standard: str) -> np.ndarray:

@@ -5,6 +5,11 @@ One code path for every way a file comes in (an upload, a watched folder, the co
 (first sheet) or JSON (a list of objects), maps English or Chinese headers to the canonical
 columns, and validates every row. All problems are collected, each naming the file, the row as a
 person counts it and the column; a file with any error yields no rows at all (all or nothing).
+
+Two paths give the same results: :mod:`._fastparse` checks a whole column at a time (the common
+case, a few µs per row), and the row-by-row code below (``_Reader._parse_row``) states the rules
+and words the messages; the fast path hands it every row that has a problem, and the whole file
+whenever it meets something it cannot check exactly.
 """
 
 from __future__ import annotations
@@ -32,6 +37,25 @@ MAX_ERRORS = 200
 
 CONCENTRATIONS: tuple[str, ...] = ("pm25", "pm10", "so2", "no2", "o3", "co")
 NUMERIC_COLUMNS: tuple[str, ...] = ("aqi", "aqi_low", "aqi_high", *CONCENTRATIONS, "o3_8h")
+
+#: Plausibility ceilings (合理性上限) of the numbers: a value above one is not a measurement or a
+#: forecast but a typo or a unit mistake (mg/m³ written as µg/m³ …). HJ 633 stops every IAQI at
+#: 500, but some sources extrapolate "beyond the index" (爆表) up to 999, so AQI is refused only
+#: above 999. The concentrations' ceilings lie far above anything measured (hourly PM10 in the
+#: worst sand-and-dust storms: about 10,000 µg/m³) and above the top of every HJ 633 column, so a
+#: real value is never refused.
+LIMITS: dict[str, float] = {
+    "aqi": 999,
+    "aqi_low": 999,
+    "aqi_high": 999,
+    "pm25": 5_000,
+    "pm10": 20_000,
+    "so2": 10_000,
+    "no2": 10_000,
+    "o3": 2_000,
+    "o3_8h": 2_000,
+    "co": 200,
+}
 
 #: Columns of :attr:`ReadResult.frame`, in order.
 FRAME_COLUMNS: tuple[str, ...] = (
@@ -238,6 +262,13 @@ class _FormatError(Exception):
 
 
 def _decode(data: bytes) -> str:
+    if b"\x00" in data:
+        # Text in UTF-8 or GBK never holds a NUL byte; UTF-16 ("Unicode 文本" of Excel) does in
+        # every ASCII character, and GB 18030 would otherwise "decode" it into a garbled header.
+        raise _FormatError(
+            "无法识别的文件编码：文件含有空字节，可能是 UTF-16（Excel 的“Unicode 文本”）或二进制文件"
+            "（支持 UTF-8、带 BOM 的 UTF-8 和 GBK）"
+        )
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
@@ -246,14 +277,28 @@ def _decode(data: bytes) -> str:
     raise _FormatError("无法识别的文件编码（支持 UTF-8、带 BOM 的 UTF-8 和 GBK）")
 
 
-def _table_from_csv(data: bytes) -> _Table:
+def _delimiter(text: str) -> str:
+    """A tab when the first line has tabs and no comma, else a comma."""
+    end = text.find("\n")
+    first_line = text if end < 0 else text[:end]
+    return "\t" if "\t" in first_line and "," not in first_line else ","
+
+
+def _csv_text(data: bytes) -> tuple[str, str]:
+    """The decoded text and its delimiter."""
     text = _decode(data)
-    first_line = text.split("\n", 1)[0]
-    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
+    return text, _delimiter(text)
+
+
+def _csv_records(text: str, delimiter: str) -> list[list[str]]:
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
         raise _FormatError(f"无法解析 CSV：{exc}") from exc
+
+
+def _table_from_csv(data: bytes) -> _Table:
+    records = _csv_records(*_csv_text(data))
     numbered = [(number, list(cells)) for number, cells in enumerate(records, start=1)]
     return _table_from_rows(numbered)
 
@@ -298,6 +343,8 @@ def _table_from_json(data: bytes) -> _Table:
         payload = payload["rows"]
     if not isinstance(payload, list):
         raise _FormatError("JSON 文件应为对象的列表")
+    if payload and not any(isinstance(item, dict) for item in payload):
+        raise _FormatError("JSON 文件应为对象的列表：其中没有一个对象（如 {\"time\": …, \"aqi\": …}）")
     headers: list[object] = []
     seen: set[str] = set()
     for item in payload:
@@ -375,25 +422,37 @@ def _display(value: object) -> str:
 
 
 class _Reader:
-    def __init__(self, name: str, data: bytes) -> None:
+    def __init__(self, name: str, data: bytes, *, fast: bool = True) -> None:
         self.name = name
         self.data = data
+        self.fast = fast
         self.errors: list[ImportError_] = []
         self.warnings: list[str] = []
         self.json = False
+        #: How many errors the file has when ``errors`` lists only the first ones (fast path).
+        self.error_total: int | None = None
+        #: canonical name → (position, header as written), once the headers are read.
+        self.columns: dict[str, tuple[int, str]] = {}
+        self.unknown_headers: list[str] = []
 
     # --- the whole file -----------------------------------------------------------------
     def read(self) -> ReadResult:
         digest = hashlib.sha256(self.data).hexdigest()
         try:
-            table = self._table()
+            parsed = self._parse_fast() if self.fast else None
+            if parsed is None:
+                table = self._table()
+                self.json = table.json
+                parsed = self._parse(table)
         except _FormatError as exc:
             return _failed(self.name, self.data, str(exc))
-        self.json = table.json
-        frame, period = self._parse(table)
+        frame, period = parsed
+        if not self.errors:  # both paths hand over the same frame only for an otherwise valid file
+            self._check_limits(frame)
         errors = self.errors
-        if len(errors) > MAX_ERRORS:
-            cut = len(errors) - MAX_ERRORS
+        total = len(errors) if self.error_total is None else self.error_total
+        if total > MAX_ERRORS:
+            cut = total - MAX_ERRORS
             errors = [
                 *errors[:MAX_ERRORS],
                 ImportError_(self.name, None, None, f"错误过多：仅列出前 {MAX_ERRORS} 条，另有 {cut} 条未列出"),
@@ -409,25 +468,39 @@ class _Reader:
             name=self.name,
         )
 
-    def _table(self) -> _Table:
+    def _parse_fast(self) -> tuple[pd.DataFrame, Literal["hour", "day"] | None] | None:
+        """The column-at-a-time path; ``None`` when this file needs the row-by-row one."""
+        from . import _fastparse  # imported here: it builds on this module
+
+        try:
+            return _fastparse.parse(self)
+        except _fastparse.Unsupported:
+            self.errors, self.warnings, self.json, self.error_total = [], [], False, None
+            return None
+
+    def _format(self) -> Literal["xlsx", "json", "csv"]:
         data = self.data
         if not data.strip():
             raise _FormatError("文件为空")
         suffix = Path(self.name).suffix.lower()
         if data[:4] == b"PK\x03\x04":
-            return _table_from_xlsx(data)
+            return "xlsx"
         if data[:4] == b"\xd0\xcf\x11\xe0":
             raise _FormatError("不支持旧版 Excel（.xls）格式，请另存为 .xlsx 或 CSV")
         if suffix in {".xlsx", ".xlsm"}:
             raise _FormatError("无法读取 Excel 文件：内容不是 .xlsx 格式")
         if suffix == ".json":
-            return _table_from_json(data)
+            return "json"
         if suffix in {".csv", ".txt", ".tsv"}:
-            return _table_from_csv(data)
+            return "csv"
         head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
         if head in {b"[", b"{"}:
-            return _table_from_json(data)
-        return _table_from_csv(data)
+            return "json"
+        return "csv"
+
+    def _table(self) -> _Table:
+        builders = {"xlsx": _table_from_xlsx, "json": _table_from_json, "csv": _table_from_csv}
+        return builders[self._format()](self.data)
 
     # --- messages -----------------------------------------------------------------------
     def _where(self, row: int, column: str | None) -> str:
@@ -467,16 +540,72 @@ class _Reader:
                 columns[canonical] = (position, written)
         if unknown:
             self.warnings.append("已忽略未知列：" + "、".join(f"「{u}」" for u in unknown))
+        self.columns = columns
+        self.unknown_headers = unknown
         return columns
+
+    def _check_limits(self, frame: pd.DataFrame) -> None:
+        """An error for every number above its plausibility ceiling (:data:`LIMITS`), in row order."""
+        found: list[tuple[int, int, str, float]] = []
+        total = 0
+        for order, (key, limit) in enumerate(LIMITS.items()):
+            over = frame[key].gt(limit)
+            count = int(over.sum())
+            if count:
+                total += count
+                hits = frame.loc[over, ["row", key]].head(MAX_ERRORS + 1)
+                found += [(int(row), order, key, float(value)) for row, value in hits.itertuples(index=False)]
+        if not total:
+            return
+        for row, _, key, value in sorted(found)[: MAX_ERRORS + 1]:
+            header = self.columns[key][1] if key in self.columns else CHINESE_NAMES[key]
+            self._error(row, header, _limit_message(key, value))
+        if total > len(self.errors):
+            self.error_total = total
+
+    def _header_columns(self, headers: list[object], has_rows: bool) -> dict[str, tuple[int, str]] | None:
+        """The columns, or ``None`` when the headers (or the absence of rows) are errors already."""
+        columns = self._columns(headers)
+        if "time" not in columns and "date" not in columns:
+            message = "缺少「时间」（time）或「日期」（date）列"
+            if self.unknown_headers:
+                # A misspelt header, or a file in another encoding (Shift-JIS, Big5 …) whose headers
+                # GB 18030 turned into other characters: say which headers were not recognised.
+                shown = "、".join(f"「{u}」" for u in self.unknown_headers[:10])
+                message += f"（未识别的列：{shown}；列名拼写有误，或文件编码不是 UTF-8/GBK 时会这样）"
+            self._error(None, None, message)
+        if not has_rows:
+            self._error(None, None, "文件没有数据行")
+        return None if self.errors else columns
+
+    def _not_object_error(self, number: int) -> None:
+        self._error(number, None, '不是一个对象（应为 {"列名": 值, …}）')
+
+    def _mixed_period_error(self, number: int, row_period: str, period: str, period_row: int) -> None:
+        here = "日数据（「日期」）" if row_period == "day" else "小时数据（「时间」）"
+        there = "小时数据" if period == "hour" else "日数据"
+        self._error(
+            number,
+            None,
+            f"本行为{here}，而第 {period_row} {'条记录' if self.json else '行'}起为"
+            f"{there}：一个文件只能包含小时数据或日数据之一",
+        )
+
+    def _duplicate_column(self, columns: dict[str, tuple[int, str]]) -> str | None:
+        time_key = "time" if "time" in columns else "date"
+        return columns[time_key][1] if time_key in columns else None
+
+    def _duplicate_error(self, row: int, first: int, column: str | None) -> None:
+        self._error(
+            row,
+            column,
+            f"与第 {first} {'条记录' if self.json else '行'}重复（区域、时间、类型、发布时间均相同）",
+        )
 
     # --- rows ---------------------------------------------------------------------------
     def _parse(self, table: _Table) -> tuple[pd.DataFrame, Literal["hour", "day"] | None]:
-        columns = self._columns(table.headers)
-        if "time" not in columns and "date" not in columns:
-            self._error(None, None, "缺少「时间」（time）或「日期」（date）列")
-        if not table.rows:
-            self._error(None, None, "文件没有数据行")
-        if self.errors:
+        columns = self._header_columns(table.headers, bool(table.rows))
+        if columns is None:
             return empty_frame(), None
 
         records: list[dict[str, Any]] = []
@@ -484,7 +613,7 @@ class _Reader:
         period_row = 0
         for number, cells in table.rows:
             if cells and isinstance(cells[0], _NotAnObject):
-                self._error(number, None, '不是一个对象（应为 {"列名": 值, …}）')
+                self._not_object_error(number)
                 continue
             if all(_blank(c) for c in cells):
                 continue
@@ -494,14 +623,7 @@ class _Reader:
             if period is None:
                 period, period_row = record["period"], number
             elif record["period"] != period:
-                here = "日数据（「日期」）" if record["period"] == "day" else "小时数据（「时间」）"
-                there = "小时数据" if period == "hour" else "日数据"
-                self._error(
-                    number,
-                    None,
-                    f"本行为{here}，而第 {period_row} {'条记录' if self.json else '行'}起为"
-                    f"{there}：一个文件只能包含小时数据或日数据之一",
-                )
+                self._mixed_period_error(number, record["period"], period, period_row)
                 continue
             records.append(record)
 
@@ -587,7 +709,11 @@ class _Reader:
         if not number_errors:
             has_value = any(not math.isnan(record[key]) for key in ("aqi", "aqi_high", *CONCENTRATIONS, "o3_8h"))
             if not has_value:
-                self._error(number, None, "缺少 AQI、AQI上限或污染物浓度：每行至少需要其中之一")
+                message = "缺少 AQI、AQI上限或污染物浓度：每行至少需要其中之一"
+                if self.unknown_headers:
+                    shown = "、".join(f"「{u}」" for u in self.unknown_headers[:10])
+                    message += f"（未识别的列：{shown}，列名是否拼写有误？）"
+                self._error(number, None, message)
             low, high = record["aqi_low"], record["aqi_high"]
             if not math.isnan(low) and not math.isnan(high) and low > high:
                 self._error(
@@ -649,14 +775,9 @@ class _Reader:
         keys = ["area_code", "time", "kind", "issued_at"]
         first_row = frame.groupby(keys, dropna=False, sort=False)["row"].transform("first")
         duplicated = frame["row"] != first_row
-        time_key = "time" if "time" in columns else "date"
-        column = columns[time_key][1] if time_key in columns else None
+        column = self._duplicate_column(columns)
         for row, first in zip(frame.loc[duplicated, "row"], first_row[duplicated], strict=True):
-            self._error(
-                int(row),
-                column,
-                f"与第 {int(first)} {'条记录' if self.json else '行'}重复（区域、时间、类型、发布时间均相同）",
-            )
+            self._duplicate_error(int(row), int(first), column)
 
 
 def _parse_number(value: object) -> tuple[float, str | None]:
@@ -683,6 +804,19 @@ def _parse_number(value: object) -> tuple[float, str | None]:
     if number < 0:
         return math.nan, f"不能为负数「{_display(value)}」"
     return number, None
+
+
+def _limit_message(key: str, value: float) -> str:
+    if key in ("aqi", "aqi_low", "aqi_high"):
+        return (
+            f"{CHINESE_NAMES[key]}「{_display(value)}」不合理（HJ 633 的 AQI 最大为 500，外推也不超过 999）："
+            "请检查是否录错"
+        )
+    unit = "毫克/立方米" if key == "co" else "微克/立方米"
+    return (
+        f"{CHINESE_NAMES[key]}浓度「{_display(value)}」不合理（上限 {LIMITS[key]:,.0f} {unit}）："
+        "请检查是否录错或单位有误"
+    )
 
 
 def _parse_pollutant(value: object) -> tuple[str | None, str | None]:

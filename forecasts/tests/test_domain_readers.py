@@ -6,14 +6,16 @@ import datetime as dt
 import hashlib
 import io
 import json
+import random
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
 
+from forecasts.domain import _fastparse, readers
 from forecasts.domain.areas import AREAS, CITY, resolve_area
-from forecasts.domain.readers import FRAME_COLUMNS, MAX_ERRORS, ImportError_, read_file
+from forecasts.domain.readers import FRAME_COLUMNS, MAX_ERRORS, ImportError_, parse_time, read_file
 
 # shared/ lies beside the repository, on a developer's machine and in CI alike.
 SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
@@ -403,3 +405,233 @@ def test_real_daily_record_reads_without_error():
     assert result.ok
     assert len(result.frame) == 1157
     assert (result.frame["kind"] == "observed").all()
+
+
+# --------------------------------------------------------------------------- the fast path
+# read_file checks a whole column at a time (forecasts/domain/_fastparse.py) and hands the rows
+# with problems to the row-by-row code for their messages. Each file below is read both ways:
+# errors (file, row, column, message, order, the cap), warnings, period and frame must agree.
+
+
+def _row_by_row(data: bytes, name: str):
+    return readers._Reader(name, data, fast=False).read()
+
+
+def assert_same_as_row_by_row(data: bytes, name: str):
+    slow = _row_by_row(data, name)
+    fast = read_file(data, name)
+    assert [e.as_dict() for e in fast.errors] == [e.as_dict() for e in slow.errors]
+    assert fast.warnings == slow.warnings
+    assert fast.period == slow.period
+    pd.testing.assert_frame_equal(fast.frame, slow.frame, check_exact=True)
+    return fast
+
+
+@pytest.fixture(autouse=False)
+def strict_fast_path(monkeypatch):
+    """A disagreement between the fast path's masks and the row messages fails the test instead
+    of quietly taking the row-by-row path."""
+    monkeypatch.setattr(_fastparse, "STRICT", True)
+
+
+def _hourly_csv(rows: int, *, seed: int = 1) -> list[list[str]]:
+    rng = random.Random(seed)
+    codes = ["140300", "城区", "矿区", "郊区", "平定县", "盂县", "开发区"]
+    out = [["area", "time", "aqi", "aqi_low", "aqi_high", "primary_pollutant", "pm25", "o3", "kind", "dust",
+            "issued_at", "source"]]
+    for i in range(rows):
+        hour = pd.Timestamp("2025-01-10 00:00") + pd.Timedelta(hours=i // len(codes))
+        pm25 = round(rng.uniform(5, 300), 1)
+        out.append([codes[i % len(codes)], hour.strftime("%Y-%m-%d %H:%M"), str(round(pm25 * 1.3)), "", "",
+                    "PM2.5" if pm25 > 35 else "", str(pm25), str(round(rng.uniform(5, 200), 1)), "observed", "0",
+                    "", "监测中心"])
+    return out
+
+
+def _csv(rows: list[list[str]]) -> bytes:
+    return ("\n".join(",".join(row) for row in rows) + "\n").encode()
+
+
+def test_fast_path_reads_a_valid_file_without_the_row_loop(monkeypatch):
+    def no_rows(*args, **kwargs):
+        raise AssertionError("a valid file should not go row by row")
+
+    monkeypatch.setattr(readers._Reader, "_parse_row", no_rows)
+    monkeypatch.setattr(readers._Reader, "_parse", no_rows)
+    result = read_file(_csv(_hourly_csv(700)), "hourly.csv")
+    assert result.ok
+    assert len(result.frame) == 700
+    assert result.frame.loc[0, "area_code"] == "140300" and result.frame.loc[1, "area_name"] == "城区"
+    assert str(result.frame["time"].dtype) == "datetime64[ns, Asia/Shanghai]"
+
+
+def test_fast_path_gives_the_same_frame_as_row_by_row(strict_fast_path):
+    result = assert_same_as_row_by_row(_csv(_hourly_csv(300)), "hourly.csv")
+    assert result.ok and len(result.frame) == 300
+
+
+BAD_CELLS = {
+    "area": ["太原市", "", " 阳泉市 ", "140300.0", "KFQ", "x"],
+    "time": [
+        "2025-13-01", "2025-01-10 00:30", "", "2025/01/10 00:00", "2025-01-10T00:00:00+08:00",
+        "2025-01-09T16:00:00Z", "2025-01-10", "2025-1-10 1:00", "1990-06-01 02:00", "1988-04-10 02:00",
+        "2025-01-10T00:00+05:30", "2025-01-10T02:30+05:30", "abc", "2025-02-29 00:00", "2024-02-29 00:00",
+        "2025-01-10 24:00", "2025-01-10 00:00:00.000", "2025-01-10T00:00:00+2400", "2025-01-10 00:00 +08",
+        "2025-01-10 00:00+0800", "2025-01-10Z", "２０２５-01-10 00:00", "2025-01-10t00:00z", "1900-01-01 00:00",
+    ],
+    "aqi": ["-5", "abc", "", "NA", "—", "inf", "nan", "1e3", "1_000", " 7 ", "-0", "+3", "0x10", "１２", "-nan"],
+    "aqi_low": ["200", "x", "-1"],
+    "aqi_high": ["150", "", "y"],
+    "primary_pollutant": ["PM9", "pm10", "PM2.5,PM10", "无", "二氧化硫、二氧化氮", "O₃", "-"],
+    "pm25": ["-1", "x", "", "—"],
+    "kind": ["guess", "预报", "实况", "", "OBSERVED"],
+    "dust": ["maybe", "是", "1.0", ""],
+    "issued_at": ["2025-01-09 16:00", "bad", "2025-01-09T08:00Z", ""],
+}
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_fast_path_errors_match_row_by_row_on_damaged_files(strict_fast_path, seed):
+    rng = random.Random(seed)
+    rows = _hourly_csv(rng.randint(1, 120), seed=seed)
+    header = rows[0]
+    for _ in range(rng.choice([1, 2, 5, 20, 200])):
+        key = rng.choice(list(BAD_CELLS))
+        rows[rng.randrange(1, len(rows))][header.index(key)] = rng.choice(BAD_CELLS[key])
+    if rng.random() < 0.3:  # repeated rows
+        for _ in range(rng.randint(1, 4)):
+            rows.insert(rng.randrange(1, len(rows) + 1), list(rng.choice(rows[1:])))
+    lines = [",".join(row) for row in rows]
+    if rng.random() < 0.3:  # blank lines keep their numbers
+        for _ in range(rng.randint(1, 3)):
+            lines.insert(rng.randrange(1, len(lines) + 1), rng.choice(["", ",,,", "  "]))
+    assert_same_as_row_by_row(("\n".join(lines) + "\n").encode(), f"damaged-{seed}.csv")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        CHINESE_CSV,
+        "time,date,aqi\n2025-01-10 00:00,,80\n,2025-01-11,90\n,2025-01-12,x\n2025-01-10 01:00,,80\n",
+        "date,aqi\n2025-01-11,90\n2025-01-11 08:00,90\n2025-01-12T00:00+08:00,1\n2025-01-12T00:00Z,1\n",
+        "\n\ntime,aqi\n2025-01-10 00:00,80\n\n2025-01-10 01:00,-1\n",
+        "time,TIME,aqi\n1,2,3\n",
+        'time,aqi,primary_pollutant\n2025-01-10 00:00,120,"PM2.5,PM10"\n2025-01-10 01:00,120,"x"\n',
+        "time,aqi\r\n2025-01-10 00:00,80\r\n2025-01-10 01:00,x\r\n",
+        "time,aqi\r2025-01-10 00:00,80\r",
+        "time\taqi\n2025-01-10 00:00\t80\n2025-01-10 01:00\t8\t9\n",
+        "time,aqi\n2025-01-10 00:00,80,1,2\n2025-01-10 01:00\n",
+        "time,aqi,aqi_low,aqi_high\n2025-01-10 00:00,,200,150\n2025-01-10 01:00,,,\n2025-01-10 02:00,,5,\n",
+        "Time,AQI,Remark,风速,PM₂.₅\n2025-01-10 00:00,1,a,b,3\n",
+        "time,aqi,issued_at\n2025-01-10 00:00,1,2025-01-09 16:00\n2025-01-10 00:00,1,\n2025-01-10 00:00,1,\n"
+        "2025-01-10 00:00,1,bad\n2025-01-10 00:00,1,2025-01-09T08:00Z\n2025-01-10 00:00,1,2025-01-09 16:00\n",
+        "time,aqi\n" + "".join(f"2025-01-10 {i % 24:02d}:00,x{i}\n" for i in range(250)),
+        "time,aqi\n" + "".join(f"2025-01-10 00:00,{i}\n" for i in range(300)),
+        "time,aqi\n" + "".join(f"2025-01-10 {i % 24:02d}:00,{i}\n" for i in range(250)),
+        "time,aqi\n2025-01-10 00:00,80\n" + "2025-01-10 01:00,600\n" * 3,
+    ],
+)
+def test_fast_path_matches_row_by_row_on_csv(strict_fast_path, text):
+    assert_same_as_row_by_row(text.encode(), "f.csv")
+    assert_same_as_row_by_row(text.encode("gbk", errors="ignore"), "f.txt")
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        [{"time": "2025-01-10T00:00:00+08:00", "aqi": 100}, {"time": "2025-01-10T01:00:00+08:00", "aqi": "lots"}],
+        [{"time": "2025-01-10 00:00", "aqi": 50}, 7, {}, {"time": None, "aqi": None}, {"time": "2025-01-10 01:00", "aqi": True}],
+        [
+            {"time": "2025-01-10 00:00", "aqi": 50, "dust": True, "area": 140300},
+            {"time": "2025-01-10 01:00", "aqi": 5.5, "dust": 1, "area": "kfq", "x": [1, 2]},
+        ],
+        [{"date": "2025-01-10", "aqi": 1}, {"time": "2025-01-10 01:00", "aqi": 2}, {"date": "2025-01-11", "aqi": -0.0}],
+        [{"time": "2025-01-10 00:00", "aqi": 1}, {"time": "2025-01-10 00:00", "aqi": 1}],
+        [{"time": "2025-01-10 00:00", "aqi": 1, "source": {"a": 1}, "kind": ["x"]}],
+    ],
+)
+def test_fast_path_matches_row_by_row_on_json(strict_fast_path, payload):
+    assert_same_as_row_by_row(json.dumps(payload).encode(), "f.json")
+
+
+def test_fast_path_matches_row_by_row_on_xlsx(strict_fast_path):
+    for rows in (
+        [
+            ["Area", "Time", "AQI", "PM2.5", "Kind"],
+            [140300, dt.datetime(2025, 1, 10, 0, 0), 120, 90.5, "forecast"],
+            ["盂县", "2025-01-10 01:00", 130, None, "observed"],
+        ],
+        [["区域", "日期", "AQI"], ["阳泉市", "2025-01-10", 100], ["阳泉市", "2025-01-32", 100], ["阳泉市", dt.date(2025, 1, 11), 1.5]],
+        [
+            ["区域", "时间", "AQI", "沙尘"],
+            [140302.0, dt.datetime(2025, 1, 10, 0, 30), -1, True],
+            ["城区", dt.datetime(2025, 1, 10, 1), 1, 0],
+            ["城区", dt.datetime(2025, 1, 10, 1), 1, 0],
+        ],
+    ):
+        assert_same_as_row_by_row(_xlsx(rows), "f.xlsx")
+
+
+@pytest.mark.parametrize("path", sorted(p.name for p in SAMPLES.glob("*") if p.suffix in {".csv", ".json"}))
+def test_fast_path_matches_row_by_row_on_the_samples(strict_fast_path, path):
+    assert_same_as_row_by_row((SAMPLES / path).read_bytes(), path)
+
+
+def test_fast_path_lists_only_the_first_errors_but_counts_them_all(strict_fast_path, monkeypatch):
+    rows = _hourly_csv(1400)
+    for row in rows[1:]:
+        row[rows[0].index("kind")] = "guess"
+    calls = []
+    parse_row = readers._Reader._parse_row
+    monkeypatch.setattr(
+        readers._Reader, "_parse_row", lambda self, *args: calls.append(args[0]) or parse_row(self, *args)
+    )
+    result = read_file(_csv(rows), "bad.csv")
+    assert len(result.errors) == MAX_ERRORS + 1
+    assert "另有 1200 条未列出" in result.errors[-1].message
+    assert len(calls) <= MAX_ERRORS + 1  # not one call per row
+    monkeypatch.setattr(readers._Reader, "_parse_row", parse_row)
+    assert [e.as_dict() for e in result.errors] == [e.as_dict() for e in _row_by_row(_csv(rows), "bad.csv").errors]
+
+
+def test_a_file_the_fast_path_cannot_check_goes_row_by_row(monkeypatch):
+    def unsupported(reader):
+        reader._error(1, "x", "half-done")
+        reader.warnings.append("half-done")
+        raise _fastparse.Unsupported
+
+    monkeypatch.setattr(_fastparse, "parse", unsupported)
+    text = "Time,AQI,Remark\n2025-01-10 00:00,-1,x\n"
+    result = read_file(text.encode(), "f.csv")
+    assert [e.message for e in result.errors] == ["第 2 行「AQI」列：不能为负数「-1」"]
+    assert result.warnings == ["已忽略未知列：「Remark」"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2025-01-10 08:00", "2025-01-10T08:00", "2025-01-10t08:00:00", "2025/01/10 08:00", "2025.01.10 08:00",
+        "2025-01-10 08:00:00", "2025-01-10T08:00:00Z", "2025-01-10T08:00:00z", "2025-01-10T08:00:00+08:00",
+        "2025-01-10T08:00-05:00", "2025-01-10T08:00+0530", "2025-01-10T08:00+05", "2025-01-10", "2025-01-10Z",
+        "2025-01-10+08:00", "2024-02-29", "2025-02-29", "2100-02-29", "2000-02-29 00:00", "2025-04-31",
+        "2025-00-10", "2025-01-00", "2025-01-10 23:59:59", "2025-01-10 24:00", "2025-01-10 08:60",
+        "2025-01-10 08:00:60", "2025-01-10T08:00+23:59", "2025-01-10T08:00+24:00", "2025-01-10T08:00+05:60",
+        "1991-09-15 01:00", "1988-04-10 02:30", "1988-09-11 01:30", "1901-01-01 00:00", "1991-12-31 23:00",
+        "1992-01-01 00:00", "2200-12-31 23:00", "2201-01-01 00:00", "0001-01-01 00:00", "9999-12-31 23:00",
+        "2025-01-10 08:00:00.5", "2025-1-10 8:00", "2025-01-10  08:00", "2025-01-10 08:00 +08:00", "２０２５-01-10",
+        "", "  ", "x", "2025-01-10 08:00x",
+    ],
+)
+def test_fixed_layout_times_are_read_as_parse_time_reads_them(text):
+    moments = _fastparse._moments([text])
+    stamp = parse_time(text)
+    if not text.strip():
+        assert moments.blank[0]
+        return
+    assert moments.ok[0] == (stamp is not None)
+    if stamp is not None and not pd.Timestamp.min.tz_localize("UTC") <= stamp <= pd.Timestamp.max.tz_localize("UTC"):
+        assert moments.odd[0]  # beyond what a frame holds: such a file is read row by row
+    elif stamp is not None:
+        assert moments.ns[0] == stamp.value
+        assert moments.hour[0] == (not (stamp.minute or stamp.second or stamp.microsecond))
+        assert moments.midnight[0] == (stamp == stamp.normalize())
