@@ -8,14 +8,12 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from forecasts.models import Level
+
 from .domain.lifecycle import DEADLINE_NAMES
 
-
-class LevelChoices(models.TextChoices):
-    NONE = "none", _("无预警")
-    YELLOW = "yellow", _("黄色预警")
-    ORANGE = "orange", _("橙色预警")
-    RED = "red", _("红色预警")
+# The warning levels are one choice set for the whole product (forecasts defines it).
+LevelChoices = Level
 
 
 class ApproverChoices(models.TextChoices):
