@@ -6,5 +6,6 @@ app_name = "core"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("healthz/", views.HealthView.as_view(), name="healthz"),
+    path("charts/aqi-year/", views.AqiYearView.as_view(), name="aqi-year"),
     path("system/", views.SystemView.as_view(), name="system"),
 ]

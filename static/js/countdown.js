@@ -39,11 +39,17 @@
   }
 
   function start() {
-    var items = document.querySelectorAll(".countdown[data-due]");
-    if (!items.length) { return; }
-    var serverNow = parseTime(items[0].getAttribute("data-now"));
-    var skew = isNaN(serverNow) ? 0 : serverNow - Date.now();
-    function tick() { for (var i = 0; i < items.length; i++) { update(items[i], skew); } }
+    // Looked up on every tick: a panel the dashboard re-fetched (htmx) keeps counting too.
+    var skew = null;
+    function tick() {
+      var items = document.querySelectorAll(".countdown[data-due]");
+      if (!items.length) { return; }
+      if (skew === null) {
+        var serverNow = parseTime(items[0].getAttribute("data-now"));
+        skew = isNaN(serverNow) ? 0 : serverNow - Date.now();
+      }
+      for (var i = 0; i < items.length; i++) { update(items[i], skew); }
+    }
     tick();
     window.setInterval(tick, 1000);
   }

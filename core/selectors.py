@@ -1,0 +1,196 @@
+"""Reads for the office dashboard (首页): each panel's data from the apps' own selectors, with a
+fixed number of queries whatever the number of rows (core/tests/test_dashboard_queries.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count
+from django.utils import timezone
+
+from accounts.roles import Role
+
+
+@dataclass(frozen=True)
+class CityStatus:
+    """全市当前状态: the warning in force (level, response, since), else the last one."""
+
+    warning: object | None
+    level: str
+    response_level: str
+    response_name: str
+    since: dt.datetime | None
+    response: object | None
+
+
+def city_status() -> CityStatus:
+    from alerts.domain import lifecycle as lc
+    from alerts.selectors import active_warning
+    from response.models import Response
+
+    warning = active_warning()
+    response = None
+    if warning is not None:
+        response = Response.objects.filter(warning=warning).first()
+    level = warning.level if warning is not None else "none"
+    response_level = warning.response_level if warning is not None else ""
+    return CityStatus(
+        warning=warning,
+        level=level,
+        response_level=response_level,
+        response_name=lc.RESPONSE_NAMES.get(response_level, ""),
+        since=(warning.published_at if warning is not None else None),
+        response=response,
+    )
+
+
+def pending_forms() -> list:
+    """Approval forms not yet decided, oldest first, with where each one sits: a draft with the
+    office, a submitted form with the vice-commander or the commander (附件5 routing)."""
+    from alerts.models import ApprovalForm
+
+    forms = list(
+        ApprovalForm.objects.filter(status__in=[ApprovalForm.Status.DRAFT, ApprovalForm.Status.SUBMITTED])
+        .select_related("warning", "drafted_by", "submitted_by")
+        .order_by("drafted_at", "pk")
+    )
+    now = timezone.now()
+    for form in forms:
+        form.sits_with = form.get_approver_role_display() if form.status == ApprovalForm.Status.SUBMITTED else Role.OFFICE.label
+        since = form.submitted_at or form.drafted_at
+        form.waiting_seconds = max(0, int((now - since).total_seconds())) if since else 0
+    return forms
+
+
+def inbox(user) -> list:
+    """The leader's own inbox (alerts.selectors.forms_awaiting), with how long each form waits."""
+    from alerts.deadlines import duration_text
+    from alerts.domain import lifecycle as lc
+    from alerts.selectors import forms_awaiting
+
+    now = timezone.now()
+    items = list(forms_awaiting(user))
+    for form in items:
+        form.waiting = duration_text(max(0, int((now - form.submitted_at).total_seconds()))) if form.submitted_at else ""
+        form.response_label = lc.RESPONSE_NAMES.get(form.response_level, "")
+    return items
+
+
+def running_deadlines(now: dt.datetime | None = None) -> list:
+    """Every open deadline (alerts.selectors.open_deadlines) with its countdown, soonest first."""
+    from alerts.deadlines import remaining
+    from alerts.domain import lifecycle as lc
+    from alerts.selectors import open_deadlines
+
+    now = now or timezone.now()
+    rows = list(open_deadlines().select_related("provincial_notice").order_by("due_at", "pk"))
+    for d in rows:
+        d.remaining = remaining(d.due_at, now)
+        d.kind_basis = lc.DEADLINE_BASIS[lc.DeadlineKind(d.kind)]
+    return rows
+
+
+@dataclass(frozen=True)
+class Compliance:
+    """The daily reports due today at 10:00 (the day before reported on), per status."""
+
+    day: dt.date
+    due_at: dt.datetime
+    response: object | None
+    counts: dict[str, int]
+    missing: list
+
+
+def report_compliance(now: dt.datetime | None = None) -> Compliance:
+    from response.forms import default_report_date
+    from response.selectors import LATE, MISSING, NOT_REQUIRED, ON_TIME, PENDING, compliance_on
+    from response.services import report_due_at
+
+    now = now or timezone.now()
+    day = default_report_date()
+    response, rows = compliance_on(day, now=now)
+    counts = dict.fromkeys((ON_TIME, LATE, PENDING, MISSING, NOT_REQUIRED), 0)
+    for row in rows:
+        counts[row.status] += 1
+    missing = [row.unit for row in rows if row.status in (MISSING, PENDING)]
+    return Compliance(day=day, due_at=report_due_at(day), response=response, counts=counts, missing=missing)
+
+
+def delivery_counts() -> list[dict]:
+    """Per channel: sent (sent or delivered), failed and pending (queued). One query."""
+    from notifications.models import Delivery
+
+    totals: dict[str, dict[str, int]] = {}
+    for channel, status, n in Delivery.objects.values_list("channel", "status").annotate(n=Count("id")).order_by():
+        row = totals.setdefault(channel, {"sent": 0, "failed": 0, "pending": 0})
+        if status in (Delivery.Status.SENT, Delivery.Status.DELIVERED):
+            row["sent"] += n
+        elif status == Delivery.Status.FAILED:
+            row["failed"] += n
+        else:
+            row["pending"] += n
+    labels = dict(Delivery.Channel.choices)
+    return [{"channel": channel, "label": labels.get(channel, channel), **row} for channel, row in sorted(totals.items())]
+
+
+def latest_audit(limit: int = 10) -> list:
+    from audit.models import AuditEntry
+
+    return list(AuditEntry.objects.select_related("actor").order_by("-created_at", "-pk")[:limit])
+
+
+def my_orders(user, limit: int = 10) -> list:
+    """A unit's (or county's) latest orders with their acknowledgement clocks (response.selectors)."""
+    from alerts.deadlines import remaining
+    from response.selectors import order_deadlines, orders_for
+
+    orders = list(orders_for(user)[:limit])
+    deadlines = order_deadlines(orders)
+    now = timezone.now()
+    for order in orders:
+        order.deadline = deadlines.get(order.deadline_key)
+        if order.deadline and order.deadline.met_at is None and order.deadline.cancelled_at is None:
+            order.deadline.remaining = remaining(order.deadline.due_at, now)
+    return orders
+
+
+@dataclass(frozen=True)
+class UnitReports:
+    """A unit's daily report owed today (for the day before): filed or not, and its latest reports."""
+
+    day: dt.date
+    due_at: dt.datetime
+    required: bool
+    filed: object | None
+    recent: list
+
+
+def my_reports(user, limit: int = 5) -> UnitReports:
+    from response.forms import default_report_date
+    from response.selectors import reports_for
+    from response.services import report_due_at, report_required, response_covering
+
+    day = default_report_date()
+    response = response_covering(day)
+    reports = reports_for(user).prefetch_related(None)
+    recent = list(reports[:limit])
+    filed = reports.filter(report_date=day).first()
+    required = response is not None and report_required(response, day)
+    return UnitReports(day=day, due_at=report_due_at(day), required=required, filed=filed, recent=recent)
+
+
+def my_duty(user) -> list:
+    """A county's on-duty confirmations (在岗指挥确认) for the warning in force (alerts.publication)."""
+    from alerts.publication import duty_for_user
+
+    return list(duty_for_user(user))
+
+
+def forecast_chart():
+    """The city's forecast chart of the forecast page, over its default range (forecasts.views.pages)."""
+    from forecasts.domain.areas import CITY_CODE
+    from forecasts.views.pages import forecast_data, resolve_range
+
+    dates = resolve_range(CITY_CODE, None, None)
+    return forecast_data(CITY_CODE, *dates) if dates else None
