@@ -10,6 +10,13 @@ published on the platform, cached there and refreshed by each publication; the s
 that payload (or, without the module, of one small query: the warning in force's id, level and
 publication time), so a cached page costs at most one database query, and a publication changes
 the key at once (no stale banner).
+
+In front of it, nginx keeps the page for the rest of the second it was rendered in (the micro-cache
+of deploy/nginx.conf, measured by benchmarks/bench_public.py): an anonymous visitor's response is
+the same for everyone of that language, says so (``Cache-Control: public, max-age=1``, ``Vary:
+Cookie`` for the language cookie, no Set-Cookie) and tells nginx how long to keep it
+(``X-Accel-Expires: @<the second>``). A signed-in person's response is never stored anywhere
+(``Cache-Control: private, no-store``; nginx also bypasses its cache for a session cookie).
 """
 
 from __future__ import annotations
@@ -17,13 +24,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import time
 from typing import Any
 
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.cache import patch_cache_control
+from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 from django.views import View
 
 from accounts.permissions import RoleRequiredMixin
@@ -34,7 +42,9 @@ from ..models import ApprovalForm, Warning
 
 CACHE_PREFIX = "public:page:v1"
 CACHE_SECONDS = 300
-BROWSER_SECONDS = 60
+#: How long a browser or a shared cache may keep the page (seconds): short, the page follows a
+#: publication within about one second.
+BROWSER_SECONDS = 1
 CITY_CODE = "140300"
 #: HJ 633—2026 applies from this day (interfaces.md §2).
 EDITION_SWITCH = dt.date(2026, 3, 1)
@@ -287,5 +297,13 @@ class PublicWarningPageView(RoleRequiredMixin, View):
             html = render_to_string(self.template_name, context)
             cache.set(key, html, CACHE_SECONDS)
         response = HttpResponse(html)
-        patch_cache_control(response, public=True, max_age=BROWSER_SECONDS)
+        patch_vary_headers(response, ["Cookie"])  # the language cookie chooses the page
+        if request.user.is_authenticated:
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True, no_store=True)
+        else:
+            patch_cache_control(response, public=True, max_age=BROWSER_SECONDS)
+            # nginx (deploy/nginx.conf) keeps it until the end of this second, not one more: a
+            # publication shows within a second. The header is nginx's own; it hides it from clients.
+            response.headers["X-Accel-Expires"] = f"@{int(time.time())}"
         return response
