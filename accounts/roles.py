@@ -35,6 +35,8 @@ LEADERS: frozenset[str] = frozenset({Role.VICE_COMMANDER, Role.COMMANDER})
 OFFICE_AND_ADMIN: frozenset[str] = frozenset({Role.OFFICE, Role.ADMIN})
 AUDIT_READERS: frozenset[str] = frozenset({Role.OFFICE, Role.ADMIN, Role.SUPERVISOR, *LEADERS})
 NOBODY: frozenset[str] = frozenset()
+# Roles that sign, file or administer: password plus a second factor (accounts/twofactor.py).
+TWO_FACTOR_ROLES: frozenset[str] = frozenset({Role.OFFICE, Role.ADMIN, *LEADERS})
 
 AccessSet = frozenset[str] | _Public
 

@@ -6,4 +6,6 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("otp/", views.OtpVerifyView.as_view(), name="otp-verify"),
+    path("otp/enrol/", views.OtpEnrolView.as_view(), name="otp-enrol"),
 ]

@@ -113,7 +113,11 @@ TEMPLATES = [
 # --- Database: DATABASE_URL, else a SQLite file in the project. --------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
+    # Persistent connections (60 s) checked before each request/task reuses them (CONN_HEALTH_CHECKS):
+    # after a PostgreSQL restart the first use finds the old connection dead and opens a new one, so
+    # web and worker recover without being restarted (benchmarks/faults.py, scenario pg-restart).
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(os.environ.get("DB_CONNECT_TIMEOUT", "5"))
 else:
     DATABASES = {
         "default": {
@@ -129,8 +133,11 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache that answers as a miss instead of raising while Redis is down
+            # (yangquan_aqi/cache.py): the public page and the approvals keep working in an outage.
+            "BACKEND": "yangquan_aqi.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 2},
             "KEY_PREFIX": "yq",
             "TIMEOUT": 300,
         }
@@ -142,11 +149,30 @@ CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_TASK_ACKS_LATE = True  # a task is acknowledged after it ran: a worker dying re-delivers it
+# Delivery guarantees (benchmarks/README.md, "Faults"), each chosen deliberately:
+# - acks_late: a task is acknowledged after it ran, so a task whose worker died is delivered again
+#   (every task is idempotent: outbox events are marked done, SMS rows are sent once by row lock).
+# - reject_on_worker_lost: when a pool process dies mid-task (kill -9, OOM) the parent rejects the
+#   message back to the queue at once, instead of acknowledging it as failed and losing it.
+# - prefetch 1: a worker holds at most one message per process beyond those it runs, so a killed
+#   worker strands as few as possible.
+# - visibility_timeout: messages a worker had reserved when it died as a whole (kill -9 of the
+#   parent) come back after this many seconds. It must exceed the longest task and the longest
+#   countdown/ETA (else Redis hands the same message to a second worker while the first still runs
+#   it): 3600 s covers big imports and the outbox's retry delays. Faster recovery does not depend on
+#   it: the beat sweeps re-send queued SMS rows older than SMS_STALE_QUEUED_SECONDS and re-dispatch
+#   outbox events left undone, so a stranded fan-out completes within about a minute.
+CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Longer than the longest task (imports of big files): a running task is not re-delivered twice.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600")),
+    "socket_connect_timeout": 1,
+}
+# Publishing while Redis is down fails fast (the outbox and the sweeps send it later) instead of
+# holding the approver's request.
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -154,6 +180,7 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "yangquan")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 HEARTBEAT_SECONDS = float(os.environ.get("HEARTBEAT_SECONDS", "60"))
+OUTBOX_RETRY_AFTER_SECONDS = int(os.environ.get("OUTBOX_RETRY_AFTER_SECONDS", "30"))
 
 # --- Auth, roles, lockout. ---------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -215,8 +242,13 @@ if SMS_BACKEND == "http" and not SMS_GATEWAY_URL:
 # backoff, a city-wide send rate (a token bucket in the cache), the gateway's timeout.
 SMS_MAX_ATTEMPTS = int(os.environ.get("SMS_MAX_ATTEMPTS", "5"))
 SMS_RETRY_BASE_SECONDS = int(os.environ.get("SMS_RETRY_BASE_SECONDS", "30"))
-SMS_RATE_PER_SECOND = int(os.environ.get("SMS_RATE_PER_SECOND", "20"))
+SMS_RATE_PER_SECOND = int(os.environ.get("SMS_RATE_PER_SECOND", "20"))  # gateway calls per second, city-wide
 SMS_GATEWAY_TIMEOUT = float(os.environ.get("SMS_GATEWAY_TIMEOUT", "10"))
+# Numbers per gateway call for one text (the batch form of notifications/transports.py); 1 = the
+# one-message form, for gateways that do not take batches.
+SMS_GATEWAY_BATCH = int(os.environ.get("SMS_GATEWAY_BATCH", "1"))
+SMS_TASK_CHUNK = int(os.environ.get("SMS_TASK_CHUNK", "500"))  # deliveries per Celery task
+SMS_STALE_QUEUED_SECONDS = int(os.environ.get("SMS_STALE_QUEUED_SECONDS", "120"))
 SMS_SIGNATURE = os.environ.get("SMS_SIGNATURE", "【阳泉重污染应急】")
 # Absolute links in SMS, the CAP feed and its alerts (no request at hand in a Celery task).
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -260,7 +292,6 @@ SPECTACULAR_SETTINGS = {
 
 # --- Security (manage.py check --deploy --fail-level WARNING passes with production variables). --
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -300,3 +331,28 @@ LOGGING = {
 
 # Behind the nginx of docker-compose.yml the client address comes from X-Forwarded-For.
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
+
+
+# --- Security block (issue items 5-6): second factor, session limits, upload limits. ------------
+# Second factor (TOTP, django-otp) for the office, the leaders and the administrator
+# (accounts/roles.py TWO_FACTOR_ROLES, accounts/twofactor.py). Always on in production: turning it
+# off there is refused at start. On the embedded default it is off unless TWO_FACTOR_REQUIRED=1.
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp"]
+_auth_mw = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")
+MIDDLEWARE[_auth_mw + 1:_auth_mw + 1] = [
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SessionTimeoutMiddleware",
+]
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+                  "accounts.middleware.SecondFactorMiddleware")
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", not EMBEDDED)
+if not EMBEDDED and not TWO_FACTOR_REQUIRED:
+    raise ImproperlyConfigured("TWO_FACTOR_REQUIRED cannot be turned off in production (SECRET_KEY is set).")
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "阳泉重污染应急")
+OTP_TOTP_THROTTLE_FACTOR = 1  # wrong codes: wait 1, 2, 4, 8 … seconds before the next try
+OTP_FAILURE_LIMIT = int(os.environ.get("OTP_FAILURE_LIMIT", "5"))  # successive wrong codes → logged out
+# Session limits (accounts/middleware.py): idle and absolute, both audited when they end a session.
+SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
+SESSION_ABSOLUTE_TIMEOUT = int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12")) * 3600
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT  # the stored session never outlives the absolute limit
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
