@@ -339,12 +339,12 @@ TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
 # off there is refused at start. On the embedded default it is off unless TWO_FACTOR_REQUIRED=1.
 INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp"]
 _auth_mw = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")
-MIDDLEWARE[_auth_mw + 1:_auth_mw + 1] = [
-    "django_otp.middleware.OTPMiddleware",
+MIDDLEWARE.insert(_auth_mw + 1, "django_otp.middleware.OTPMiddleware")
+_messages_mw = MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware")
+MIDDLEWARE[_messages_mw + 1:_messages_mw + 1] = [
     "accounts.middleware.SessionTimeoutMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
 ]
-MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
-                  "accounts.middleware.SecondFactorMiddleware")
 TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", not EMBEDDED)
 if not EMBEDDED and not TWO_FACTOR_REQUIRED:
     raise ImproperlyConfigured("TWO_FACTOR_REQUIRED cannot be turned off in production (SECRET_KEY is set).")
