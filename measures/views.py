@@ -18,6 +18,7 @@ from django.views.generic import TemplateView
 
 from accounts.permissions import RoleRequiredMixin
 from accounts.roles import LEADERS, OFFICE_AND_ADMIN, PUBLIC, STAFF, Role
+from core.charts import reduction_chart
 
 from . import selectors, services
 from .domain.constants import GRADES, LEVEL_NAMES, LEVELS, POLLUTANT_NAMES, POLLUTANT_SYMBOLS, POLLUTANTS
@@ -293,6 +294,7 @@ class ObligationsView(RoleRequiredMixin, TemplateView):
             result=result,
             lines=lines,
             short=[line for line in lines if line["line"].short],
+            reduction_chart=reduction_chart(result.estimate.lines, result.target_percent),
             in_force=in_force,
             in_force_name=LEVEL_NAMES.get(in_force or "", ""),
             scope=scope,

@@ -21,6 +21,7 @@ from django.views.generic import ListView, TemplateView
 
 from accounts.permissions import RoleRequiredMixin
 from accounts.roles import STAFF, Role
+from core.colours import readable_text
 
 from .. import selectors
 from ..domain.areas import AREAS, CITY_CODE, area_by_code
@@ -176,7 +177,7 @@ def _days(series: pd.DataFrame, windows: pd.DataFrame, daily: dict, start: dt.da
                 "name": category.name,
                 "hex": category.hex,
                 "level": category.level,
-                "text": "#FFFFFF" if category.number >= 4 else "#1D2329",
+                "text": readable_text(category.hex),  # WCAG AA on the HJ 633 colour
                 "advice": category.advice,
             }
         days.append(row)
