@@ -308,6 +308,45 @@ def wrk(url: str, *, connections: int, duration: int, threads: int, script: Path
     return data
 
 
+def group_cpu(group: int) -> float:
+    """CPU seconds (user + system) used so far by the live processes of a process group (Linux)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[2]) == group:
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+def combine(parts: list[dict]) -> dict:
+    """Several runs of one target as one: requests over the summed time, the mean p50, the worst p90
+    and p99, all errors; nginx's CPU time per request."""
+    requests = sum(p["requests"] for p in parts)
+    seconds = sum(p["duration_us"] for p in parts) / 1e6
+    result = {
+        "runs": len(parts),
+        "requests": requests,
+        "rps": requests / seconds,
+        "rps_each": [p["rps"] for p in parts],
+        "p50_ms": sum(p["p50_ms"] for p in parts) / len(parts),
+        "p90_ms": max(p["p90_ms"] for p in parts),
+        "p99_ms": max(p["p99_ms"] for p in parts),
+        "errors": sum(p["errors"] for p in parts),
+        "bytes_per_response": sum(p["bytes"] for p in parts) / requests if requests else 0,
+        "nginx_us_per_request": 1e6 * sum(p["nginx_cpu_s"] for p in parts) / requests if requests else 0,
+        "web_us_per_request": 1e6 * sum(p["web_cpu_s"] for p in parts) / requests if requests else 0,
+    }
+    if "reached_django" in parts[0]:
+        result["reached_django"] = sum(p["reached_django"] for p in parts)
+    return result
+
+
 # ------------------------------------------------------------------------- report
 
 
@@ -318,6 +357,7 @@ COLUMNS = (("static", "static file (ref)"), ("ours", "ours: nginx+gunicorn"), ("
 def table(connections: int, duration: int, results: dict) -> str:
     rows = [
         ("requests/s", lambda r: f"{r['rps']:,.0f}"),
+        ("requests/s of each run", lambda r: " ".join(f"{x:,.0f}" for x in r["rps_each"])),
         ("p50 latency (ms)", lambda r: f"{r['p50_ms']:.2f}"),
         ("p90 latency (ms)", lambda r: f"{r['p90_ms']:.2f}"),
         ("p99 latency (ms)", lambda r: f"{r['p99_ms']:.2f}"),
@@ -325,9 +365,11 @@ def table(connections: int, duration: int, results: dict) -> str:
         ("requests", lambda r: f"{r['requests']:,}"),
         ("bytes per response", lambda r: f"{r['bytes_per_response']:,.0f}"),
         ("requests reaching Django", lambda r: f"{r['reached_django']:,}" if "reached_django" in r else "—"),
+        ("nginx CPU µs per request", lambda r: f"{r['nginx_us_per_request']:.1f}"),
+        ("gunicorn CPU µs per request", lambda r: f"{r['web_us_per_request']:.1f}"),
         ("rps over the static file's", lambda r: f"{r['rps'] / results['static']['rps']:.3f}"),
     ]
-    head = f"{connections} connections, {duration} s each"
+    head = f"{connections} connections, {duration} s a run"
     lines = [f"{head:<30}" + "".join(f"{title:>22}" for _, title in COLUMNS)]
     for label, cell in rows:
         lines.append(f"{label:<30}" + "".join(f"{cell(results[key]):>22}" for key, _ in COLUMNS))
@@ -339,6 +381,8 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=15, help="seconds of load per run (15)")
     parser.add_argument("--connections", default="64,256", help="connection counts (64,256)")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (2, one a core)")
+    parser.add_argument("--rounds", type=int, default=2,
+                        help="runs of the reference and of ours at each load, alternating (2: A B B A)")
     parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: docker-compose's)")
     parser.add_argument("--port-base", type=int, default=18030, help="nginx, gunicorn, reference: this and the next two")
     parser.add_argument("--database-server", default=os.environ.get("BENCH_DATABASE_SERVER", "postgres://postgres@127.0.0.1:5432"))
@@ -387,16 +431,23 @@ def main() -> int:
         script.write_text(WRK_SCRIPT, encoding="utf-8")
 
         transitions = [("upgrade", "orange", "橙色预警"), ("downgrade", "yellow", "黄色预警")]
+        nginx_group = stack.nginx.process.pid
+        web_group = stack.processes[0].pid
         for index, connections in enumerate(loads):
             size = stack.refresh_reference()
             log(f"{connections} connections: reference page {size:,} bytes")
-            run = {}
-            targets = (("static", stack.url_static), ("ours", stack.url_ours), ("django", stack.url_django),
-                       ("publishing", stack.url_ours))
-            for key, url in targets:
+            rounds: dict[str, list[dict]] = {"static": [], "ours": [], "django": [], "publishing": []}
+            # The reference and ours alternate (A B B A …) so that what else the machine does falls on both.
+            plan = []
+            for number in range(args.rounds):
+                pair = [("static", stack.url_static), ("ours", stack.url_ours)]
+                plan += pair if number % 2 == 0 else pair[::-1]
+            plan += [("django", stack.url_django), ("publishing", stack.url_ours)]
+            for key, url in plan:
                 # 2 s warm-up (connections, caches), then the measured run.
                 wrk(url, connections=connections, duration=2, threads=args.threads, script=script)
                 before = stack.django_requests()
+                cpu_before = {"nginx": group_cpu(nginx_group), "web": group_cpu(web_group)}
                 during = None
                 if key == "publishing":
                     action, level, name = transitions[index % len(transitions)]
@@ -406,19 +457,27 @@ def main() -> int:
                         committed = warnings.decide(action, level)
                         visible = wait_for_level(stack.url_ours, name, seconds=30)
                         started = warnings.publication_started()
-                        staleness.append({"connections": connections, "change": f"{action} → {level}",
-                                          "from_commit_s": visible - committed,
-                                          "from_publication_s": (visible - started) if started else None,
-                                          "worker_pickup_s": (started - committed) if started else None})
+                        staleness.append(
+                            {
+                                "connections": connections,
+                                "change": f"{action} → {level}",
+                                "from_commit_s": visible - committed,
+                                "from_publication_s": (visible - started) if started else None,
+                                "worker_pickup_s": (started - committed) if started else None,
+                            }
+                        )
 
                 result = wrk(url, connections=connections, duration=args.duration, threads=args.threads,
                              script=script, during=during)
+                result["nginx_cpu_s"] = group_cpu(nginx_group) - cpu_before["nginx"]
+                result["web_cpu_s"] = group_cpu(web_group) - cpu_before["web"]
                 time.sleep(0.5)  # the access log's last lines
                 if key != "static":
                     result["reached_django"] = stack.django_requests() - before
-                run[key] = result
+                rounds[key].append(result)
                 log(f"  {key:<10} {result['rps']:>10,.0f} req/s  p50 {result['p50_ms']:.2f} ms  "
                     f"p99 {result['p99_ms']:.2f} ms  errors {result['errors']}")
+            run = {key: combine(parts) for key, parts in rounds.items()}
             results[connections] = run
     except KeyboardInterrupt:
         log("interrupted; stopping everything")
