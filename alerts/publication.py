@@ -313,7 +313,10 @@ def publish_form(payload: dict) -> PublishResult | None:
     Warning.objects.filter(pk=form.warning_id, published_at__isnull=True).update(published_at=now)
     warning = Warning.objects.get(pk=form.warning_id)
     cache.delete_many([PUBLIC_CACHE_KEY, CAP_FEED_CACHE_KEY])
+    from .views.public import warm_pages  # the page module reads this one: imported here, not at the top
+
     public_warning_payload(refresh=True)
+    warm_pages()
 
     # 2. SMS: member units' contacts, then citizens who subscribed (the same number gets one).
     text = f"{settings.SMS_SIGNATURE}{form_message(form)}"

@@ -75,6 +75,21 @@ def test_a_signed_in_persons_page_is_never_stored(client, make_user):
     assert "X-Accel-Expires" not in response
 
 
+def test_a_publication_leaves_the_new_page_rendered_in_every_language(make_user):
+    """nginx's next refresh finds the page ready in Django's cache: no rendering under load."""
+    from django.core.cache import cache
+    from django.utils import translation
+
+    from alerts.views import public
+
+    decide(make_user, "issue", "orange")
+    for language, marker in (("zh-hans", "阳泉市重污染天气预警信息"), ("en", "Yangquan Heavy Air Pollution Warning Information")):
+        with translation.override(language):
+            html = cache.get(public.page_cache_key(public._published()))
+        assert html is not None, f"{language}: not rendered by the publication"
+        assert 'class="public-level">橙色预警<' in html and marker in html
+
+
 # ----------------------------------------------------------------------------- nginx in front
 
 

@@ -280,23 +280,43 @@ def page_cache_key(published: dict | None, now: dt.datetime | None = None) -> st
     return f"{CACHE_PREFIX}:{hashlib.sha256(text.encode()).hexdigest()[:32]}"
 
 
+TEMPLATE = "public/warning.html"
+
+
+def page_html(*, published: dict | None = None, refresh: bool = False) -> str:
+    """The page in the active language, from the cache or rendered (and cached). Rendered without
+    the request: nothing person-specific enters the shared cache."""
+    if published is None:
+        published = _published()
+    key = page_cache_key(published)
+    html = None if refresh else cache.get(key)
+    if html is None:
+        context = {"p": public_page_payload(published=published), "rendered_at": timezone.now()}
+        html = render_to_string(TEMPLATE, context)
+        cache.set(key, html, CACHE_SECONDS)
+    return html
+
+
+def warm_pages() -> None:
+    """Render the page in every language into the cache (a publication calls this right after
+    refreshing the payload), so the first request after it — nginx's refresh of its copy — finds
+    it ready instead of rendering under load."""
+    from django.conf import settings
+
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            page_html()
+
+
 class PublicWarningPageView(RoleRequiredMixin, View):
     """/public/: no login; the rendered page is cached (see the module docstring)."""
 
     allowed_roles = PUBLIC
     http_method_names = ["get", "head"]
-    template_name = "public/warning.html"
+    template_name = TEMPLATE
 
     def get(self, request):
-        published = _published()
-        key = page_cache_key(published)
-        html = cache.get(key)
-        if html is None:
-            # Rendered without the request: nothing person-specific enters the shared cache.
-            context = {"p": public_page_payload(published=published), "rendered_at": timezone.now()}
-            html = render_to_string(self.template_name, context)
-            cache.set(key, html, CACHE_SECONDS)
-        response = HttpResponse(html)
+        response = HttpResponse(page_html())
         patch_vary_headers(response, ["Cookie"])  # the language cookie chooses the page
         if request.user.is_authenticated:
             add_never_cache_headers(response)
