@@ -12,6 +12,7 @@ MENU = [
     (_("指挥体系"), "command:overview", STAFF),
     (_("减排措施"), "measures:index", STAFF),
     (_("预报预警"), "forecasts:page", STAFF),
+    (_("年度空气质量"), "core:aqi-year", STAFF),
     (_("数据导入"), "forecasts:imports", frozenset({"office", "forecaster", "admin"})),
     (_("会商"), "forecasts:consultations", frozenset({"office", "forecaster", "vice_commander", "commander", "admin"})),
     (_("预警"), "alerts:list", STAFF),

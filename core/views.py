@@ -131,3 +131,32 @@ class AqiYearView(RoleRequiredMixin, TemplateView):
         chart = charts.year_chart(year)
         ctx.update(year=year, years=years, chart=chart, error=error)
         return ctx
+
+
+class LanguageView(RoleRequiredMixin, View):
+    """切换语言 by a plain link, for the pages that cannot carry the CSRF-protected form of
+    /i18n/setlang/: the public page (cached and shared by everyone, so nothing per-person may be
+    in it) and the print pages. It only sets the language cookie — no session, no data — and
+    returns to ``next`` when that is a path of this site."""
+
+    allowed_roles = PUBLIC
+
+    def get(self, request):
+        from django.conf import settings
+        from django.http import HttpResponseBadRequest, HttpResponseRedirect
+        from django.utils.http import url_has_allowed_host_and_scheme
+
+        language = request.GET.get("language", "")
+        if language not in dict(settings.LANGUAGES):
+            return HttpResponseBadRequest("不支持的语言。".encode())
+        target = request.GET.get("next", "/")
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+            target = "/"
+        response = HttpResponseRedirect(target)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME, language,
+            max_age=settings.LANGUAGE_COOKIE_AGE, path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN, secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY, samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+        return response
