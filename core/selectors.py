@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 
@@ -39,7 +40,7 @@ def city_status() -> CityStatus:
         warning=warning,
         level=level,
         response_level=response_level,
-        response_name=lc.RESPONSE_NAMES.get(response_level, ""),
+        response_name=_(lc.RESPONSE_NAMES[response_level]) if response_level in lc.RESPONSE_NAMES else "",
         since=(warning.published_at if warning is not None else None),
         response=response,
     )
@@ -73,7 +74,7 @@ def inbox(user) -> list:
     items = list(forms_awaiting(user))
     for form in items:
         form.waiting = duration_text(max(0, int((now - form.submitted_at).total_seconds()))) if form.submitted_at else ""
-        form.response_label = lc.RESPONSE_NAMES.get(form.response_level, "")
+        form.response_label = _(lc.RESPONSE_NAMES[form.response_level]) if form.response_level in lc.RESPONSE_NAMES else ""
     return items
 
 

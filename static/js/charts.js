@@ -73,7 +73,7 @@
       grid: { left: 8, right: 24, top: 32, bottom: 8, containLabel: true },
       tooltip: { trigger: "axis" },
       xAxis: { type: "category", data: data.pollutants.map(function (p) { return p.name; }) },
-      yAxis: { type: "value", name: data.labels.percent, min: 0, max: 100 },
+      yAxis: { type: "value", name: data.labels.percent, nameTextStyle: { align: "left" }, min: 0, max: 100 },
       series: [{
         name: data.labels.percent,
         type: "bar",
