@@ -242,6 +242,11 @@ def test_orange_warning_from_forecast_to_lift(chromium, live_server, people, sho
     expect(unit.locator("main")).to_contain_text(today)
     shots(unit, "unit-report-filed")
 
+    # The office's home page (dashboard): the warning in force.
+    menu(office, "首页")
+    expect(office.locator(".dashboard")).to_contain_text("橙色预警")
+    shots(office, "office-dashboard")
+
     # The office files the lift; the vice-commander signs it on the phone.
     menu(office, "预警")
     expect(office.locator(".level-banner")).to_contain_text("橙色预警")
@@ -258,7 +263,8 @@ def test_orange_warning_from_forecast_to_lift(chromium, live_server, people, sho
     sign_in_inbox(vice, shots, "vice-lift", "", "解除")
 
     site.public_until(citizen, "当前无重污染天气预警")
-    expect(citizen.locator("main")).to_contain_text("橙色预警")  # this year's list
+    expect(citizen.locator(".public-year")).to_contain_text("橙色预警")  # this year's list
+    expect(citizen.locator(".public-year")).not_to_contain_text("生效中")
     shots(citizen, "public-lifted-phone")
 
 
