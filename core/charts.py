@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 from django.db.models import Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from forecasts.domain.areas import CITY_CODE
@@ -104,7 +105,8 @@ def thresholds(edition: str) -> list[dict[str, Any]]:
     lines = []
     for value in THRESHOLDS:
         above = category_for(value + 1, edition)
-        lines.append({"value": value, "name": above.name, "colour": above.hex, "label": f"AQI {value}"})
+        name = above.english_name if get_language() == "en" else above.name
+        lines.append({"value": value, "name": name, "colour": above.hex, "label": f"AQI {value}"})
     return lines
 
 

@@ -81,6 +81,15 @@ def test_year_chart_shades_every_warning_of_the_year_by_level(client, make_user,
     assert "vendor/echarts/echarts.min.js" in html and "js/charts.js" in html
 
 
+def test_year_chart_speaks_english_after_the_switch(client, make_user, year_2016):
+    client.force_login(make_user(Role.OFFICE))
+    client.cookies["django_language"] = "en"
+    data = embedded(client.get("/charts/aqi-year/?year=2016").content.decode(), "aqi-year-data")
+    assert [b["name"] for b in data["bands"]][:2] == ["Yellow warning", "Orange warning"]
+    assert data["labels"]["series"] == "City daily AQI"
+    assert not any(re.search(r"[\u4e00-\u9fff]", t["name"]) for t in data["thresholds"])
+
+
 def test_year_chart_bands_equal_the_warnings_in_the_database(client, make_user, year_2016):
     from alerts.models import Warning
 

@@ -13,7 +13,8 @@
   }
 
   function init(holder) {
-    return window.echarts.init(holder, null, { locale: "ZH", renderer: "canvas" });
+    var english = (document.documentElement.lang || "").indexOf("en") === 0;
+    return window.echarts.init(holder, null, { locale: english ? "EN" : "ZH", renderer: "canvas" });
   }
 
   function yearChart() {
