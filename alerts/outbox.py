@@ -8,6 +8,7 @@ import datetime as dt
 import importlib
 import logging
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -39,7 +40,7 @@ def _enqueue(event_id: int) -> None:
     from .tasks import dispatch_outbox_event
 
     try:
-        dispatch_outbox_event.delay(event_id)
+        dispatch_outbox_event.apply_async((event_id,), ignore_result=True)
     except Exception:  # noqa: BLE001 - the broker may be down; the beat sweep will retry
         log.warning("outbox event %s not enqueued; the sweep will pick it up", event_id, exc_info=True)
 
@@ -64,6 +65,11 @@ def outbox_handle(event_id: int) -> bool:
     return True
 
 
-def outbox_pending(*, older_than: dt.timedelta = dt.timedelta(seconds=30)):
+def outbox_pending(*, older_than: dt.timedelta | None = None):
+    """Events not done ``OUTBOX_RETRY_AFTER_SECONDS`` (30 s) after they were written: their dispatch
+    was lost (the process died between commit and enqueue, the broker was down, the worker was
+    killed with the task reserved) or their handler failed."""
+    if older_than is None:
+        older_than = dt.timedelta(seconds=getattr(settings, "OUTBOX_RETRY_AFTER_SECONDS", 30))
     cutoff = timezone.now() - older_than
     return OutboxEvent.objects.filter(done_at__isnull=True, created_at__lte=cutoff, attempts__lt=MAX_ATTEMPTS)

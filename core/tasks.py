@@ -14,7 +14,7 @@ def heartbeat() -> None:
     heartbeat_record(name="heartbeat", worker=socket.gethostname())
 
 
-@shared_task(name="core.tasks.ping")
+@shared_task(name="core.tasks.ping", ignore_result=False)  # its caller waits for the result
 def ping(token: str) -> dict:
     """Round trip through the broker to a worker and back: the deep health check."""
     return {"token": token, "worker": socket.gethostname(), "at": timezone.now().isoformat()}

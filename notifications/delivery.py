@@ -3,8 +3,10 @@ boundedly, show failures to the office (STYLE.md "Notifications").
 
 - `sms_to_users` / `sms_to_numbers` create one `Delivery` per (subject key, recipient, channel) — the
   unique key makes a repeated call a no-op — and hand the new rows to Celery after commit.
-- `delivery_send` (the task `notifications.tasks.send_delivery`) sends one row under a row lock,
-  only while it is queued or failed-and-retryable, through the transport `SMS_BACKEND` chooses;
+- `deliveries_send` (the task `notifications.tasks.send_deliveries`, one per chunk of
+  `SMS_TASK_CHUNK` rows) sends rows under row locks, only while they are queued or
+  failed-and-retryable, through the transport `SMS_BACKEND` chooses (the HTTP gateway: many numbers
+  per call, on a kept-alive connection);
   a failure is recorded with its error and, when retryable, the time of the next attempt
   (exponential backoff, at most `SMS_MAX_ATTEMPTS` attempts). The beat sweep
   `notifications.tasks.retry_deliveries` sends what is due.
@@ -21,27 +23,28 @@ import logging
 import re
 import secrets
 import time
+from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
-from kombu.exceptions import OperationalError as BrokerError
 
 from .models import Delivery, SmsSubscriber
-from .transports import OutgoingSms, SendResult, get_transport
+from .transports import OutgoingSms, SendResult, get_transport, send_many
 
 log = logging.getLogger(__name__)
 
 _PHONE = re.compile(r"^1[3-9]\d{9}$")
-#: How long a queued row may wait before the sweep sends it itself (its task was lost or throttled).
-STALE_QUEUED = dt.timedelta(minutes=2)
+#: How long a queued row may wait before the sweep sends it itself (its task was lost — a worker
+#: killed with its tasks reserved, a broker down at enqueue time — or gave up on the rate limit) is
+#: ``settings.SMS_STALE_QUEUED_SECONDS``.
 #: How long the sender waits for a slot of the rate limit before leaving the row to the sweep.
 THROTTLE_MAX_WAIT = 30.0
-SWEEP_BATCH = 500
+SWEEP_BATCH = 10_000
 KEY_LABELS = {
     "warning": "预警信息",
     "duty": "在岗指挥确认",
@@ -92,6 +95,9 @@ def sms_to_numbers(recipients: Sequence[tuple[str, str]], *, text: str, key: str
 
 
 def _create(key: str, entries: list[tuple], text: str) -> int:
+    """Insert the rows that do not exist yet (the unique key decides, in the database: ``ON CONFLICT
+    DO NOTHING``, so two publications racing create each row once) and queue the new ones after
+    commit. Returns the number of rows created now."""
     if not text.strip():
         raise ValueError("an SMS needs a text")
     unique: dict[str, tuple] = {}
@@ -101,38 +107,67 @@ def _create(key: str, entries: list[tuple], text: str) -> int:
         return 0
     now = timezone.now()
     channel = Delivery.Channel.SMS
+    rows = []
+    for recipient_key, (_, user, name, phone, raw) in unique.items():
+        status, retryable, failed_at, error = Delivery.Status.QUEUED, True, None, ""
+        if phone is None:
+            status, retryable, failed_at = Delivery.Status.FAILED, False, now
+            error = "未登记有效的手机号码" if not raw else f"手机号码无效：{str(raw)[:30]}"
+        rows.append((key, channel, recipient_key, user.pk if user else None, name[:100], (phone or str(raw or ""))[:20],
+                     text, status, retryable, 0, error, "", now, now, failed_at))
     created = 0
+    queued: list[int] = []
+    size = INSERT_CHUNK if connection.vendor == "postgresql" else 500
     with transaction.atomic():
-        new_keys: list[str] = []
-        for chunk in _chunks(list(unique), 500):
-            existing = set(
-                Delivery.objects.filter(key=key, channel=channel, recipient_key__in=chunk).values_list("recipient_key", flat=True)
-            )
-            rows = []
-            for recipient_key in chunk:
-                if recipient_key in existing:
-                    continue
-                _, user, name, phone, raw = unique[recipient_key]
-                row = Delivery(key=key, channel=channel, recipient_key=recipient_key, user=user, name=name[:100],
-                               phone=(phone or str(raw or ""))[:20], text=text)
-                if phone is None:
-                    row.status = Delivery.Status.FAILED
-                    row.retryable = False
-                    row.failed_at = now
-                    row.last_error = "未登记有效的手机号码" if not raw else f"手机号码无效：{str(raw)[:30]}"
-                rows.append(row)
-                new_keys.append(recipient_key)
-            Delivery.objects.bulk_create(rows, ignore_conflicts=True)
-            created += len(rows)
-        queued: list[int] = []
-        for chunk in _chunks(new_keys, 500):
-            queued += list(
-                Delivery.objects.filter(key=key, channel=channel, recipient_key__in=chunk, status=Delivery.Status.QUEUED)
-                .order_by("pk").values_list("pk", flat=True)
-            )
+        for chunk in _chunks(rows, size):
+            for pk, status in _insert(chunk):
+                created += 1
+                if status == Delivery.Status.QUEUED:
+                    queued.append(pk)
         if queued:
             transaction.on_commit(lambda: enqueue_deliveries(queued))
     return created
+
+
+#: Rows per INSERT statement.
+INSERT_CHUNK = 10_000
+_COLUMNS = ("key", "channel", "recipient_key", "user_id", "name", "phone", "text", "status", "retryable", "attempts",
+            "last_error", "provider_id", "created_at", "updated_at", "failed_at")
+
+
+def _insert(rows: list[tuple]) -> list[tuple[int, str]]:
+    """``INSERT … ON CONFLICT (key, recipient_key, channel) DO NOTHING RETURNING id, status``: the
+    (id, status) of the rows inserted. Django's bulk_create cannot say which rows it inserted when it
+    ignores conflicts, and compiling its statement costs seconds at tens of thousands of rows. On
+    PostgreSQL the varying columns travel as arrays (``unnest``), a handful of parameters whatever
+    the number of rows; elsewhere (SQLite ≥ 3.35) as a multi-row VALUES."""
+    ops = connection.ops
+    q = ops.quote_name
+    table = q(Delivery._meta.db_table)
+    conflict = f"ON CONFLICT ({q('key')}, {q('recipient_key')}, {q('channel')}) DO NOTHING RETURNING {q('id')}, {q('status')}"
+    if connection.vendor == "postgresql":
+        key, channel, text, now = rows[0][0], rows[0][1], rows[0][6], rows[0][12]
+        if all(r[0] == key and r[1] == channel and r[6] == text and r[12] == now for r in rows):
+            varying = ("recipient_key", "user_id", "name", "phone", "status", "retryable", "last_error", "failed_at")
+            casts = ("varchar", "bigint", "varchar", "varchar", "varchar", "boolean", "text", "timestamptz")
+            columns = ", ".join(q(c) for c in ("key", "channel", "text", "attempts", "provider_id", "created_at",
+                                               "updated_at", *varying))
+            arrays = [[r[i] for r in rows] for i in (2, 3, 4, 5, 7, 8, 10, 14)]
+            sql = (f"INSERT INTO {table} ({columns}) SELECT %s, %s, %s, 0, '', %s, %s, r.* FROM unnest("  # noqa: S608 - placeholders only
+                   + ", ".join(f"%s::{c}[]" for c in casts) + f") AS r {conflict}")
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [key, channel, text, now, now, *arrays])
+                return [(int(pk), status) for pk, status in cursor.fetchall()]
+    columns = ", ".join(q(c) for c in _COLUMNS)
+    placeholders = "(" + ", ".join(["%s"] * len(_COLUMNS)) + ")"
+    params = []
+    for row in rows:
+        params.extend(row[:12])
+        params.extend(ops.adapt_datetimefield_value(v) for v in row[12:])
+    sql = f"INSERT INTO {table} ({columns}) VALUES {', '.join([placeholders] * len(rows))} {conflict}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(int(pk), status) for pk, status in cursor.fetchall()]
 
 
 def _chunks(items: list, size: int):
@@ -141,14 +176,17 @@ def _chunks(items: list, size: int):
 
 
 def enqueue_deliveries(ids: Iterable[int]) -> None:
-    """Hand rows to Celery; a broker that is down only delays them (the beat sweep sends them)."""
-    from .tasks import send_delivery
+    """Hand rows to Celery in chunks of ``SMS_TASK_CHUNK`` (one task each, which the worker's
+    processes run side by side); a broker that is down only delays them (the beat sweep sends them)."""
+    from .tasks import send_deliveries
 
-    for pk in ids:
+    ids = sorted(ids)
+    for chunk in _chunks(ids, max(settings.SMS_TASK_CHUNK, 1)):
         try:
-            send_delivery.delay(pk)
-        except (BrokerError, OSError):
-            log.warning("delivery %s not enqueued; the sweep will send it", pk, exc_info=True)
+            send_deliveries.delay(chunk)
+        except Exception:  # noqa: BLE001 - broker or result store down (kombu and redis raise their own kinds)
+            log.warning("%d deliveries not enqueued (from %s); the sweep will send them", len(chunk), chunk[0],
+                        exc_info=True)
 
 
 # ----------------------------------------------------------------------------- sending
@@ -164,9 +202,11 @@ class Throttled(Exception):
 
 
 def _take_slot() -> None:
-    """The city-wide send rate, `SMS_RATE_PER_SECOND`: a bucket of that many tokens per second in
-    the shared cache (Redis in production), so every worker draws from the same bucket. Waits for
-    the next second when the bucket is empty, for at most THROTTLE_MAX_WAIT seconds."""
+    """The city-wide rate of gateway calls, `SMS_RATE_PER_SECOND`: a bucket of that many tokens per
+    second in the shared cache (Redis in production), so every worker draws from the same bucket.
+    Waits for the next second when the bucket is empty, for at most THROTTLE_MAX_WAIT seconds. A
+    call of the batch form (many numbers, one text) takes one token. With the cache unreachable the
+    limit is not applied (warnings go out; the gateway's own limit still holds)."""
     rate = settings.SMS_RATE_PER_SECOND
     if rate <= 0:
         return
@@ -178,9 +218,8 @@ def _take_slot() -> None:
         cache.add(bucket, 0, timeout=5)
         try:
             used = cache.incr(bucket)
-        except ValueError:  # expired between add and incr
-            cache.add(bucket, 1, timeout=5)
-            used = 1
+        except ValueError:  # expired between add and incr, or the cache is unreachable
+            used = 1 if cache.add(bucket, 1, timeout=5) else 0
         if used <= rate:
             return
         if time.monotonic() >= give_up:
@@ -190,41 +229,107 @@ def _take_slot() -> None:
 
 def delivery_send(*, delivery_id: int) -> str:
     """Send one row if it is due; returns what happened (sent, failed, retry, skipped, throttled)."""
-    if not _due(Delivery.objects.filter(pk=delivery_id), timezone.now()).exists():
-        return "skipped"  # checked before taking a slot of the rate, and again under the lock
-    try:
-        _take_slot()
-    except Throttled:
-        return "throttled"
+    outcomes = deliveries_send([delivery_id])
+    return next((name for name, count in outcomes.items() if count), "skipped")
+
+
+def deliveries_send(ids: Sequence[int]) -> Counter:
+    """Send the rows among ``ids`` that are due; counts what happened to them (sent, failed, retry,
+    skipped, throttled). Exactly once per row on our side:
+
+    - each part (one gateway call's worth of rows, at least ``SEND_GROUP``) is claimed under row
+      locks (``skip_locked``: a row another worker holds is left to it) and re-checked as due;
+    - a row is marked sent only in the transaction that holds its lock, after the gateway accepted
+      it; a worker that dies before that commit leaves it queued, and the re-run task (acks_late,
+      reject_on_worker_lost) or the sweep sends it again under the same ``reference`` — which the
+      gateway honours as its idempotency key, so the phone still gets one message.
+    """
+    outcomes: Counter = Counter()
+    ids = sorted(set(ids))
+    now = timezone.now()
+    due = list(_due(Delivery.objects.filter(pk__in=ids), now).order_by("pk").values_list("pk", flat=True))
+    outcomes["skipped"] += len(ids) - len(due)  # checked before taking slots of the rate, and again under the lock
+    if not due:
+        return outcomes
+    transport = get_transport()
+    per_call = max(int(getattr(transport, "batch_size", 1)), 1)
+    part_size = max(per_call, SEND_GROUP)
+    for index, part in enumerate(_chunks(due, part_size)):
+        try:
+            for _ in range(-(-len(part) // per_call)):
+                _take_slot()
+        except Throttled:
+            outcomes["throttled"] += len(due) - index * part_size
+            break
+        _send_part(transport, part, outcomes)
+    return outcomes
+
+
+#: Rows claimed per transaction when each call carries one message (the rows stay locked meanwhile).
+SEND_GROUP = 50
+
+
+def _send_part(transport, part: list[int], outcomes: Counter) -> None:
     with transaction.atomic():
         now = timezone.now()
-        delivery = _due(Delivery.objects.select_for_update(skip_locked=True).filter(pk=delivery_id), now).first()
-        if delivery is None:
-            return "skipped"  # sent meanwhile, or another worker holds it
-        delivery.attempts += 1
-        result = _send(delivery)
-        fields = ["attempts", "status", "last_error", "retryable", "next_attempt_at", "updated_at"]
-        if result.ok:
-            delivery.status = Delivery.Status.SENT
-            delivery.provider_id = result.provider_id[:100]
-            delivery.sent_at = now
-            delivery.last_error = ""
-            delivery.next_attempt_at = None
-            fields += ["provider_id", "sent_at"]
-            outcome = "sent"
-        else:
-            delivery.status = Delivery.Status.FAILED
-            delivery.failed_at = now
-            delivery.last_error = f"第 {delivery.attempts} 次：{result.error}"[:2000]
-            delivery.retryable = result.retryable and delivery.attempts < settings.SMS_MAX_ATTEMPTS
-            delivery.next_attempt_at = now + backoff(delivery.attempts) if delivery.retryable else None
-            fields += ["failed_at"]
-            outcome = "retry" if delivery.retryable else "failed"
-            if not delivery.retryable:
-                key = delivery.key
-                transaction.on_commit(lambda: _tell_office(key))
-        delivery.save(update_fields=fields)
-    return outcome
+        rows = list(_due(Delivery.objects.select_for_update(skip_locked=True).filter(pk__in=part), now).order_by("pk"))
+        outcomes["skipped"] += len(part) - len(rows)  # sent meanwhile, or another worker holds them
+        if not rows:
+            return
+        messages = [OutgoingSms(to=r.phone, text=r.text, reference=f"yq-delivery-{r.pk}", name=r.name) for r in rows]
+        try:
+            results = send_many(transport, messages)
+        except Exception as exc:  # noqa: BLE001 - a broken transport is recorded like a gateway failure
+            log.exception("SMS transport failed for deliveries %s…", rows[0].pk)
+            results = [SendResult(ok=False, error=f"发送程序出错：{exc.__class__.__name__}: {exc}", retryable=True)] * len(rows)
+        failed_keys: set[str] = set()
+        for delivery, result in zip(rows, results, strict=True):
+            delivery.attempts += 1
+            delivery.updated_at = now
+            if result.ok:
+                delivery.status = Delivery.Status.SENT
+                delivery.provider_id = result.provider_id[:100]
+                delivery.sent_at = now
+                delivery.last_error = ""
+                delivery.next_attempt_at = None
+                outcomes["sent"] += 1
+            else:
+                delivery.status = Delivery.Status.FAILED
+                delivery.failed_at = now
+                delivery.last_error = f"第 {delivery.attempts} 次：{result.error}"[:2000]
+                delivery.retryable = result.retryable and delivery.attempts < settings.SMS_MAX_ATTEMPTS
+                delivery.next_attempt_at = now + backoff(delivery.attempts) if delivery.retryable else None
+                outcomes["retry" if delivery.retryable else "failed"] += 1
+                if not delivery.retryable:
+                    failed_keys.add(delivery.key)
+        _record(rows)
+        for key in failed_keys:
+            transaction.on_commit(lambda key=key: _tell_office(key))
+
+
+_RECORDED = ("attempts", "status", "last_error", "retryable", "next_attempt_at", "updated_at", "sent_at", "failed_at")
+
+
+def _record(rows: list[Delivery]) -> None:
+    """Write the outcome of a part: one UPDATE per group of rows with the same outcome (all of a
+    batch, usually), and the gateway's ids in one statement. (Django's bulk_update builds a CASE of
+    every row for every field — seconds for 500 rows.)"""
+    groups: dict[tuple, list[int]] = {}
+    for row in rows:
+        groups.setdefault(tuple(getattr(row, f) for f in _RECORDED), []).append(row.pk)
+    for values, pks in groups.items():
+        Delivery.objects.filter(pk__in=pks).update(**dict(zip(_RECORDED, values, strict=True)))
+    ids = [(row.pk, row.provider_id) for row in rows if row.provider_id]
+    if not ids:
+        return
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            table = connection.ops.quote_name(Delivery._meta.db_table)
+            values = ", ".join(["(%s::bigint, %s)"] * len(ids))
+            cursor.execute(f"UPDATE {table} AS d SET provider_id = v.pid FROM (VALUES {values}) AS v(id, pid) "  # noqa: S608 - placeholders only
+                           "WHERE d.id = v.id", [x for pair in ids for x in pair])
+    else:
+        Delivery.objects.bulk_update([r for r in rows if r.provider_id], ["provider_id"], batch_size=100)
 
 
 def _due(rows, now: dt.datetime):
@@ -233,15 +338,6 @@ def _due(rows, now: dt.datetime):
         | Q(status=Delivery.Status.FAILED, retryable=True, next_attempt_at__isnull=True)
         | Q(status=Delivery.Status.FAILED, retryable=True, next_attempt_at__lte=now)
     )
-
-
-def _send(delivery: Delivery) -> SendResult:
-    message = OutgoingSms(to=delivery.phone, text=delivery.text, reference=f"yq-delivery-{delivery.pk}", name=delivery.name)
-    try:
-        return get_transport().send(message)
-    except Exception as exc:  # noqa: BLE001 - a broken transport is recorded like a gateway failure
-        log.exception("SMS transport failed for delivery %s", delivery.pk)
-        return SendResult(ok=False, error=f"发送程序出错：{exc.__class__.__name__}: {exc}", retryable=True)
 
 
 def _tell_office(key: str) -> None:
@@ -259,11 +355,17 @@ def _tell_office(key: str) -> None:
 
 def deliveries_due(*, now: dt.datetime | None = None) -> list[int]:
     """Rows the sweep should send: failed-and-retryable whose time has come, and queued rows whose
-    task was lost (broker down) or gave up waiting for the rate limit."""
+    task was lost (a worker killed with the task reserved, the broker down) or gave up waiting for
+    the rate limit. The queued ones are stamped now, so the next sweep does not hand them out again
+    while this one's tasks wait in the queue."""
     now = now or timezone.now()
     retry = Delivery.objects.filter(status=Delivery.Status.FAILED, retryable=True, next_attempt_at__lte=now)
-    stale = Delivery.objects.filter(status=Delivery.Status.QUEUED, updated_at__lte=now - STALE_QUEUED)
-    return list(retry.values_list("pk", flat=True)[:SWEEP_BATCH]) + list(stale.values_list("pk", flat=True)[:SWEEP_BATCH])
+    stale_after = dt.timedelta(seconds=settings.SMS_STALE_QUEUED_SECONDS)
+    stale = list(Delivery.objects.filter(status=Delivery.Status.QUEUED, updated_at__lte=now - stale_after)
+                 .order_by("pk").values_list("pk", flat=True)[:SWEEP_BATCH])
+    if stale:
+        Delivery.objects.filter(pk__in=stale, status=Delivery.Status.QUEUED).update(updated_at=now)
+    return list(retry.order_by("pk").values_list("pk", flat=True)[:SWEEP_BATCH]) + stale
 
 
 def deliveries_retry_failed(*, actor, key: str | None = None) -> int:

@@ -6,7 +6,7 @@
 (``package.module.Class``, through a settings override: the environment variable admits only the three
 names) selects any other class with the same interface — the tests use it to count what is sent.
 
-The HTTP gateway contract (one POST per message)::
+The HTTP gateway contract (one POST per message, or per batch — below)::
 
     POST SMS_GATEWAY_URL
     Authorization: Bearer SMS_GATEWAY_TOKEN
@@ -17,21 +17,33 @@ The HTTP gateway contract (one POST per message)::
     429, 408, 5xx, timeout, refused   retry later (retryable)
     other 4xx                         refused for good (bad number, bad text): not retried
 
-``reference`` is stable per delivery, so a gateway that deduplicates drops the rare resend after a
-worker died between the gateway's answer and the database commit.
+The batch form (``SMS_GATEWAY_BATCH`` > 1: many numbers, one text per call, as the operators' and
+cloud SMS gateways accept)::
+
+    {"text": "...", "callback": "...", "messages": [{"to": "138…", "reference": "yq-delivery-17"}, …]}
+    2xx {"results": [{"reference": "yq-delivery-17", "id": "<provider id>", "ok": true},
+                     {"reference": "yq-delivery-18", "ok": false, "error": "空号", "retryable": false}, …]}
+    a non-2xx answer or no answer applies to every number of the call.
+
+``reference`` is stable per delivery and is the gateway's idempotency key: a gateway that honours
+it (real gateways' client message ids do) drops the resend after a worker died between the
+gateway's answer and our database commit. That key — not anything on our side — is what makes
+"exactly one message per recipient" hold across such a crash (benchmarks/README.md, Faults).
 """
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
-import urllib.error
-import urllib.request
+import os
 import uuid
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
 from typing import Protocol
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils import timezone
@@ -90,43 +102,88 @@ class FileTransport:
 
 
 class HttpGatewayTransport:
-    """POST JSON to the gateway with a bearer token; see the module docstring for the contract."""
+    """POST JSON to the gateway with a bearer token; see the module docstring for the contract.
+
+    One transport per worker process keeps its connection open (HTTP/1.1 keep-alive): at tens of
+    thousands of messages a fan-out would otherwise spend its time opening TCP connections."""
 
     RETRYABLE_4XX = frozenset({408, 425, 429})
 
     def __init__(self, url: str | None = None, token: str | None = None, timeout: float | None = None,
-                 callback_url: str | None = None):
+                 callback_url: str | None = None, batch_size: int | None = None):
         self.url = url or settings.SMS_GATEWAY_URL
         self.token = settings.SMS_GATEWAY_TOKEN if token is None else token
         self.timeout = float(settings.SMS_GATEWAY_TIMEOUT if timeout is None else timeout)
         self.callback_url = callback_url if callback_url is not None else f"{settings.PUBLIC_BASE_URL}/warnings/sms/receipt/"
+        #: Numbers per gateway call for one text (1: the one-message form only).
+        self.batch_size = max(int(settings.SMS_GATEWAY_BATCH if batch_size is None else batch_size), 1)
         if not self.url.startswith(("http://", "https://")):
             raise ValueError("SMS_GATEWAY_URL must be an http(s) URL")
+        parts = urlsplit(self.url)
+        self._scheme, self._netloc = parts.scheme, parts.netloc
+        self._path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        self._connection: http.client.HTTPConnection | None = None
 
-    def send(self, message: OutgoingSms) -> SendResult:
-        body = json.dumps({"to": message.to, "text": message.text, "reference": message.reference,
-                           "callback": self.callback_url}, ensure_ascii=False).encode("utf-8")
+    # ------------------------------------------------------------------ one HTTP exchange
+
+    def _connect(self) -> http.client.HTTPConnection:
+        if self._connection is None:
+            cls = http.client.HTTPSConnection if self._scheme == "https" else http.client.HTTPConnection
+            self._connection = cls(self._netloc, timeout=self.timeout)
+        return self._connection
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    def _post(self, payload: dict) -> tuple[int | None, bytes, str]:
+        """(status, body, error): status None when there was no answer (error says why)."""
+        body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
         headers = {"Content-Type": "application/json; charset=utf-8", "Accept": "application/json"}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
-        request = urllib.request.Request(self.url, data=body, headers=headers, method="POST")  # noqa: S310 - scheme checked in __init__
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
-                raw = response.read(65536)
-        except urllib.error.HTTPError as exc:
-            status = exc.code
-            detail = _short(exc.read(2000))
-            retryable = status >= 500 or status in self.RETRYABLE_4XX
-            return SendResult(ok=False, error=f"网关返回 HTTP {status}：{detail}", retryable=retryable)
-        except TimeoutError:
-            return SendResult(ok=False, error=f"网关超时（{self.timeout:g} 秒）", retryable=True)
-        except urllib.error.URLError as exc:
-            reason = exc.reason
-            if isinstance(reason, TimeoutError):
-                return SendResult(ok=False, error=f"网关超时（{self.timeout:g} 秒）", retryable=True)
-            return SendResult(ok=False, error=f"无法连接网关：{reason}", retryable=True)
-        except OSError as exc:  # connection reset while reading, and the like
-            return SendResult(ok=False, error=f"网关连接中断：{exc}", retryable=True)
+        for attempt in (1, 2):
+            reused = self._connection is not None
+            connection = self._connect()
+            try:
+                connection.request("POST", self._path, body=body, headers=headers)
+                response = connection.getresponse()
+                raw = response.read(1 << 24)
+                if response.will_close:
+                    self.close()
+                return response.status, raw, ""
+            except TimeoutError:
+                self.close()
+                return None, b"", f"网关超时（{self.timeout:g} 秒）"
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError) as exc:
+                self.close()
+                # A kept-alive connection the gateway closed meanwhile: once more on a fresh one
+                # (safe: the references make a repeated message a no-op at the gateway).
+                if reused and attempt == 1:
+                    continue
+                return None, b"", f"网关连接中断：{exc}"
+            except OSError as exc:  # refused, unreachable, reset while reading, and the like
+                self.close()
+                return None, b"", f"无法连接网关：{exc}"
+            except http.client.HTTPException as exc:
+                self.close()
+                return None, b"", f"网关应答无效：{exc.__class__.__name__}"
+        return None, b"", "网关连接中断"  # pragma: no cover - the loop always returns
+
+    def _failure(self, status: int, raw: bytes) -> SendResult:
+        retryable = status >= 500 or status in self.RETRYABLE_4XX
+        return SendResult(ok=False, error=f"网关返回 HTTP {status}：{_short(raw)}", retryable=retryable)
+
+    # ------------------------------------------------------------------ the interface
+
+    def send(self, message: OutgoingSms) -> SendResult:
+        status, raw, error = self._post({"to": message.to, "text": message.text, "reference": message.reference,
+                                         "callback": self.callback_url})
+        if status is None:
+            return SendResult(ok=False, error=error, retryable=True)
+        if not 200 <= status < 300:
+            return self._failure(status, raw)
         provider_id = ""
         try:
             data = json.loads(raw.decode("utf-8") or "{}")
@@ -135,6 +192,46 @@ class HttpGatewayTransport:
         except (ValueError, UnicodeDecodeError):
             pass
         return SendResult(ok=True, provider_id=provider_id or message.reference)
+
+    def send_many(self, messages: Sequence[OutgoingSms]) -> list[SendResult]:
+        """Messages in the order given, one result each. Messages of one text go ``batch_size`` numbers
+        per call (the batch form); with ``batch_size`` 1, one call per message on the kept connection."""
+        if self.batch_size <= 1 or len(messages) <= 1:
+            return [self.send(m) for m in messages]
+        results: dict[int, SendResult] = {}
+        by_text: dict[str, list[int]] = {}
+        for index, message in enumerate(messages):
+            by_text.setdefault(message.text, []).append(index)
+        for text, indexes in by_text.items():
+            for start in range(0, len(indexes), self.batch_size):
+                part = indexes[start:start + self.batch_size]
+                for index, result in zip(part, self._send_batch(text, [messages[i] for i in part]), strict=True):
+                    results[index] = result
+        return [results[i] for i in range(len(messages))]
+
+    def _send_batch(self, text: str, messages: list[OutgoingSms]) -> list[SendResult]:
+        status, raw, error = self._post({"text": text, "callback": self.callback_url,
+                                         "messages": [{"to": m.to, "reference": m.reference} for m in messages]})
+        if status is None:
+            return [SendResult(ok=False, error=error, retryable=True)] * len(messages)
+        if not 200 <= status < 300:
+            return [self._failure(status, raw)] * len(messages)
+        try:
+            data = json.loads(raw.decode("utf-8") or "{}")
+            answers = {str(r.get("reference")): r for r in data.get("results", []) if isinstance(r, dict)}
+        except (ValueError, UnicodeDecodeError, AttributeError):
+            answers = {}
+        out = []
+        for message in messages:
+            answer = answers.get(message.reference)
+            if answer is None:
+                out.append(SendResult(ok=False, error="网关应答中缺少此号码的结果", retryable=True))
+            elif answer.get("ok"):
+                out.append(SendResult(ok=True, provider_id=str(answer.get("id") or message.reference)))
+            else:
+                out.append(SendResult(ok=False, error=f"网关拒绝：{str(answer.get('error', ''))[:300]}",
+                                      retryable=bool(answer.get("retryable", False))))
+        return out
 
 
 def _short(raw: bytes) -> str:
@@ -145,11 +242,34 @@ BACKENDS = {"console": ConsoleTransport, "file": FileTransport, "http": HttpGate
 
 
 def get_transport() -> Transport:
-    """The transport `settings.SMS_BACKEND` names (a fresh instance: settings may change in tests)."""
+    """The transport `settings.SMS_BACKEND` names. The HTTP one is kept per process and per
+    configuration (its connection stays open between tasks); the others are fresh instances."""
     backend = settings.SMS_BACKEND
+    if backend == "http":
+        config = (settings.SMS_GATEWAY_URL, settings.SMS_GATEWAY_TOKEN, float(settings.SMS_GATEWAY_TIMEOUT),
+                  int(settings.SMS_GATEWAY_BATCH), settings.PUBLIC_BASE_URL, os.getpid())
+        transport = _HTTP.get(config)
+        if transport is None:
+            for old in _HTTP.values():
+                old.close()
+            _HTTP.clear()
+            transport = _HTTP[config] = HttpGatewayTransport()
+        return transport
     if backend in BACKENDS:
         return BACKENDS[backend]()
     return _import_transport(backend)()
+
+
+_HTTP: dict[tuple, HttpGatewayTransport] = {}
+
+
+def send_many(transport: Transport, messages: Sequence[OutgoingSms]) -> list[SendResult]:
+    """Every message through ``transport``: its own ``send_many`` when it has one (the batch form of
+    the HTTP gateway), else one ``send`` each."""
+    batch = getattr(transport, "send_many", None)
+    if batch is not None:
+        return batch(messages)
+    return [transport.send(m) for m in messages]
 
 
 @cache

@@ -21,6 +21,8 @@ def beat_schedule() -> dict:
     # Read from the environment, not django.conf.settings: this module is imported while the
     # settings module itself is being imported (yangquan_aqi/__init__.py).
     heartbeat = float(os.environ.get("HEARTBEAT_SECONDS", "60"))
+    # The recovery sweeps (outbox, SMS): every 30 s; the fault scripts shorten it.
+    sweep = float(os.environ.get("SWEEP_SECONDS", "30"))
     return {
         # 采暖期每日会商 (plan §4.2.1): the task itself checks the season; 08:30 each morning.
         "daily-consultation": {
@@ -28,9 +30,9 @@ def beat_schedule() -> dict:
             "schedule": crontab(hour=8, minute=30),
         },
         # Transactional outbox: anything not dispatched after commit is picked up here.
-        "outbox-sweep": {"task": "alerts.tasks.sweep_outbox", "schedule": 30.0},
+        "outbox-sweep": {"task": "alerts.tasks.sweep_outbox", "schedule": sweep, "options": {"expires": sweep}},
         # SMS deliveries: failed-and-retryable ones whose backoff has passed, and queued ones whose task was lost.
-        "sms-retry-sweep": {"task": "notifications.tasks.retry_deliveries", "schedule": 30.0, "options": {"expires": 30}},
+        "sms-retry-sweep": {"task": "notifications.tasks.retry_deliveries", "schedule": sweep, "options": {"expires": sweep}},
         # The plan's deadlines (warning-rules.md §9): remind, then escalate; each step sent once.
         "deadline-tick": {"task": "alerts.tasks.tick_deadlines", "schedule": 60.0, "options": {"expires": 60}},
         # 收件目录: files dropped into FORECAST_INBOX_DIR are imported within a minute.

@@ -174,6 +174,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_RESULT_EXPIRES = timedelta(days=1)
+# Results are stored only for the tasks whose caller waits for one (core.tasks.ping says so): a
+# task sent with results on subscribes to the Redis result store first, and while Redis is down
+# that subscription retries for 20 s and then breaks the sending process ("the Celery application
+# must be restarted") — the approval request and beat would hang on it.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Asia/Shanghai"
