@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -10,8 +9,8 @@ from alerts.selectors import timeline
 
 class FormSerializer(serializers.ModelSerializer):
     drafted_by = serializers.CharField(source="drafted_by.username", default=None)
-    submitted_by = serializers.CharField(source="submitted_by.username", default=None)
-    decided_by = serializers.CharField(source="decided_by.username", default=None)
+    submitted_by = serializers.CharField(source="submitted_by.username", default=None, allow_null=True)
+    decided_by = serializers.CharField(source="decided_by.username", default=None, allow_null=True)
     response_level = serializers.CharField(read_only=True)
 
     class Meta:
@@ -51,12 +50,12 @@ class WarningSerializer(serializers.ModelSerializer):
         open_forms = [f for f in forms if f.status in ("draft", "submitted")]
         return open_forms[-1] if open_forms else (forms[-1] if forms else None)
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field(serializers.CharField(allow_null=True))
     def get_approver_role(self, obj: Warning) -> str | None:
         form = self._open_form(obj)
         return form.approver_role if form else None
 
-    @extend_schema_field(OpenApiTypes.INT)
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_current_form(self, obj: Warning) -> int | None:
         form = self._open_form(obj)
         return form.pk if form else None

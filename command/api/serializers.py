@@ -10,7 +10,7 @@ class AreaSerializer(serializers.ModelSerializer):
 
 
 class MemberUnitSerializer(serializers.ModelSerializer):
-    area = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    area = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = MemberUnit

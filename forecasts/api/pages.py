@@ -18,8 +18,8 @@ from ..views.pages import forecast_data, resolve_range
 
 
 class EvaluationSerializer(serializers.ModelSerializer):
-    source_import = serializers.PrimaryKeyRelatedField(read_only=True)
-    requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    source_import = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = Evaluation

@@ -13,8 +13,8 @@ class PhotoSerializer(serializers.ModelSerializer):
 
 
 class InspectionSerializer(serializers.ModelSerializer):
-    county = serializers.CharField(source="county.code", default=None)
-    county_name = serializers.CharField(source="county.name", default=None)
+    county = serializers.CharField(source="county.code", default=None, allow_null=True)
+    county_name = serializers.CharField(source="county.name", default=None, allow_null=True)
     inspector = serializers.CharField(source="inspector.username")
     photos = PhotoSerializer(many=True, read_only=True)
 
