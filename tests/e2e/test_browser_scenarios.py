@@ -270,6 +270,7 @@ def test_orange_warning_from_forecast_to_lift(chromium, live_server, people, sho
     office.get_by_label("预警信息（公开发布文本）").fill("阳泉市解除重污染天气橙色预警。")
     office.get_by_role("button", name="保存草稿").click()
     expect(office.locator(".form-head")).to_contain_text("解除")
+    expect(office.locator(".form-head")).to_contain_text("审批人：副总指挥")  # lifting orange
     office.get_by_role("button", name="提交审批").click()
     expect(office.locator(".messages")).to_contain_text("已提交审批。")
     shots(office, "office-lift-submitted")
