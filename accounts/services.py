@@ -25,16 +25,19 @@ class DemoAccount:
     label: str
     unit_slug: str | None = None
     area_code: str | None = None
+    #: A made-up mobile number (console SMS on the embedded default) so the approver and office
+    #: notices of a demo are delivered instead of failing for want of a number.
+    mobile: str = ""
 
 
 def demo_accounts() -> list[DemoAccount]:
     """The accounts of interfaces.md §3, plus one per county-level area and one supervisor and
     one administrator so that every role can be tried."""
     accounts = [
-        DemoAccount("office", Role.OFFICE, "应急指挥部办公室"),
-        DemoAccount("vice", Role.VICE_COMMANDER, "副总指挥"),
-        DemoAccount("commander", Role.COMMANDER, "总指挥"),
-        DemoAccount("monitor", Role.FORECASTER, "预报预警组"),
+        DemoAccount("office", Role.OFFICE, "应急指挥部办公室", mobile="13803530001"),
+        DemoAccount("vice", Role.VICE_COMMANDER, "副总指挥", mobile="13803530002"),
+        DemoAccount("commander", Role.COMMANDER, "总指挥", mobile="13803530003"),
+        DemoAccount("monitor", Role.FORECASTER, "预报预警组", mobile="13803530004"),
         DemoAccount("supervisor", Role.SUPERVISOR, "督导检查组"),
         DemoAccount("admin", Role.ADMIN, "系统管理员"),
     ]
@@ -59,6 +62,7 @@ def demo_seed() -> tuple[list[DemoAccount], int]:
                 username=account.username,
                 last_name=account.label,
                 role=account.role,
+                mobile=account.mobile,
                 unit=MemberUnit.objects.get(slug=account.unit_slug) if account.unit_slug else None,
                 area=Area.objects.get(code=account.area_code) if account.area_code else None,
                 is_staff=account.role == Role.ADMIN,

@@ -103,13 +103,27 @@ class Compliance:
     missing: list
 
 
+def reporting_day(now: dt.datetime | None = None) -> tuple[dt.date, object | None]:
+    """The day whose 10:00 report the dashboard follows, and the response covering it: yesterday's
+    (due today at 10:00) while a response covered yesterday; on a response's first day, today's
+    (due tomorrow at 10:00) — otherwise the first day of a response would read "no report owed"."""
+    from response.services import response_covering
+
+    today = timezone.localdate(now or timezone.now())
+    yesterday = today - dt.timedelta(days=1)
+    response = response_covering(yesterday)
+    if response is not None:
+        return yesterday, response
+    response = response_covering(today)
+    return (today, response) if response is not None else (yesterday, None)
+
+
 def report_compliance(now: dt.datetime | None = None) -> Compliance:
-    from response.forms import default_report_date
     from response.selectors import LATE, MISSING, NOT_REQUIRED, ON_TIME, PENDING, compliance_on
     from response.services import report_due_at
 
     now = now or timezone.now()
-    day = default_report_date()
+    day, _ = reporting_day(now)
     response, rows = compliance_on(day, now=now)
     counts = dict.fromkeys((ON_TIME, LATE, PENDING, MISSING, NOT_REQUIRED), 0)
     for row in rows:
@@ -168,12 +182,10 @@ class UnitReports:
 
 
 def my_reports(user, limit: int = 5) -> UnitReports:
-    from response.forms import default_report_date
     from response.selectors import reports_for
-    from response.services import report_due_at, report_required, response_covering
+    from response.services import report_due_at, report_required
 
-    day = default_report_date()
-    response = response_covering(day)
+    day, response = reporting_day()
     reports = reports_for(user).prefetch_related(None)
     recent = list(reports[:limit])
     filed = reports.filter(report_date=day).first()

@@ -247,3 +247,34 @@ def test_each_panel_queries_do_not_grow_with_rows(name, client, people, make_use
     with django_assert_max_num_queries(MAX_PANEL_QUERIES):
         large, _ = count_queries(client, f"/?panel={name}")
     assert large == small, f"{name}: {small} → {large}"
+
+
+def test_on_a_responses_first_day_the_panels_follow_todays_report(client, make_user):
+    """A response that started this morning owes no report for yesterday: the compliance panel and
+    the unit's panel follow today's report (due tomorrow at 10:00), and a unit that filed it is
+    counted, not told that no report is owed."""
+    from alerts.models import Warning
+    from command.models import MemberUnit
+    from response.models import DailyReport, Response
+
+    now = timezone.now()
+    today = timezone.localdate()
+    started = max(now - dt.timedelta(minutes=5), timezone.make_aware(dt.datetime.combine(today, dt.time(0, 1))))
+    warning = Warning.objects.create(number="阳泉重污染预警〔测试〕第1号", status=Warning.Status.ACTIVE, level="orange",
+                                     response_level="II", published_at=started)
+    response = Response.objects.create(warning=warning, level="II", started_at=started)
+    unit = MemberUnit.objects.filter(active=True, area__isnull=True).order_by("order", "pk").first()
+    DailyReport.objects.create(response=response, unit=unit, report_date=today, measures_done="已落实",
+                               content="已落实", submitted_by=make_user(Role.UNIT, unit=unit), submitted_at=now)
+
+    client.force_login(make_user(Role.OFFICE))
+    html = client.get("/?panel=compliance").content.decode()
+    assert "不在应急响应期间" not in html
+    assert f"{today:%Y-%m-%d}" in html
+    on_time, late, pending, missing = [int(n) for n in re.findall(r"</span> (\d+)</li>", html)]
+    assert (on_time, late) == (1, 0)
+    assert on_time + pending + missing == MemberUnit.objects.filter(active=True).count()
+
+    client.force_login(make_user(Role.UNIT, unit=unit))
+    html = client.get("/?panel=reports").content.decode()
+    assert "已于" in html and "尚未报送" not in html
