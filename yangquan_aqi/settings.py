@@ -347,6 +347,7 @@ _auth_mw = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddle
 MIDDLEWARE.insert(_auth_mw + 1, "django_otp.middleware.OTPMiddleware")
 _messages_mw = MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware")
 MIDDLEWARE[_messages_mw + 1:_messages_mw + 1] = [
+    "accounts.uploads.RequestSizeLimitMiddleware",  # refuses over-size bodies before they are read
     "accounts.middleware.SessionTimeoutMiddleware",
     "accounts.middleware.SecondFactorMiddleware",
 ]
