@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.roles import Role
 from audit.services import audit_record
@@ -57,18 +58,18 @@ def duration_text(seconds: int) -> str:
     hours, rest = divmod(rest, 3600)
     minutes, secs = divmod(rest, 60)
     if days:
-        return f"{days}天{hours}小时{minutes:02d}分"
+        return _("%(days)d天%(hours)d小时%(minutes)02d分") % {"days": days, "hours": hours, "minutes": minutes}
     if hours:
-        return f"{hours}小时{minutes:02d}分"
-    return f"{minutes}分{secs:02d}秒"
+        return _("%(hours)d小时%(minutes)02d分") % {"hours": hours, "minutes": minutes}
+    return _("%(minutes)d分%(seconds)02d秒") % {"minutes": minutes, "seconds": secs}
 
 
 def remaining(due: dt.datetime, now: dt.datetime | None = None) -> Remaining:
     now = now or timezone.now()
     seconds = int((due - now).total_seconds())
     if seconds >= 0:
-        return Remaining(seconds, False, f"剩余 {duration_text(seconds)}")
-    return Remaining(seconds, True, f"已超时 {duration_text(-seconds)}")
+        return Remaining(seconds, False, _("剩余 %(duration)s") % {"duration": duration_text(seconds)})
+    return Remaining(seconds, True, _("已超时 %(duration)s") % {"duration": duration_text(-seconds)})
 
 
 def _office_users():

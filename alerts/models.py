@@ -170,12 +170,12 @@ class Deadline(models.Model):
     """A clock the plan sets (warning-rules.md §9), stored with its due time and its progress."""
 
     class Kind(models.TextChoices):
-        FORM = "form", DEADLINE_NAMES["form"]
-        PUBLISH = "publish", DEADLINE_NAMES["publish"]
-        UNITS_NOTIFIED = "units_notified", DEADLINE_NAMES["units_notified"]
-        MEASURES = "measures", DEADLINE_NAMES["measures"]
-        DAILY_REPORT = "daily_report", DEADLINE_NAMES["daily_report"]
-        WRITTEN_REPORT = "written_report", DEADLINE_NAMES["written_report"]
+        FORM = "form", _(DEADLINE_NAMES["form"])
+        PUBLISH = "publish", _(DEADLINE_NAMES["publish"])
+        UNITS_NOTIFIED = "units_notified", _(DEADLINE_NAMES["units_notified"])
+        MEASURES = "measures", _(DEADLINE_NAMES["measures"])
+        DAILY_REPORT = "daily_report", _(DEADLINE_NAMES["daily_report"])
+        WRITTEN_REPORT = "written_report", _(DEADLINE_NAMES["written_report"])
 
     kind = models.CharField(_("事项"), max_length=20, choices=Kind.choices)
     warning = models.ForeignKey(Warning, verbose_name=_("预警"), null=True, blank=True, on_delete=models.CASCADE, related_name="deadlines")

@@ -176,3 +176,16 @@ def test_two_ticks_at_once_send_each_step_once(people):
     assert Notification.objects.filter(kind="alerts.deadline.remind").count() == 5 * 2
     assert AuditEntry.objects.filter(action="alerts.deadline.reminded").count() == 5
     assert not ApprovalForm.objects.exists()
+
+
+def test_countdown_and_deadline_names_follow_the_page_language():
+    from django.utils import translation
+
+    due = T0 + dt.timedelta(hours=1, minutes=5)
+    with translation.override("en"):
+        assert remaining(due, T0).text == "1 h 05 min left"
+        assert remaining(T0, due).text == "overdue by 1 h 05 min"
+        assert str(Deadline.Kind.FORM.label) == "File the warning approval form"
+    with translation.override("zh-hans"):
+        assert remaining(due, T0).text == "剩余 1小时05分"
+        assert str(Deadline.Kind.FORM.label) == "填报预警审批表"

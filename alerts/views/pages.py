@@ -66,7 +66,7 @@ def _with_countdown(deadlines, now: dt.datetime) -> list[Deadline]:
     rows = list(deadlines)
     for d in rows:
         d.remaining = remaining(d.due_at, now)
-        d.kind_basis = lc.DEADLINE_BASIS[lc.DeadlineKind(d.kind)]
+        d.kind_basis = _(lc.DEADLINE_BASIS[lc.DeadlineKind(d.kind)])
     return rows
 
 

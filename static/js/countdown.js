@@ -10,6 +10,9 @@
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }
 
+  // The page's language (<html lang>): the server renders the same words in zh-hans or en.
+  var english = (document.documentElement.lang || "").toLowerCase().indexOf("en") === 0;
+
   function durationText(seconds) {
     var days = Math.floor(seconds / 86400);
     var rest = seconds % 86400;
@@ -17,6 +20,11 @@
     rest = rest % 3600;
     var minutes = Math.floor(rest / 60);
     var secs = rest % 60;
+    if (english) {
+      if (days) { return days + " d " + hours + " h " + pad(minutes) + " min"; }
+      if (hours) { return hours + " h " + pad(minutes) + " min"; }
+      return minutes + " min " + pad(secs) + " s";
+    }
     if (days) { return days + "天" + hours + "小时" + pad(minutes) + "分"; }
     if (hours) { return hours + "小时" + pad(minutes) + "分"; }
     return minutes + "分" + pad(secs) + "秒";
@@ -32,7 +40,12 @@
     if (isNaN(due)) { return; }
     var seconds = Math.floor((due - (Date.now() + skew)) / 1000);
     var overdue = seconds < 0;
-    el.textContent = overdue ? "已超时 " + durationText(-seconds) : "剩余 " + durationText(seconds);
+    var text = durationText(Math.abs(seconds));
+    if (english) {
+      el.textContent = overdue ? "overdue by " + text : text + " left";
+    } else {
+      el.textContent = overdue ? "已超时 " + text : "剩余 " + text;
+    }
     el.classList.toggle("overdue", overdue);
     var row = el.closest("tr");
     if (row && !row.classList.contains("met")) { row.classList.toggle("overdue", overdue); }
