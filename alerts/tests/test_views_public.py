@@ -249,3 +249,24 @@ def test_last_years_warnings_are_not_this_years(client, make_user):
     from alerts.publication import public_warning_payload
 
     assert public_warning_payload(refresh=True)["this_year"] == []
+
+
+@pytest.mark.parametrize("aqi", [30, 80, 130, 180, 250, 320])
+def test_the_current_aqi_text_colour_is_readable_on_its_category_colour(make_user, aqi):
+    """WCAG AA (4.5:1) for text on the HJ 633 category colour the payload carries — 中度污染's
+    pure red (#FF0000) needs black: white reaches only 4.0."""
+    from alerts.views.public import today_air
+    from core.colours import contrast
+
+    observation(make_user, hours_ago=0, aqi=aqi)
+    air = today_air()
+    assert air["aqi"] == aqi
+    assert contrast(air["hex"], air["text_colour"]) >= 4.5, air
+
+
+def test_every_public_banner_colour_pair_is_readable():
+    from alerts.views.public import LEVEL_COLOURS, LEVEL_TEXT_COLOURS
+    from core.colours import contrast
+
+    for level, fill in LEVEL_COLOURS.items():
+        assert contrast(fill, LEVEL_TEXT_COLOURS[level]) >= 4.5, level

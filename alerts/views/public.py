@@ -123,8 +123,10 @@ def today_air(now: dt.datetime | None = None) -> dict | None:
     category = category_for(aqi, _edition(local.date()))
     if category is None:
         return None
+    from core.colours import readable_text
+
     return {"time": row["time"], "aqi": round(aqi), "category": category.name, "hex": category.hex,
-            "text_colour": "#FFFFFF" if category.number >= 4 else "#1D2329",
+            "text_colour": readable_text(category.hex),
             "health_effect": category.health_effect, "advice": category.advice}
 
 
