@@ -147,7 +147,8 @@ class World:
         from notifications.models import Delivery
 
         wait(lambda: not OutboxEvent.objects.filter(done_at__isnull=True).exists()
-             and not Delivery.objects.filter(status="queued").exists(), 120)
+             and not Delivery.objects.filter(status="queued").exists()
+             and not Delivery.objects.filter(status="failed", retryable=True).exists(), 120)
 
     def approve_http(self, form, token: str) -> tuple[int, bytes]:
         return self.stack.http("POST", f"/api/v1/warnings/{form.warning_id}/approve/",
@@ -282,7 +283,8 @@ def scenario_redis(world: World, outage: float) -> bool:
     check = world.gateway_check(form)
     ok = (set(statuses) == {200} and approval is not None and approval["status"] == 200 and approved_during_outage
           and done is not None and check["missing"] == 0 and check["duplicates"] == 0)
-    return report("redis", ok, outage_seconds=outage, public_requests=sum(statuses.values()),
+    return report("redis", ok, worker_restarts_by_supervisor=world.stack.restarts.get("worker", 0),
+                  beat_restarts_by_supervisor=world.stack.restarts.get("beat", 0), outage_seconds=outage, public_requests=sum(statuses.values()),
                   public_statuses=dict(statuses), public_max_ms=round(max(latencies) * 1000),
                   approval=approval, approved_during_outage=approved_during_outage,
                   seconds_to_publish_after_redis_back=round(done, 1) if done is not None else None, **check)
@@ -335,12 +337,12 @@ def _gateway_fault(world: World, name: str, mode: str, level: str) -> bool:
     from notifications.models import Delivery
 
     world.settle()
-    world.gateway.reset()
-    world.gateway.control(mode=mode, hang_seconds=float(settings.SMS_GATEWAY_TIMEOUT) + 2)
-    if _active():
+    if _active():  # the scenario issues a warning of its own: lift the one in force first
         lift, lift_token = world.next_form(None)
         world.approve_http(lift, lift_token)
         world.settle()
+    world.gateway.reset()
+    world.gateway.control(mode=mode, hang_seconds=float(settings.SMS_GATEWAY_TIMEOUT) + 2)
     form, token = world.next_form(level)
     started = time.monotonic()
     status, _ = world.approve_http(form, token)
@@ -368,12 +370,19 @@ def _gateway_fault(world: World, name: str, mode: str, level: str) -> bool:
 
 
 def office_cookie(world: World) -> str:
-    """A real session of the office user (as a login creates it), for the office's page."""
+    """A real session of the office user (as a login with the second factor creates it), for the
+    office's page."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    # The office is a second-factor role (accounts/twofactor.py): a session as after password and
+    # TOTP code, i.e. with its confirmed device recorded.
+    device = TOTPDevice.objects.create(user=world.office, name="faults", confirmed=True)
     session = SessionStore()
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session[SESSION_KEY] = str(world.office.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = world.office.get_session_auth_hash()
@@ -397,6 +406,7 @@ def run(args) -> int:
         stack.start_web()
         stack.start_worker()
         stack.start_beat()
+        stack.supervise("worker", "beat", "web")
         stack.django()
         world = World(stack, subscribers)
         world.office_cookie = office_cookie(world)

@@ -26,6 +26,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -39,6 +40,10 @@ def _pg_bin(name: str) -> str:
     if not found:
         raise RuntimeError(f"{name} not found under /usr/lib/postgresql/*/bin")
     return found[-1]
+
+
+def _terminate(signum, frame):
+    raise SystemExit(f"terminated by signal {signum}")
 
 
 def wait_port(port: int, timeout: float = 30.0, host: str = "127.0.0.1") -> None:
@@ -57,6 +62,11 @@ class Stack:
         self.db_name = db_name
         self.dir = Path(tempfile.mkdtemp(prefix="yq-stack-"))
         self.procs: dict[str, subprocess.Popen] = {}
+        self._args: dict[str, list[str]] = {}
+        self.supervised: set[str] = set()
+        self.restarts: dict[str, int] = {}
+        self._supervisor: threading.Thread | None = None
+        self._closing = False
         self.worker_concurrency = worker_concurrency
         self.web_workers, self.web_threads = web_workers, web_threads
         self.gateway_token = "fake-gateway-token"
@@ -92,7 +102,29 @@ class Stack:
         proc = subprocess.Popen(args, cwd=ROOT, env=env or self.env, stdout=log, stderr=subprocess.STDOUT,
                                 start_new_session=True, **kwargs)
         self.procs[name] = proc
+        self._args[name] = args
         return proc
+
+    def supervise(self, *names: str) -> None:
+        """Restart these processes when they exit by themselves, a second later — what the
+        deployment's restart policy does (docker-compose.yml: ``restart: unless-stopped``). A process
+        this class kills or stops on purpose is not restarted; ``restarts`` counts the others."""
+        self.supervised.update(names)
+        if self._supervisor is None:
+            self._supervisor = threading.Thread(target=self._watch, name="stack-supervisor", daemon=True)
+            self._supervisor.start()
+
+    def _watch(self) -> None:
+        while not self._closing:
+            for name in list(self.supervised):
+                proc = self.procs.get(name)
+                if proc is not None and proc.poll() is not None and self.procs.get(name) is proc:
+                    time.sleep(1)
+                    if self._closing or self.procs.get(name) is not proc:
+                        continue
+                    self.restarts[name] = self.restarts.get(name, 0) + 1
+                    self._spawn(name, self._args[name])
+            time.sleep(0.5)
 
     def log(self, name: str, tail: int = 3000) -> str:
         path = self.dir / f"{name}.log"
@@ -235,6 +267,7 @@ class Stack:
     # ------------------------------------------------------------------ the end
 
     def close(self) -> None:
+        self._closing = True
         for name in list(self.procs)[::-1]:
             self.stop(name, timeout=10)
         self.stop_pg()
@@ -242,6 +275,9 @@ class Stack:
             shutil.rmtree(self.dir, ignore_errors=True)
 
     def __enter__(self) -> Stack:
+        # A SIGTERM (timeout, CI cancelling) unwinds through __exit__, so nothing is left running.
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, _terminate)
         return self
 
     def __exit__(self, *exc) -> None:
