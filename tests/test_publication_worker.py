@@ -89,7 +89,7 @@ def test_an_approved_orange_warning_is_published_by_the_worker(worker, make_user
     assert all(e.done_at is not None and e.attempts >= 1 and e.last_error == "" for e in events)
     log = worker["log"].read_text()
     assert log.count("Task alerts.tasks.dispatch_outbox_event[") >= len(events)  # received there, not run here
-    assert "Task notifications.tasks.send_delivery[" in log
+    assert "Task notifications.tasks.send_deliveries[" in log  # one task per chunk of rows
 
     # The public page: the warning is published, and the worker refreshed the shared cache.
     warning = Warning.objects.get(pk=form.warning_id)
