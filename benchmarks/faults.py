@@ -439,6 +439,23 @@ def run(args) -> int:
                 print(f"--- {name} log (tail) ---\n{stack.log(name, 4000)}", flush=True)
     total = time.monotonic() - started
     print(f"{'PASS' if not failed else 'FAIL'} faults total_seconds={total:.1f} failed={failed}", flush=True)
+    ran = [name for name in RESULTS if name != "error"]
+    figures = {
+        "approvals_ok": RESULTS.get("approvals", {}).get("statuses", {}).get(200),
+        "kill9_duplicates": RESULTS.get("kill9", {}).get("duplicates"),
+        "kill9_missing": RESULTS.get("kill9", {}).get("missing"),
+        "kill9_resent_deduplicated": RESULTS.get("kill9", {}).get("resent_deduplicated"),
+        "redis_public_max_ms": RESULTS.get("redis", {}).get("public_max_ms"),
+        "redis_publish_after_s": RESULTS.get("redis", {}).get("seconds_to_publish_after_redis_back"),
+        "pg_web_recovered_s": RESULTS.get("pg", {}).get("web_recovered_seconds_after_restart_began"),
+        "gw500_requests": RESULTS.get("gw500", {}).get("gateway_requests"),
+        "gwhang_requests": RESULTS.get("gwhang", {}).get("gateway_requests"),
+    }
+    shown = " ".join(f"{k}={v}" for k, v in figures.items() if v is not None)
+    # The reference is the script's own: every scenario that ran passing (ratio 1).
+    passed = len(ran) - len([n for n in failed if n != "error"])
+    print(f"BENCH faults ratio={passed / max(len(ran), 1):.2f} passed={passed} scenarios={len(ran)} "
+          f"subscribers={subscribers} outage_s={outage:g} {shown} total_s={total:.1f}", flush=True)
     if args.json:
         Path(args.json).write_text(json.dumps({"results": RESULTS, "seconds": total}, ensure_ascii=False, indent=1))
     return 1 if failed else 0

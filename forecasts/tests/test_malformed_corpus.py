@@ -217,7 +217,10 @@ def test_a_file_over_the_upload_limit_is_refused_by_size_through_the_api_with_41
     response = client.post(IMPORTS, {"file": SimpleUploadedFile("huge.csv", data, content_type="text/csv")})
 
     assert response.status_code == 413
-    assert response.json()["detail"].startswith("文件过大")
+    # Refused by the request ceiling (accounts/uploads.py) before the body is read: where and what.
+    body = response.json()
+    assert body["code"] == "too_large" and body["limit_bytes"] >= settings.FORECAST_MAX_UPLOAD_BYTES, body
+    assert "过大" in body["detail"] and "上限为 20 MB" in body["detail"], body
     assert counts() == before
 
 

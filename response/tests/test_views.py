@@ -81,6 +81,7 @@ def test_filing_through_the_page_is_for_the_users_own_unit(client, started, peop
     assert not DailyReport.objects.filter(unit__slug="shengtai").exists()
     # The attachment: the unit and the office may fetch it, another unit may not.
     url = f"/response/reports/{report.pk}/attachments/{report.attachments.get().pk}/"
+    client.force_login(people["jiaotong"])  # a new session: the one above ended with its day (session limits)
     assert client.get(url).status_code == 200
     client.force_login(people["shengtai"])
     assert client.get(url).status_code == 404
