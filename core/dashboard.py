@@ -26,11 +26,16 @@ class Panel:
     every: int = 15  # seconds between refreshes
 
 
+def _deadlines() -> dict:
+    rows = selectors.running_deadlines()
+    return {"deadlines": selectors.grouped_deadlines(rows), "deadline_count": len(rows)}
+
+
 PANELS: dict[str, Panel] = {
     "inbox": Panel(LEADERS, lambda user: {"inbox": selectors.inbox(user)}),
     "status": Panel(STAFF, lambda user: {"status": selectors.city_status()}),
     "pending": Panel(FORM_READERS, lambda user: {"pending": selectors.pending_forms()}),
-    "deadlines": Panel(DEADLINE_READERS, lambda user: {"deadlines": selectors.running_deadlines()}),
+    "deadlines": Panel(DEADLINE_READERS, lambda user: _deadlines()),
     "compliance": Panel(COMPLIANCE_READERS, lambda user: {"compliance": selectors.report_compliance()}),
     "deliveries": Panel(DELIVERY_READERS, lambda user: {"deliveries": selectors.delivery_counts()}),
     "audit": Panel(AUDIT_READERS, lambda user: {"audit_entries": selectors.latest_audit()}),

@@ -92,6 +92,31 @@ def running_deadlines(now: dt.datetime | None = None) -> list:
     return rows
 
 
+def grouped_deadlines(rows: list) -> list:
+    """The dashboard's view of running_deadlines: the clocks of one kind that fall due at the same
+    moment for several units (the 33 member units' 2-hour measures clocks of one order round) are one
+    row naming the units, with one countdown; a clock of its own stays a row of its own. The
+    deadlines page (alerts:deadlines) keeps one row per clock."""
+    groups: dict[tuple, object] = {}
+    out = []
+    for d in rows:
+        if d.unit_id is None:
+            out.append(d)
+            continue
+        key = (d.kind, d.due_at)
+        first = groups.get(key)
+        if first is None:
+            d.units = [d.unit]
+            groups[key] = d
+            out.append(d)
+        else:
+            first.units.append(d.unit)
+    for d in out:
+        if len(getattr(d, "units", ())) <= 1:
+            d.units = []
+    return out
+
+
 @dataclass(frozen=True)
 class Compliance:
     """The daily reports due today at 10:00 (the day before reported on), per status."""

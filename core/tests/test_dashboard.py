@@ -146,12 +146,26 @@ def test_deadlines_count_down_and_turn_red_when_late(client, people):
     populate(1, **people)
     client.force_login(people["office"])
     html = client.get("/?panel=deadlines").content.decode()
-    open_count = Deadline.objects.filter(met_at__isnull=True, cancelled_at__isnull=True).count()
-    overdue = Deadline.objects.filter(met_at__isnull=True, cancelled_at__isnull=True, due_at__lt=timezone.now()).count()
-    assert html.count('class="countdown') == open_count
-    assert html.count('class="countdown overdue"') == overdue > 0
-    assert html.count('<tr class="overdue">') == overdue
+    running = Deadline.objects.filter(met_at__isnull=True, cancelled_at__isnull=True)
+    # One row per clock of its own, one per (kind, due time) for the units' clocks that fall due together.
+    own = running.filter(unit__isnull=True)
+    shared = running.filter(unit__isnull=False).values("kind", "due_at").distinct()
+    late = timezone.now()
+    rows = own.count() + shared.count()
+    overdue_rows = own.filter(due_at__lt=late).count() + shared.filter(due_at__lt=late).count()
+    assert shared.count() < running.filter(unit__isnull=False).count()  # the data has clocks to group
+    assert html.count('class="countdown') == rows
+    assert html.count('class="countdown overdue"') == overdue_rows > 0
+    assert html.count('<tr class="overdue">') == overdue_rows
     assert "剩余" in html
+    assert re.search(r"<h2>进行中的时限 <span class=\"badge\">(\d+)</span>", html).group(1) == str(running.count())
+    # Each grouped row names its units.
+    for group in shared:
+        units = running.filter(unit__isnull=False, **group).select_related("unit")
+        if units.count() > 1:
+            assert f"{units.count()} 个单位" in html
+            for d in units:
+                assert (d.unit.short_name or d.unit.name) in html
 
 
 def test_deliveries_per_channel_match_the_rows(client, people):
