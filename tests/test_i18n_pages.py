@@ -76,11 +76,11 @@ def _menu(html: str) -> str:
 
 
 def _data_strings() -> list[str]:
-    """Names the pages show as stored (a warning's number, a unit's or an area's name): data, not
-    chrome, so they stay Chinese in English. Longest first, to remove them whole."""
+    """Names the pages show as stored (a warning's number, a unit's or an area's name, an uploaded
+    file's name): data, not chrome, so they stay Chinese in English. Longest first, to remove them whole."""
     from alerts.models import Warning
     from command.models import Area, Expert, MemberUnit, WorkingGroup
-    from forecasts.models import Replay
+    from forecasts.models import ForecastImport, Replay
 
     names: set[str] = set()
     names.update(Warning.objects.values_list("number", flat=True))
@@ -89,6 +89,7 @@ def _data_strings() -> list[str]:
         names.update(model.objects.values_list("name", flat=True))
     names.update(MemberUnit.objects.values_list("short_name", flat=True))
     names.update(Replay.objects.values_list("name", flat=True))
+    names.update(ForecastImport.objects.values_list("file_name", flat=True))
     return sorted((n for n in names if n), key=len, reverse=True)
 
 
@@ -98,32 +99,8 @@ def _untranslated(text: str, data: list[str]) -> list[str]:
     return CJK.findall(text)
 
 
-@pytest.fixture
-def page_objects(route_objects, make_user):  # noqa: F811
-    """Beyond the role matrix's objects, those its EXAMPLES name but leave absent (an order, a
-    daily report, an inspection, an import, all pk=1), so that their pages are checked too."""
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from command.models import MemberUnit
-    from forecasts.models import ForecastImport
-    from response.models import DailyReport, Order, Response
-    from supervision.models import Inspection
-
-    office = make_user(Role.OFFICE)
-    unit = MemberUnit.objects.get(slug="jiaotong")
-    response = Response.objects.create(pk=1, warning_id=1, level="II", started_at=timezone.now() - dt.timedelta(days=1))
-    Order.objects.create(pk=1, response=response, form_id=1, unit=unit, level="II", preamble="示例指令", measures=[],
-                         issued_at=timezone.now())
-    DailyReport.objects.create(pk=1, response=response, unit=unit, report_date=timezone.localdate() - dt.timedelta(days=1),
-                               measures_done="示例", submitted_by=office, submitted_at=timezone.now())
-    Inspection.objects.create(pk=1, date=timezone.localdate(), place="示例地点", findings="示例", inspector=office)
-    ForecastImport.objects.create(pk=1, file_name="example.csv", file_sha256="0" * 64, channel="command", period="day")
-
-
 @pytest.mark.parametrize("route,role", PAGES, ids=[f"{r}-{role or 'anonymous'}" for r, role in PAGES])
-def test_page_switches_between_chinese_and_english(route, role, client, make_user, page_objects):
+def test_page_switches_between_chinese_and_english(route, role, client, make_user, route_objects):  # noqa: F811
     if role is not None:
         client.force_login(make_user(role))
     chinese = _get(client, route)

@@ -83,11 +83,12 @@ def test_a_publication_leaves_the_new_page_rendered_in_every_language(make_user)
     from alerts.views import public
 
     decide(make_user, "issue", "orange")
-    for language, marker in (("zh-hans", "阳泉市重污染天气预警信息"), ("en", "Yangquan Heavy Air Pollution Warning Information")):
+    for language, marker, level in (("zh-hans", "阳泉市重污染天气预警信息", "橙色预警"),
+                                    ("en", "Yangquan Heavy Air Pollution Warning Information", "Orange warning")):
         with translation.override(language):
             html = cache.get(public.page_cache_key(public._published()))
         assert html is not None, f"{language}: not rendered by the publication"
-        assert 'class="public-level">橙色预警<' in html and marker in html
+        assert f'class="public-level">{level}<' in html and marker in html
 
 
 # ----------------------------------------------------------------------------- nginx in front

@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.permissions import declared_access
 from accounts.roles import PUBLIC, Role
+from tests.factories import example_objects
 
 # Example arguments for routes with parameters, by route name.
 EXAMPLES: dict[str, dict] = {
@@ -22,16 +23,17 @@ EXAMPLES: dict[str, dict] = {
     "unit-detail": {"slug": "jiaotong"},
     "group-detail": {"slug": "supervision"},
     "expert-detail": {"seq": 1},
-    # --- forecasts examples (add yours below; objects they name are created by the fixture `route_objects`) ---
-    # publication: the written report of Warning pk=1; the CAP alert of ApprovalForm pk=1 (a draft there → 404, public)
+    # The objects named below are created by the fixture `route_objects` (tests/factories.py: example_objects);
+    # test_every_example_object_exists checks that each of these routes renders for a role it allows.
+    # publication: the written report of Warning pk=1; the CAP alert of the approved ApprovalForm pk=2 (warning pk=3)
     "alerts:report": {"warning_id": 1},
-    "alerts:cap-alert": {"form_id": 1},
-    # alerts pages: Warning pk=1 with its draft ApprovalForm pk=1 (route_objects)
+    "alerts:cap-alert": {"form_id": 2},
+    # alerts pages: Warning pk=1 with its draft ApprovalForm pk=1
     "alerts:warning": {"pk": 1},
     **{f"alerts:{name}": {"pk": 1} for name in (
         "form", "form-edit", "form-submit", "form-withdraw", "form-redraft", "form-approve", "form-reject")},
-    # response/supervision: Order, DailyReport (+ attachment), Inspection (+ photo), TipOff pk=1 (route_objects);
-    # absent → 404 for allowed roles (POST-only routes: 405), 403 for others
+    # response/supervision: Order pk=1 and DailyReport pk=1 (+ attachment pk=1) of 交通运输局 in the response to
+    # Warning pk=3, Inspection pk=1 (+ photo pk=1) in 140321, TipOff pk=1; POST-only routes: 405 on GET
     **{f"response:{name}": {"pk": 1} for name in ("order", "order-acknowledge", "order-in-place", "report")},
     "response:report-attachment": {"pk": 1, "attachment_id": 1},
     **{f"supervision:{name}": {"pk": 1} for name in (
@@ -40,13 +42,14 @@ EXAMPLES: dict[str, dict] = {
     "api-order-acknowledge": {"pk": 1},
     "api-order-in-place": {"pk": 1},
     "api-inspection": {"pk": 1},
-    # reviews: the lifted Warning pk=2 and DrillRecord pk=1 (route_objects); POST-only reopen → 405 on GET
+    # reviews: the lifted Warning pk=2 (summary and evaluation) and DrillRecord pk=1; POST-only reopen → 405 on GET
     **{f"reviews:{name}": {"warning_id": 2} for name in (
         "summary", "summary-edit", "summary-finalize", "summary-reopen", "summary-print",
         "evaluation", "evaluation-edit", "evaluation-print")},
     **{f"reviews:{name}": {"pk": 1} for name in ("drill", "drill-edit", "drill-print")},
-    "forecasts:import-detail": {"pk": 1},  # ForecastImport pk=1 (route_objects); absent → 404 for allowed roles
-    # the lead's: warnings API on Warning pk=1; replays on Replay pk=1; notices (POST-only → 405 on GET)
+    "forecasts:import-detail": {"pk": 1},  # ForecastImport pk=1
+    # warnings API on Warning pk=1; Replay pk=1; Notification pk=1 of the office user (POST-only → 405 on GET);
+    # Evaluation pk=1 with its Consultation pk=1
     **{name: {"pk": 1} for name in ("api-warning", "api-warning-approve", "api-warning-reject")},
     **{f"forecasts:{name}": {"pk": 1} for name in ("replay", "replay-stop")},
     "notifications:read": {"pk": 1},
@@ -105,39 +108,14 @@ def test_every_route_with_parameters_has_an_example():
 
 
 @pytest.fixture
-def route_objects(make_user):
-    """The objects EXAMPLES name, so that routes with ids render for the roles allowed to see them."""
-    from django.utils import timezone
-
-    from alerts.models import ApprovalForm, Warning
-
-    warning = Warning.objects.create(pk=1, number="阳泉重污染预警〔示例〕第1号", status=Warning.Status.PENDING, level="none")
-    ApprovalForm.objects.create(
-        pk=1, warning=warning, action="issue", from_level="none", level="orange", approver_role="vice_commander",
-        effective_at=timezone.now(), basis="示例依据", content="示例内容", drafted_by=make_user(Role.OFFICE),
-    )
-    # --- more route objects (add yours below) ---
-    # reviews: a lifted Warning pk=2 (附件6/附件8 pages need a published warning) and DrillRecord pk=1
-    import datetime as dt
-
-    from reviews.models import DrillRecord
-
-    Warning.objects.create(pk=2, number="阳泉重污染预警〔示例〕第2号", status=Warning.Status.LIFTED, level="none",
-                           published_at=timezone.now() - dt.timedelta(days=2), lifted_at=timezone.now())
-    DrillRecord.objects.create(pk=1, location="示例地点", commander="示例", held_at=timezone.now(), participants="示例",
-                               mode="桌面推演", recorder="示例", recorded_on=timezone.localdate())
-    from forecasts.models import Replay
-
-    Replay.objects.create(pk=1, name="示例回放", source_file="/dev/null", step="day", start=timezone.now(),
-                          end=timezone.now(), status=Replay.Status.FINISHED)
-    # forecasts pages: Evaluation pk=1 and the Consultation pk=1 attached to it
-    from forecasts.models import Consultation, Evaluation
-
-    evaluation = Evaluation.objects.create(
-        pk=1, trigger=Evaluation.Trigger.MANUAL, now=timezone.now(), level="none", recommendation="none",
-        result={"level": "none", "processes": [], "so2_alerts": [], "reasons": ["示例评估"], "windows": []},
-    )
-    Consultation.objects.create(pk=1, kind=Consultation.Kind.REALTIME, evaluation=evaluation)
+def route_objects(make_user, settings, tmp_path):
+    """The objects EXAMPLES name (tests/factories.py: example_objects), so that routes with ids render
+    for the roles allowed to see them. Returns the user of each role who drafted or received them
+    (the office user is the recipient of Notification pk=1). Files are written under tmp_path."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    users = {role: make_user(role) for role in Role.values}
+    example_objects(users)
+    return users
 
 
 @pytest.mark.parametrize("route", [name for name, _ in ROUTES])
@@ -166,6 +144,73 @@ def test_role_matrix(route, role, client, make_user, route_objects):
             )
     else:
         assert response.status_code == 403, f"{role} 不应能访问 {url}，却得到 {response.status_code}"
+
+
+# Who tries an example route first: the office sees every unit's and area's rows; the unit user
+# (交通运输局) and the county user (140321) see their own, which are the examples' too.
+PREFERENCE = [Role.OFFICE, Role.ADMIN, Role.VICE_COMMANDER, Role.COMMANDER, Role.SUPERVISOR, Role.FORECASTER,
+              Role.UNIT, Role.COUNTY]
+# What a POST-only route (405 on GET) is sent, so that the allowed write really runs on the example object.
+POST_DATA: dict[str, dict] = {
+    "alerts:form-reject": {"comment": "示例退回理由"},
+    "api-warning-reject": {"comment": "示例退回理由"},
+    "response:order-in-place": {"note": "示例落实情况"},
+    "api-order-in-place": {"note": "示例落实情况"},
+}
+# A POST may also be refused on the state of the object it found (409: order pk=1 is already in place,
+# warning pk=1 has no submitted form) — the object was looked up and exists, the write path ran to its check.
+# (The pages answer the same refusal with a redirect and a message.)
+POST_REACHED = {409}
+# Routes with examples that no allowed role can open, with the reason (none so far).
+UNREACHABLE: dict[str, str] = {}
+
+
+def _reached(status: int, method: str) -> bool:
+    return 200 <= status < 400 or (method == "POST" and status in POST_REACHED)
+
+
+def _first_success(client, users, url, roles, method, data=None):
+    """Each role in turn until one reaches the object; returns {role: status} of those tried."""
+    answers = {}
+    for role in roles:
+        client.force_login(users[role])
+        if method == "GET":
+            response = client.get(url)
+        elif url.startswith("/api/"):
+            response = client.post(url, data or {}, content_type="application/json")
+        else:
+            response = client.post(url, data or {})
+        answers[role] = response.status_code
+        if _reached(response.status_code, method):
+            if response.status_code in (301, 302):
+                assert "/accounts/login/" not in response["Location"], f"{url}: {role} sent to log in"
+            break
+    return answers
+
+
+@pytest.mark.parametrize("route", sorted(EXAMPLES))
+def test_every_example_object_exists(route, client, route_objects):
+    """The objects EXAMPLES name exist and are visible: some role the route allows gets 2xx/3xx
+    (a detail page that answers 404 to everybody would pass the matrix above untested).
+    A route that answers GET with 405 is sent the POST it takes instead, by a role allowed to write."""
+    if route in UNREACHABLE:
+        pytest.skip(UNREACHABLE[route])
+    users = route_objects
+    view = _view_class(dict(ROUTES)[route])
+    url = reverse(route, kwargs=EXAMPLES[route])
+
+    def allowed(method):
+        access = declared_access(view, method)
+        return PREFERENCE if access is PUBLIC else [r for r in PREFERENCE if r in access]
+
+    method = "GET"
+    answers = _first_success(client, users, url, allowed(method), method)
+    if set(answers.values()) == {405}:
+        method = "POST"
+        answers = _first_success(client, users, url, allowed(method), method, POST_DATA.get(route))
+    assert any(_reached(status, method) for status in answers.values()), (
+        f"{url}: 没有一个允许的角色能打开示例对象 / no allowed role reaches the example object: {answers}"
+    )
 
 
 @pytest.mark.parametrize("role", ROLES, ids=lambda r: r or "anonymous")

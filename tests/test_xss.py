@@ -1,10 +1,10 @@
 """Markup and script typed into any text field come out escaped on every page that shows them.
 
 Every user-editable CharField and TextField of every model of the project's apps is filled with
-the payload (on the plan's data, the role-matrix objects and one row of every other model a page
-shows: a response in force with its order, daily report and attachment, an inspection with a
-photo, a tip-off, an enterprise, a provincial notice, a notification, a failed SMS, the review
-forms, an import …), an audit entry carries it too, and then every GET page of the URL
+the payload (on the plan's data and the role-matrix objects, tests/factories.py: example_objects,
+which hold one row of every model a page shows: a response in force with its order, daily report
+and attachment, an inspection with a photo, a tip-off, an enterprise, a provincial notice, a
+notification, a failed SMS, the review forms, an import …), an audit entry carries it too, and then every GET page of the URL
 configuration is rendered for a role that may see it: the raw payload never appears in an HTML
 response (escaped forms, and json_script's \\u003C, are fine).
 
@@ -17,15 +17,12 @@ fields are in NOT_SHOWN, with the reason no page shows them.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import pytest
 from django.apps import apps
-from django.core.files.base import ContentFile
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.permissions import declared_access
 from accounts.roles import PUBLIC, Role
@@ -54,7 +51,7 @@ NOT_SHOWN = {
     "forecasts.AirQualityRecord.source",  # only the upload preview shows it, from the staged file, never from the DB
     "notifications.UnitContact.position",  # contacts are kept in the admin only (not rendered here)
 }
-# Pages that must show these fields (escaped): the rows of the fixture below, on list and detail pages.
+# Pages that must show these fields (escaped): the example rows, on list and detail pages.
 SHOWN: dict[str, tuple[str, ...]] = {
     "response:orders": ("response.Response.closing_notice",),
     "response:order": ("response.Order.preamble", "response.Order.in_place_note", "response.Response.closing_notice"),
@@ -143,104 +140,13 @@ def _reader(access):
     return Role.OFFICE if Role.OFFICE in access else sorted(access)[0]
 
 
-# A 1×1 PNG and the start of a PDF: the bytes behind the photo and the attachment.
-PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ff"
-                    "ff3f0005fe02fea7d6a4830000000049454e44ae426082")
-PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def _rows_every_page_shows(users):
-    """One row of each model a page shows, beyond route_objects (shared by many tests, kept lean):
-    a warning in force (pk=3) with its approved form (pk=2), its response with an order and a
-    daily report (+ attachment) of 交通运输局, a county's duty confirmation, an inspection (+ photo),
-    a tip-off, an enterprise, a provincial notice, a notification for the office reader, a failed
-    SMS, the review forms of the lifted warning pk=2 and a forecast import. Ids are those EXAMPLES name.
-    The draft form pk=1 of route_objects cites the consultation pk=1, so its page shows the consultation."""
-    from alerts.models import ApprovalForm, DutyConfirmation, ProvincialNotice, Warning
-    from command.models import Area, MemberUnit
-    from forecasts.models import ForecastImport
-    from measures.models import Enterprise, Industry
-    from notifications.models import Delivery, Notification
-    from response.models import DailyReport, Order, ReportAttachment, Response, ResponseChange
-    from reviews.models import EffectEvaluation, ResponseSummary
-    from supervision.models import Inspection, InspectionPhoto, TipOff
-
-    now = timezone.now()
-    office, unit_user, county_user = users[Role.OFFICE], users[Role.UNIT], users[Role.COUNTY]
-    jiaotong = MemberUnit.objects.get(slug="jiaotong")
-    county = Area.objects.get(code="140321")
-
-    ApprovalForm.objects.filter(pk=1).update(consultation_id=1)
-    notice = ProvincialNotice.objects.create(
-        scope=ProvincialNotice.Scope.PROVINCE, level="orange", document_number="晋污染防治〔示例〕1号",
-        period_start=now - dt.timedelta(days=1), received_at=now - dt.timedelta(days=1), text="示例通知", recorded_by=office,
-    )
-    warning = Warning.objects.create(
-        pk=3, number="阳泉重污染预警〔示例〕第3号", status=Warning.Status.ACTIVE, level="orange", response_level="II",
-        published_at=now - dt.timedelta(days=1), provincial_notice=notice,
-    )
-    form = ApprovalForm.objects.create(
-        pk=2, warning=warning, action="issue", status=ApprovalForm.Status.APPROVED, from_level="none", level="orange",
-        approver_role="vice_commander", effective_at=now - dt.timedelta(days=1), basis="示例依据", content="示例内容",
-        drafted_by=office, decided_by=users[Role.VICE_COMMANDER], decided_at=now - dt.timedelta(days=1),
-        provincial_notice=notice,
-    )
-    response = Response.objects.create(warning=warning, level="II", started_at=now - dt.timedelta(days=1),
-                                       closing_notice="示例终止通知")
-    ResponseChange.objects.create(response=response, form=form, action="issue", from_level="", to_level="II",
-                                  applied_at=now - dt.timedelta(days=1))
-    Order.objects.create(
-        pk=1, response=response, form=form, unit=jiaotong, level="II", status=Order.Status.IN_PLACE, preamble="示例指令",
-        issued_at=now - dt.timedelta(days=1), acknowledged_at=now - dt.timedelta(hours=23), acknowledged_by=unit_user,
-        in_place_at=now - dt.timedelta(hours=22), in_place_by=unit_user, in_place_note="示例落实情况",
-    )
-    report = DailyReport.objects.create(
-        pk=1, response=response, unit=jiaotong, report_date=timezone.localdate() - dt.timedelta(days=1),
-        measures_done="示例措施", content="示例说明", submitted_by=unit_user, submitted_at=now,
-    )
-    ReportAttachment.objects.create(pk=1, report=report, file=ContentFile(PDF, name="report.pdf"), name="示例.pdf",
-                                    size=len(PDF), content_type="application/pdf")
-    DutyConfirmation.objects.create(
-        warning=warning, form=form, unit=MemberUnit.objects.filter(kind="county", area=county).first(),
-        role=DutyConfirmation.DutyRole.GOVERNMENT, confirmed_by=county_user, confirmed_at=now, note="示例说明",
-    )
-    enterprise = Enterprise.objects.create(name="示例企业", area=county, industry=Industry.objects.first(),
-                                           subtype="示例子类", grade="A", responsible_unit=jiaotong)
-    inspection = Inspection.objects.create(
-        pk=1, date=timezone.localdate(), place="示例地点", enterprise_name="示例企业", enterprise=enterprise, county=county,
-        findings="示例情况", violation=True, violation_description="示例违规", follow_up_notes="示例处理",
-        response=response, inspector=users[Role.SUPERVISOR],
-    )
-    InspectionPhoto.objects.create(pk=1, inspection=inspection, file=ContentFile(PNG, name="photo.png"), name="示例.png",
-                                   size=len(PNG), content_type="image/png", uploaded_by=users[Role.SUPERVISOR])
-    TipOff.objects.create(
-        pk=1, reference="JB-XSS-0001", category=TipOff.Category.ENTERPRISE, place="示例地点", description="示例举报",
-        real_name=True, reporter_name="示例", response=response, status=TipOff.Status.TRUE, verification_note="示例核查",
-        handled_by=office, verified_at=now, reward=True, reward_note="示例奖励", reward_decided_at=now,
-    )
-    Notification.objects.create(pk=1, recipient=office, kind="xss.probe", title="示例通知", body="示例内容", link="/",
-                                target_type="alerts.warning", target_id="3")
-    Delivery.objects.create(
-        key=f"warning:{form.pk}", recipient_key="xss-1", name="示例接收人", phone="13800000000", text="示例短信",
-        status=Delivery.Status.FAILED, retryable=False, attempts=3, last_error="示例错误", provider_id="示例编号",
-        failed_at=now,
-    )
-    lifted = Warning.objects.get(pk=2)
-    ResponseSummary.objects.create(warning=lifted, measures_summary="示例总结", achievements="示例成效",
-                                   problems="示例问题", suggestions="示例建议", created_by=office)
-    EffectEvaluation.objects.create(warning=lifted, organiser="示例单位", leader="示例", other_members="示例成员",
-                                    level="orange", evaluated_on=timezone.localdate(), content="示例评估", created_by=office)
-    ForecastImport.objects.create(pk=1, file_name="示例.csv", file_sha256="0" * 64, channel=ForecastImport.Channel.PAGE,
-                                  period="hour", uploaded_by=office)
-
-
 @pytest.fixture
-def payload_everywhere(make_user, route_objects, settings, tmp_path):  # noqa: F811
+def payload_everywhere(route_objects):  # noqa: F811
+    """The role matrix's example objects (tests/factories.py: example_objects, one row of each model a
+    page shows, files under a temporary MEDIA_ROOT) and its users, one per role, every text field filled."""
     from forecasts.models import Evaluation
 
-    settings.MEDIA_ROOT = tmp_path / "media"
-    users = {role: make_user(role) for role in Role.values}
-    _rows_every_page_shows(users)
+    users = route_objects
     # JSON that pages embed (json_script) carries it too.
     Evaluation.objects.filter(pk=1).update(result={"level": "none", "processes": [], "so2_alerts": [],
                                                    "reasons": [PAYLOAD], "windows": []})
@@ -252,9 +158,9 @@ def payload_everywhere(make_user, route_objects, settings, tmp_path):  # noqa: F
 def test_every_model_with_text_has_a_row(payload_everywhere):
     missing = _models_without_rows()
     assert missing == [], (
-        f"这些模型有文本字段却没有数据，XSS 测试测不到它们：{missing}。请在 tests/test_xss.py 的夹具中各建一行"
+        f"这些模型有文本字段却没有数据，XSS 测试测不到它们：{missing}。请在 tests/factories.py 的 example_objects 中各建一行"
         f"（或在 NOT_SHOWN 中说明没有页面显示该字段）。 / These models have text fields but no rows, so the XSS "
-        f"test never renders their text: add a row in tests/test_xss.py's fixture, or list the fields in "
+        f"test never renders their text: add a row in tests/factories.py (example_objects), or list the fields in "
         f"NOT_SHOWN with the reason no page shows them."
     )
 

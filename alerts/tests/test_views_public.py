@@ -144,6 +144,21 @@ def test_a_decision_changes_the_page_at_once(client, make_user):
     assert warning.number in year_list and "橙色预警" in year_list and "生效中" not in year_list
 
 
+def test_in_english_the_level_and_response_names_are_english(client, make_user, settings):
+    """The level and response names come from the published payload (Chinese); the page shows them
+    in the visitor's language, in the title, the banner and this year's list."""
+    warning = active_warning(make_user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get("/public/").content.decode()
+    assert "<title>Orange warning · " in page and 'class="public-level">Orange warning<' in page
+    assert "Level II response activated" in page and warning.number in page
+    year_list = page.split('class="public-year"')[1]
+    assert "<strong>Orange warning</strong>" in year_list
+    assert "橙色预警" not in page.split("public-text")[0]  # the office's own message may be Chinese, the chrome not
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    assert 'class="public-level">橙色预警<' in client.get("/public/").content.decode()
+
+
 def test_anonymous_home_goes_to_the_public_page_staff_keep_their_home(client, make_user):
     response = client.get(reverse("core:home"))
     assert response.status_code == 302 and response["Location"] == reverse("public")

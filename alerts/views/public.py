@@ -213,10 +213,12 @@ def _year_rows(rows) -> list[dict]:
     result = []
     for row in rows or []:
         level = row.get("level") if row.get("level") in LEVEL_COLOURS else "none"
+        # The names in the active language (the published payload holds the Chinese ones).
         result.append({**row, "level": level, "colour": LEVEL_COLOURS[level],
+                       "level_name": translation.gettext(lc.LEVEL_NAMES[lc.Level(level)]),
                        "from": _parse_time(row.get("from")), "to": _parse_time(row.get("to")),
-                       "levels_text": "→".join(lc.LEVEL_NAMES[lc.Level(lv)] for lv in row.get("levels") or []
-                                               if lv in LEVEL_COLOURS)})
+                       "levels_text": "→".join(translation.gettext(lc.LEVEL_NAMES[lc.Level(lv)])
+                                               for lv in row.get("levels") or [] if lv in LEVEL_COLOURS)})
     return result
 
 
@@ -262,10 +264,12 @@ def public_page_payload(now: dt.datetime | None = None, *, published: dict | Non
     payload = own_payload(now) if published is None else _from_published(published, now)
     level = payload["level"] if payload.get("level") in LEVEL_COLOURS else "none"
     payload["level"] = level
-    payload["level_name"] = lc.LEVEL_NAMES[lc.Level(level)]
+    # The names in the active language: the page is rendered (and cached) once per language.
+    payload["level_name"] = translation.gettext(lc.LEVEL_NAMES[lc.Level(level)])
     payload["colour"] = LEVEL_COLOURS[level]
     payload["text_colour"] = LEVEL_TEXT_COLOURS[level]
-    payload["response_name"] = lc.RESPONSE_NAMES.get(payload.get("response_level") or "", "")
+    response_name = lc.RESPONSE_NAMES.get(payload.get("response_level") or "", "")
+    payload["response_name"] = translation.gettext(response_name) if response_name else ""
     return payload
 
 

@@ -113,5 +113,5 @@ class ComplianceUnitSerializer(serializers.Serializer):
     unit = serializers.CharField(source="unit.slug")
     name = serializers.CharField(source="unit.name")
     status = serializers.CharField()
-    report = serializers.IntegerField(source="report.pk", default=None)
-    submitted_at = serializers.DateTimeField(source="report.submitted_at", default=None)
+    report = serializers.IntegerField(source="report.pk", default=None, allow_null=True)  # null: not submitted
+    submitted_at = serializers.DateTimeField(source="report.submitted_at", default=None, allow_null=True)
