@@ -1,0 +1,95 @@
+"""What each audit action means, in words (Chinese first; English through the catalogue).
+
+The dotted codes stay in the log and in the filter; pages show the words beside them. Every action
+the code records has an entry here (audit/tests/test_labels.py scans the sources), so a new action
+without words fails the tests."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+ACTION_LABELS = {
+    # sign-in and access
+    "auth.login": _("登录"),
+    "auth.login.failed": _("登录失败"),
+    "auth.logout": _("退出登录"),
+    "auth.access.denied": _("越权访问被拒绝"),
+    "auth.session.timeout": _("会话超时结束"),
+    "auth.token.issued": _("签发接口令牌"),
+    "auth.otp.enrolled": _("绑定动态口令"),
+    "auth.otp.enrol_failed": _("绑定动态口令失败"),
+    "auth.otp.verified": _("动态口令验证通过"),
+    "auth.otp.failed": _("动态口令错误"),
+    "auth.otp.throttled": _("动态口令尝试过于频繁"),
+    "auth.otp.locked": _("动态口令错误次数过多，会话结束"),
+    "accounts.demo.seeded": _("创建演示账户"),
+    # plan data
+    "command.plan.loaded": _("载入预案组织体系"),
+    "measures.plan.loaded": _("载入预案减排措施"),
+    "measures.enterprises.imported": _("导入企业清单"),
+    # forecasts
+    "forecasts.import.stored": _("导入预报/监测数据"),
+    "forecasts.evaluation.created": _("研判预警等级"),
+    "forecasts.consultation.opened": _("发起会商"),
+    "forecasts.consultation.concluded": _("会商结论"),
+    "forecasts.replay.started": _("开始回放"),
+    "forecasts.replay.stopped": _("停止回放"),
+    # warnings
+    "alerts.form.drafted": _("起草审批表"),
+    "alerts.form.edited": _("修改审批表"),
+    "alerts.form.submitted": _("提交审批"),
+    "alerts.form.withdrawn": _("撤回审批表"),
+    "alerts.form.redrafted": _("退回后重新起草"),
+    "alerts.form.approved": _("签发审批表"),
+    "alerts.form.rejected": _("退回审批表"),
+    "alerts.warning.issue": _("预警生效（发布）"),
+    "alerts.warning.upgrade": _("预警升级"),
+    "alerts.warning.downgrade": _("预警降级"),
+    "alerts.warning.lift": _("预警解除"),
+    "alerts.warning.published": _("预警信息已发布"),
+    "alerts.notice.recorded": _("登记上级预警通知"),
+    "alerts.report.submitted": _("书面报告已报送"),
+    "alerts.duty.confirmed": _("到岗到位确认"),
+    "alerts.deadline.reminded": _("时限提醒"),
+    "alerts.deadline.escalated_office": _("时限逾期，报办公室负责人"),
+    "alerts.deadline.escalated_approver": _("时限逾期，报审批领导"),
+    # response
+    "response.orders.issue": _("下达应急指令"),
+    "response.orders.upgrade": _("升级，下达新指令"),
+    "response.orders.downgrade": _("降级，下达新指令"),
+    "response.orders.lift": _("解除，结束应急指令"),
+    "response.change.skipped": _("响应变更跳过（已有更晚的决定）"),
+    "response.order.acknowledged": _("签收应急指令"),
+    "response.order.in_place": _("措施落实到位"),
+    "response.report.submitted": _("报送每日落实情况"),
+    "response.report.reminded": _("每日报送提醒"),
+    "response.response.ended": _("响应终止"),
+    # notifications
+    "notifications.delivery.retried": _("重发失败短信"),
+    "notifications.subscriber.subscribed": _("公众订阅预警短信"),
+    "notifications.subscriber.unsubscribed": _("公众退订预警短信"),
+    # supervision
+    "supervision.inspection.created": _("登记督查检查"),
+    "supervision.inspection.edited": _("修改督查检查"),
+    "supervision.inspection.deleted": _("删除督查检查"),
+    "supervision.inspection.follow_up": _("督查问题整改跟进"),
+    "supervision.tipoff.received": _("收到公众举报"),
+    "supervision.tipoff.verifying": _("举报核查中"),
+    "supervision.tipoff.verified": _("举报核查完毕"),
+    "supervision.tipoff.reward": _("举报奖励"),
+    # reviews
+    "reviews.summary.created": _("编写总结评估"),
+    "reviews.summary.edited": _("修改总结评估"),
+    "reviews.summary.finalized": _("总结评估定稿"),
+    "reviews.summary.reopened": _("总结评估重新打开"),
+    "reviews.evaluation.created": _("编写效果评估"),
+    "reviews.evaluation.edited": _("修改效果评估"),
+    "reviews.drill.created": _("登记演练"),
+    "reviews.drill.edited": _("修改演练记录"),
+}
+
+
+def action_label(action: str) -> str:
+    """The words for an action code; the code itself for one recorded before it had words."""
+    label = ACTION_LABELS.get(action)
+    return str(label) if label is not None else action
