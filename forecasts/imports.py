@@ -129,7 +129,7 @@ def stored_rows(result: ReadResult, *, area_ids: dict[str, int] | None = None,
     codes = frame["area_code"]
     out = pd.DataFrame(
         {
-            "area_id": _per_value(codes, area_ids.get) if area_ids is not None else codes,
+            "area_id": codes.map(area_ids) if area_ids is not None else codes,
             "period": result.period or "hour",
             "time": frame["time"],
             "kind": frame["kind"],
@@ -141,17 +141,9 @@ def stored_rows(result: ReadResult, *, area_ids: dict[str, int] | None = None,
         out[column] = frame[column].astype("float64")
     out["primary_pollutant"] = frame["primary_pollutant"].fillna("").astype(str)
     out["dust"] = frame["dust"].astype(bool)
-    out["source"] = _per_value(frame["source"], lambda value: "" if pd.isna(value) else str(value)[:100])
+    out["source"] = frame["source"].fillna("").astype(str).str.slice(0, 100)
     out["row"] = frame["row"].astype("int64")
     return out[list(STORED_COLUMNS)]
-
-
-def _per_value(column: pd.Series, convert) -> pd.Series:
-    """``column`` with ``convert`` applied once per distinct value (a file has a handful of areas
-    and sources, and 200,000 rows)."""
-    labels, uniques = pd.factorize(column, use_na_sentinel=False)
-    converted = pd.Series([convert(value) for value in uniques])
-    return pd.Series(converted.to_numpy()[labels], index=column.index)
 
 
 def _area_ids(codes: list[str], name: str) -> dict[str, int]:
@@ -343,10 +335,6 @@ def _store_postgresql(rows: pd.DataFrame, import_id: int, replay_id: int | None)
     raw = connection.connection  # psycopg 3, inside the import's transaction
     with raw.cursor() as cursor:
         # Identifiers below are ours (no user input); values travel as parameters or COPY data.
-        # For this transaction only: the records' parent-check trigger (migration 0004) reads the
-        # statement's new rows from a tuplestore, which stays in memory up to work_mem (4 MB by
-        # default, about 20,000 rows) instead of spilling to a temporary file.
-        cursor.execute("SET LOCAL work_mem = '64MB'")
         cursor.execute(f"CREATE TEMP TABLE {stage} ({stage_columns}) ON COMMIT DROP")
         with cursor.copy(f"COPY {stage} ({copy_columns}) FROM STDIN WITH (FORMAT binary)") as copy:  # noqa: S608
             copy.write(payload)

@@ -111,8 +111,6 @@ class AirQualityRecord(models.Model):
 
     # No separate indexes on area and replay: the two partial unique indexes below start with them
     # and serve every lookup; each index less is a faster bulk import (benchmarks/bench_import.py).
-    # On PostgreSQL the three foreign keys are enforced by statement triggers, not per-row
-    # constraints, and source_import has a BRIN index (migration 0004_record_checks_per_statement).
     area = models.ForeignKey(
         "command.Area", verbose_name=_("区域"), on_delete=models.PROTECT, related_name="records", db_index=False
     )
