@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -157,21 +157,38 @@ def report_compliance(now: dt.datetime | None = None) -> Compliance:
     return Compliance(day=day, due_at=report_due_at(day), response=response, counts=counts, missing=missing)
 
 
-def delivery_counts() -> list[dict]:
-    """Per channel: sent (sent or delivered), failed and pending (queued). One query."""
-    from notifications.models import Delivery
+DELIVERY_WINDOW = dt.timedelta(hours=24)
 
+
+def delivery_counts(now: dt.datetime | None = None) -> list[dict]:
+    """What went out in the last 24 hours, per channel: SMS sent (sent or delivered), of which
+    delivered by the gateway's receipt, failed and pending (queued); in-app notices created and
+    read. Two queries. A day covers the publication in hand on the worst day; the deliveries page
+    has the whole record."""
+    from notifications.models import Delivery, Notification
+
+    since = (now or timezone.now()) - DELIVERY_WINDOW
     totals: dict[str, dict[str, int]] = {}
-    for channel, status, n in Delivery.objects.values_list("channel", "status").annotate(n=Count("id")).order_by():
-        row = totals.setdefault(channel, {"sent": 0, "failed": 0, "pending": 0})
+    rows = Delivery.objects.filter(created_at__gte=since).values_list("channel", "status").annotate(n=Count("id"))
+    for channel, status, n in rows.order_by():
+        row = totals.setdefault(channel, {"sent": 0, "confirmed": 0, "failed": 0, "pending": 0})
         if status in (Delivery.Status.SENT, Delivery.Status.DELIVERED):
             row["sent"] += n
+            if status == Delivery.Status.DELIVERED:
+                row["confirmed"] += n
         elif status == Delivery.Status.FAILED:
             row["failed"] += n
         else:
             row["pending"] += n
     labels = dict(Delivery.Channel.choices)
-    return [{"channel": channel, "label": labels.get(channel, channel), **row} for channel, row in sorted(totals.items())]
+    out = [{"channel": channel, "label": labels.get(channel, channel), **row} for channel, row in sorted(totals.items())]
+    notices = Notification.objects.filter(created_at__gte=since).aggregate(
+        sent=Count("id"), confirmed=Count("id", filter=Q(read_at__isnull=False))
+    )
+    if notices["sent"]:
+        out.append({"channel": "in_app", "label": _("站内通知"), "sent": notices["sent"], "confirmed": notices["confirmed"],
+                    "failed": 0, "pending": 0})
+    return out
 
 
 def latest_audit(limit: int = 10) -> list:

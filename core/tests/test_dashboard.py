@@ -169,16 +169,31 @@ def test_deadlines_count_down_and_turn_red_when_late(client, people):
 
 
 def test_deliveries_per_channel_match_the_rows(client, people):
-    from notifications.models import Delivery
+    from notifications.models import Delivery, Notification
 
     populate(2, **people)
+    # Yesterday's publication is out of the day's view: its rows must not count.
+    old = Delivery.objects.create(key="warning:old", recipient_key="old", phone="13900000000", text="旧", status="failed")
+    Delivery.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(hours=25))
+    for n, read in enumerate((True, False, False)):
+        Notification.objects.create(recipient=people["office"], kind="test", title=f"通知{n}",
+                                    read_at=timezone.now() if read else None)
+    stale = Notification.objects.create(recipient=people["office"], kind="test", title="旧通知")
+    Notification.objects.filter(pk=stale.pk).update(created_at=timezone.now() - dt.timedelta(days=2))
+
     client.force_login(people["office"])
     html = client.get("/?panel=deliveries").content.decode()
-    sent = Delivery.objects.filter(status__in=["sent", "delivered"]).count()
-    failed = Delivery.objects.filter(status="failed").count()
-    queued = Delivery.objects.filter(status="queued").count()
-    cells = re.findall(r'<td class="num">(?:<strong class="error">)?(\d+)', html)
-    assert [int(c) for c in cells] == [sent, failed, queued]
+    day = Delivery.objects.filter(created_at__gte=timezone.now() - dt.timedelta(hours=24))
+    sent = day.filter(status__in=["sent", "delivered"]).count()
+    delivered = day.filter(status="delivered").count()
+    failed = day.filter(status="failed").count()
+    queued = day.filter(status="queued").count()
+    assert failed < Delivery.objects.filter(status="failed").count()  # the old row exists and is left out
+    rows = re.findall(r"<tr(?: class=\"delivery-failed\")?><td>(.*?)</td>(.*?)</tr>", html, re.S)
+    cells = {label: [int(c) for c in re.findall(r'<td class="num">(?:<strong class="error">)?(\d+)', rest)]
+             for label, rest in rows}
+    assert cells == {"短信": [sent, delivered, failed, queued], "站内通知": [3, 1, 0, 0]}, cells
+    assert "近 24 小时" in html
 
 
 def test_compliance_counts_todays_reports(client, people):
