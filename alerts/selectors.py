@@ -2,8 +2,21 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from .models import ApprovalForm, Deadline, Warning
+from .domain import lifecycle as lc
+from .models import ApprovalForm, Deadline, LevelChoices, Warning
+
+
+def level_name(level: str) -> str:
+    """The warning level's name in the active language (无预警 for anything unknown)."""
+    return str(LevelChoices(level).label) if level in LevelChoices.values else str(LevelChoices.NONE.label)
+
+
+def response_name(response_level: str | None) -> str:
+    """Ⅲ/Ⅱ/Ⅰ级响应 in the active language; empty without a response."""
+    name = lc.RESPONSE_NAMES.get(response_level or "")
+    return gettext(name) if name else ""
 
 
 def active_level() -> str:

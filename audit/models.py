@@ -6,6 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .labels import action_label
+
 
 class AuditImmutableError(Exception):
     """Audit entries (审计日志) are append-only: never edited, never deleted."""
@@ -69,6 +71,4 @@ class AuditEntry(models.Model):
 
     @property
     def action_label(self) -> str:
-        from .labels import action_label
-
         return action_label(self.action)

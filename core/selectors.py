@@ -26,8 +26,7 @@ class CityStatus:
 
 
 def city_status() -> CityStatus:
-    from alerts.domain import lifecycle as lc
-    from alerts.selectors import active_warning
+    from alerts.selectors import active_warning, response_name
     from response.models import Response
 
     warning = active_warning()
@@ -40,7 +39,7 @@ def city_status() -> CityStatus:
         warning=warning,
         level=level,
         response_level=response_level,
-        response_name=_(lc.RESPONSE_NAMES[response_level]) if response_level in lc.RESPONSE_NAMES else "",
+        response_name=response_name(response_level),
         since=(warning.published_at if warning is not None else None),
         response=response,
     )
@@ -67,14 +66,13 @@ def pending_forms() -> list:
 def inbox(user) -> list:
     """The leader's own inbox (alerts.selectors.forms_awaiting), with how long each form waits."""
     from alerts.deadlines import duration_text
-    from alerts.domain import lifecycle as lc
-    from alerts.selectors import forms_awaiting
+    from alerts.selectors import forms_awaiting, response_name
 
     now = timezone.now()
     items = list(forms_awaiting(user))
     for form in items:
         form.waiting = duration_text(max(0, int((now - form.submitted_at).total_seconds()))) if form.submitted_at else ""
-        form.response_label = _(lc.RESPONSE_NAMES[form.response_level]) if form.response_level in lc.RESPONSE_NAMES else ""
+        form.response_label = response_name(form.response_level)
     return items
 
 
@@ -98,22 +96,17 @@ def grouped_deadlines(rows: list) -> list:
     row naming the units, with one countdown; a clock of its own stays a row of its own. The
     deadlines page (alerts:deadlines) keeps one row per clock."""
     groups: dict[tuple, object] = {}
-    out = []
     for d in rows:
-        if d.unit_id is None:
-            out.append(d)
-            continue
-        key = (d.kind, d.due_at)
-        first = groups.get(key)
-        if first is None:
-            d.units = [d.unit]
-            groups[key] = d
-            out.append(d)
-        else:
-            first.units.append(d.unit)
-    for d in out:
-        if len(getattr(d, "units", ())) <= 1:
+        key = (d.kind, d.due_at) if d.unit_id is not None else ("own", d.pk)
+        first = groups.setdefault(key, d)
+        if first is d:
             d.units = []
+        if d.unit_id is not None:
+            first.units.append(d.unit)
+    out = list(groups.values())  # insertion order: soonest first, as running_deadlines sorts
+    for d in out:
+        if len(d.units) == 1:
+            d.units = []  # a unit's clock of its own: the table names its unit as before
     return out
 
 

@@ -161,8 +161,6 @@ POST_DATA: dict[str, dict] = {
 # warning pk=1 has no submitted form) — the object was looked up and exists, the write path ran to its check.
 # (The pages answer the same refusal with a redirect and a message.)
 POST_REACHED = {409}
-# Routes with examples that no allowed role can open, with the reason (none so far).
-UNREACHABLE: dict[str, str] = {}
 
 
 def _reached(status: int, method: str) -> bool:
@@ -193,8 +191,6 @@ def test_every_example_object_exists(route, client, route_objects):
     """The objects EXAMPLES name exist and are visible: some role the route allows gets 2xx/3xx
     (a detail page that answers 404 to everybody would pass the matrix above untested).
     A route that answers GET with 405 is sent the POST it takes instead, by a role allowed to write."""
-    if route in UNREACHABLE:
-        pytest.skip(UNREACHABLE[route])
     users = route_objects
     view = _view_class(dict(ROUTES)[route])
     url = reverse(route, kwargs=EXAMPLES[route])

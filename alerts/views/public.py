@@ -37,8 +37,8 @@ from django.views import View
 from accounts.permissions import RoleRequiredMixin
 from accounts.roles import PUBLIC
 
-from ..domain import lifecycle as lc
 from ..models import ApprovalForm, Warning
+from ..selectors import level_name, response_name
 
 CACHE_PREFIX = "public:page:v1"
 CACHE_SECONDS = 300
@@ -215,10 +215,10 @@ def _year_rows(rows) -> list[dict]:
         level = row.get("level") if row.get("level") in LEVEL_COLOURS else "none"
         # The names in the active language (the published payload holds the Chinese ones).
         result.append({**row, "level": level, "colour": LEVEL_COLOURS[level],
-                       "level_name": translation.gettext(lc.LEVEL_NAMES[lc.Level(level)]),
+                       "level_name": level_name(level),
                        "from": _parse_time(row.get("from")), "to": _parse_time(row.get("to")),
-                       "levels_text": "→".join(translation.gettext(lc.LEVEL_NAMES[lc.Level(lv)])
-                                               for lv in row.get("levels") or [] if lv in LEVEL_COLOURS)})
+                       "levels_text": "→".join(level_name(lv) for lv in row.get("levels") or []
+                                               if lv in LEVEL_COLOURS)})
     return result
 
 
@@ -265,11 +265,10 @@ def public_page_payload(now: dt.datetime | None = None, *, published: dict | Non
     level = payload["level"] if payload.get("level") in LEVEL_COLOURS else "none"
     payload["level"] = level
     # The names in the active language: the page is rendered (and cached) once per language.
-    payload["level_name"] = translation.gettext(lc.LEVEL_NAMES[lc.Level(level)])
+    payload["level_name"] = level_name(level)
     payload["colour"] = LEVEL_COLOURS[level]
     payload["text_colour"] = LEVEL_TEXT_COLOURS[level]
-    response_name = lc.RESPONSE_NAMES.get(payload.get("response_level") or "", "")
-    payload["response_name"] = translation.gettext(response_name) if response_name else ""
+    payload["response_name"] = response_name(payload.get("response_level"))
     return payload
 
 
