@@ -26,6 +26,7 @@
   }
 
   input.addEventListener("change", showName);
+  showName();  // a file chosen before this deferred script ran (or kept by the browser on back)
 
   ["dragenter", "dragover"].forEach(function (type) {
     zone.addEventListener(type, function (event) {
