@@ -63,3 +63,20 @@ def test_time_zone_and_languages():
     assert settings.TIME_ZONE == "Asia/Shanghai" and settings.USE_TZ
     assert settings.LANGUAGE_CODE == "zh-hans"
     assert [code for code, _ in settings.LANGUAGES] == ["zh-hans", "en"]
+
+
+def test_sqlite_database_url_opens_without_postgres_options(tmp_path):
+    # `check --database default` connects, so libpq-only OPTIONS would make sqlite3.connect() refuse.
+    env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}"}
+    result = _run(["check", "--database", "default"], env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    options = _setting("DATABASES['default']['OPTIONS']", env)
+    assert "connect_timeout" not in options
+    assert "'transaction_mode': 'IMMEDIATE'" in options and "'timeout': 20" in options
+
+
+def test_postgres_database_url_keeps_its_connect_timeout():
+    assert _setting("DATABASES['default']['OPTIONS']['connect_timeout']", PRODUCTION) == "5"
+    env = {**PRODUCTION, "DB_CONNECT_TIMEOUT": "9"}
+    assert _setting("DATABASES['default']['OPTIONS']['connect_timeout']", env) == "9"
+    assert "transaction_mode" not in _setting("DATABASES['default']['OPTIONS']", PRODUCTION)

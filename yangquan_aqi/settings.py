@@ -112,18 +112,26 @@ TEMPLATES = [
 
 # --- Database: DATABASE_URL, else a SQLite file in the project. --------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
+SQLITE_OPTIONS = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
 if DATABASE_URL:
     # Persistent connections (60 s) checked before each request/task reuses them (CONN_HEALTH_CHECKS):
     # after a PostgreSQL restart the first use finds the old connection dead and opens a new one, so
     # web and worker recover without being restarted (benchmarks/faults.py, scenario pg-restart).
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
-    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(os.environ.get("DB_CONNECT_TIMEOUT", "5"))
+    _db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    # Each driver takes its own keywords: libpq's connect_timeout makes sqlite3.connect() refuse to
+    # open, so a sqlite:/// URL gets the embedded default's SQLite options instead.
+    if DATABASES["default"]["ENGINE"].endswith(("postgresql", "postgis")):
+        _db_options["connect_timeout"] = int(os.environ.get("DB_CONNECT_TIMEOUT", "5"))
+    elif DATABASES["default"]["ENGINE"].endswith(("sqlite3", "spatialite")):
+        for _key, _value in SQLITE_OPTIONS.items():
+            _db_options.setdefault(_key, _value)
 else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
-            "OPTIONS": {"timeout": 20, "transaction_mode": "IMMEDIATE"},
+            "OPTIONS": dict(SQLITE_OPTIONS),
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
