@@ -553,7 +553,7 @@ def parse(reader: R._Reader) -> tuple[pd.DataFrame, Literal["hour", "day"] | Non
             "issued_at": issued_ns[records],
         }
     )
-    duplicated = keys.duplicated(keep="first").to_numpy()
+    duplicated = np.zeros(len(keys), dtype=bool) if reader.keep_duplicates else keys.duplicated(keep="first").to_numpy()
     total = int(not_object.sum() + errors[live].sum() + mixed.sum() + duplicated.sum())
 
     if odd[records].any() or (~issued.blank & issued.odd)[records].any():

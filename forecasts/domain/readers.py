@@ -220,11 +220,15 @@ def empty_frame() -> pd.DataFrame:
     return _frame_from_records([])
 
 
-def read_file(source: str | Path | bytes, name: str | None = None) -> ReadResult:
+def read_file(source: str | Path | bytes, name: str | None = None, *, keep_duplicates: bool = False) -> ReadResult:
     """Read one forecast or observation file (interfaces.md §1).
 
     ``source`` is a path, or the file's bytes with ``name`` giving its extension. Nothing is
     raised for a bad file: the problems are in :attr:`ReadResult.errors` and the frame is empty.
+
+    Rows that share area, time, kind and issue time are errors: storing a file (an import) and
+    evaluating it need one value per key. ``keep_duplicates`` keeps them, for a calculator that
+    takes each row on its own (``compute_aqi``: several stations of one hour are the usual case).
     """
     if isinstance(source, bytes | bytearray | memoryview):
         data = bytes(source)
@@ -236,7 +240,7 @@ def read_file(source: str | Path | bytes, name: str | None = None) -> ReadResult
             data = path.read_bytes()
         except OSError as exc:
             return _failed(name, b"", f"无法读取文件：{exc.strerror or exc}")
-    reader = _Reader(name, data)
+    reader = _Reader(name, data, keep_duplicates=keep_duplicates)
     return reader.read()
 
 
@@ -422,10 +426,11 @@ def _display(value: object) -> str:
 
 
 class _Reader:
-    def __init__(self, name: str, data: bytes, *, fast: bool = True) -> None:
+    def __init__(self, name: str, data: bytes, *, fast: bool = True, keep_duplicates: bool = False) -> None:
         self.name = name
         self.data = data
         self.fast = fast
+        self.keep_duplicates = keep_duplicates
         self.errors: list[ImportError_] = []
         self.warnings: list[str] = []
         self.json = False
@@ -630,7 +635,8 @@ class _Reader:
         if not records and not self.errors:
             self._error(None, None, "文件没有数据行")
         frame = _frame_from_records(records)
-        self._check_duplicates(frame, columns)
+        if not self.keep_duplicates:
+            self._check_duplicates(frame, columns)
         return frame, period
 
     def _cell(self, cells: list[object], columns: dict[str, tuple[int, str]], key: str) -> object:

@@ -178,3 +178,40 @@ def test_exit_status_on_the_command_line(hourly, tmp_path):
     )
     assert ok.returncode == 0, ok.stderr
     assert ok.stdout.splitlines()[0].endswith(",".join(RESULT_COLUMNS))
+
+
+@pytest.fixture
+def stations_of_one_hour(tmp_path: Path) -> Path:
+    path = tmp_path / "stations.csv"
+    path.write_text(
+        "station,area,time,pm25\n"
+        # 2012, PM hourly values against the 24-hour limits: 35 → 50, 75 → 100, 150 → 200
+        "大阳泉,阳泉市,2025-01-10 08:00,35\n"
+        "平坦,阳泉市,2025-01-10 08:00,75\n"
+        "白羊墅,阳泉市,2025-01-10 08:00,150\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_rows_of_one_hour_are_each_computed(stations_of_one_hour):
+    frame, err = run(stations_of_one_hour, "--period", "hour")
+    assert frame["time"].tolist() == ["2025-01-10T08:00:00+08:00"] * 3
+    assert frame["pm25"].tolist() == ["35", "75", "150"]
+    assert frame["aqi"].tolist() == ["50", "100", "200"]
+    assert frame["primary_pollutant"].tolist() == ["", "PM2.5", "PM2.5"]
+    assert frame["category"].tolist() == ["1", "2", "4"]
+    assert "重复" not in err and "「station」" in err  # the unknown column is named, nothing refused
+
+
+@pytest.mark.django_db
+def test_import_still_refuses_rows_of_one_hour(stations_of_one_hour):
+    from forecasts.models import AirQualityRecord, ForecastImport
+
+    err = io.StringIO()
+    with pytest.raises(CommandError) as caught:
+        call_command("import_forecast", str(stations_of_one_hour), stdout=io.StringIO(), stderr=err)
+    assert caught.value.returncode == 2
+    assert "stations.csv：第 3 行「time」列：与第 2 行重复" in err.getvalue()
+    assert "stations.csv：第 4 行「time」列：与第 2 行重复" in err.getvalue()
+    assert not ForecastImport.objects.exists() and not AirQualityRecord.objects.exists()

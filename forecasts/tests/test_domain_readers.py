@@ -330,6 +330,19 @@ def test_duplicate_rows_are_errors_unless_issued_at_differs():
     assert read_file(observed_and_forecast.encode(), "ok.csv").ok
 
 
+def test_duplicate_rows_are_kept_when_asked_the_same_on_both_paths():
+    stations = "area,time,pm25\n" + "阳泉市,2025-01-10 00:00,35\n" * 3
+    with_a_bad_number = stations + "阳泉市,2025-01-10 00:00,x\n"
+    for text in (stations, with_a_bad_number):
+        fast = read_file(text.encode(), "stations.csv", keep_duplicates=True)
+        slow = readers._Reader("stations.csv", text.encode(), fast=False, keep_duplicates=True).read()
+        assert [e.as_dict() for e in fast.errors] == [e.as_dict() for e in slow.errors]
+        pd.testing.assert_frame_equal(fast.frame, slow.frame, check_exact=True)
+    assert len(read_file(stations.encode(), "stations.csv", keep_duplicates=True).frame) == 3
+    assert [e.row for e in fast.errors] == [5]  # only the bad number: the repeated hour is no error
+    assert [e.row for e in read_file(stations.encode(), "stations.csv").errors] == [3, 4]
+
+
 @pytest.mark.parametrize(
     ("content", "name", "message"),
     [

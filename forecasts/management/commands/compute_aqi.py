@@ -54,7 +54,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
-        result = read_file(path)
+        # A calculator takes each row on its own: rows of one hour (several stations) are all computed.
+        result = read_file(path, keep_duplicates=True)
         for warning in result.warnings:
             self.stderr.write(f"{path.name}：{warning}")
         if result.errors:
