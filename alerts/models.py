@@ -116,7 +116,24 @@ class ApprovalForm(models.Model):
     level = models.CharField(_("预警信息级别"), max_length=8, choices=LevelChoices.choices)
     approver_role = models.CharField(_("审批人"), max_length=20, choices=ApproverChoices.choices)
     effective_at = models.DateTimeField(_("发布（解除）时间"))
+    effective_on_publication = models.BooleanField(
+        _("签发发布即生效"), default=False,
+        help_text=_("选中时响应启动（解除）时间为签发发布之时：签发时记为签发时间（预警规则 §12 的默认）"),
+    )
     episode_end = models.DateTimeField(_("预计结束时间"), null=True, blank=True)
+    # What the warning says (预警信息主要内容, plan §4.2.3 and §5.5; warning-rules.md §11): required
+    # before submit, see alerts.domain.content.missing_fields.
+    weather_trend = models.TextField(_("全市未来气象条件变化趋势"), blank=True)
+    pollution_start = models.DateTimeField(_("重污染天气发生时间（起）"), null=True, blank=True)
+    pollution_end = models.DateTimeField(_("重污染天气发生时间（止）"), null=True, blank=True)
+    aqi_low = models.PositiveIntegerField(_("AQI 范围（低）"), null=True, blank=True)
+    aqi_high = models.PositiveIntegerField(_("AQI 范围（高）"), null=True, blank=True)
+    degree = models.CharField(_("污染程度"), max_length=40, blank=True, help_text=_("例如：中度至重度污染"))
+    primary_pollutant = models.CharField(_("首要污染物"), max_length=40, blank=True)
+    affected_areas = models.ManyToManyField(
+        "command.Area", verbose_name=_("影响区域"), blank=True, related_name="approval_forms",
+        help_text=_("阳泉市（140300）为全市"),
+    )
     basis = models.TextField(_("预警发布（解除）信息依据"))
     content = models.TextField(_("预警发布（解除）信息主要内容"))
     public_message = models.TextField(_("预警信息（公开发布文本）"), blank=True)
@@ -156,6 +173,14 @@ class ApprovalForm(models.Model):
             models.UniqueConstraint(
                 fields=["warning"], condition=models.Q(status__in=["draft", "submitted"]), name="one_open_form_per_warning"
             ),
+            models.CheckConstraint(
+                condition=models.Q(aqi_low__isnull=True) | models.Q(aqi_high__isnull=True)
+                | models.Q(aqi_low__lte=models.F("aqi_high")),
+                name="form_aqi_range_ordered",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(aqi_low__isnull=True) | models.Q(aqi_low__gt=0), name="form_aqi_low_positive",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -164,6 +189,14 @@ class ApprovalForm(models.Model):
     @property
     def response_level(self) -> str:
         return {"yellow": "III", "orange": "II", "red": "I"}.get(self.level, "")
+
+    @property
+    def aqi_range(self) -> str:
+        """The AQI range as the warning states it: "150～240" (one end alone when only one is known)."""
+        ends = [str(v) for v in (self.aqi_low, self.aqi_high) if v is not None]
+        if len(ends) == 2 and ends[0] == ends[1]:
+            return ends[0]
+        return "～".join(ends)
 
 
 class Deadline(models.Model):
