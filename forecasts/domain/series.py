@@ -28,6 +28,7 @@ PRIMARY_ORDER: tuple[str, ...] = tuple(DISPLAY[p] for p in POLLUTANTS)
 
 SERIES_COLUMNS: tuple[str, ...] = (
     "aqi",
+    "aqi_low",
     *CONCENTRATIONS,
     "o3_8h",
     "primary_pollutant",
@@ -60,9 +61,11 @@ def hour_aqi(frame: pd.DataFrame) -> pd.DataFrame:
     The own AQI is ``aqi_high`` (the upper end of a forecast range, plan §4.1 "按照空气质量预报
     结果上限确定预警级别"), else ``aqi``, else the AQI of the row's concentrations: the real-time
     report (1-hour limits) for hourly rows, the daily report for daily rows, by the HJ 633
-    edition in force at the row's time.
+    edition in force at the row's time. ``aqi_low`` is the row's low end (``aqi_low``, else
+    ``aqi``, else the same computed AQI): only the AQI range a warning states uses it (§11).
     """
     value = frame["aqi_high"].fillna(frame["aqi"])
+    low = frame["aqi_low"].fillna(frame["aqi"])
     primary = frame["primary_pollutant"].astype(object).where(frame["primary_pollutant"].notna())
     has_conc = frame[[*CONCENTRATIONS, "o3_8h"]].notna().any(axis=1)
     if has_conc.any():
@@ -73,9 +76,13 @@ def hour_aqi(frame: pd.DataFrame) -> pd.DataFrame:
             part = frame.loc[rows, [*CONCENTRATIONS, "o3_8h"]]
             computed = aqi_from_concentrations(part, period, edition_for(frame.loc[rows, "time"]))
             value.loc[rows] = value.loc[rows].fillna(computed["aqi"])
+            low.loc[rows] = low.loc[rows].fillna(computed["aqi"])
             named = computed["primary_pollutant"].replace("", np.nan)
             primary.loc[rows] = primary.loc[rows].fillna(named)
-    return pd.DataFrame({"aqi": value, "primary_pollutant": primary}, index=frame.index)
+    # A low end without any upper value or AQI (only ``aqi_low`` given) is its own value.
+    value = value.fillna(low)
+    low = low.fillna(value).clip(upper=value)
+    return pd.DataFrame({"aqi": value, "aqi_low": low, "primary_pollutant": primary}, index=frame.index)
 
 
 def build_series(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -93,7 +100,7 @@ def build_series(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
     if frame.empty:
         return {}
     own = hour_aqi(frame)
-    rows = frame.assign(aqi=own["aqi"], primary_pollutant=own["primary_pollutant"])
+    rows = frame.assign(aqi=own["aqi"], aqi_low=own["aqi_low"], primary_pollutant=own["primary_pollutant"])
     rows["order"] = np.arange(len(rows))
     rows["daily"] = rows["period"] == "day"
     rows = _expand_daily(rows)

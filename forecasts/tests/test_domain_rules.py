@@ -12,12 +12,15 @@ import pytest
 from forecasts.domain.areas import resolve_area
 from forecasts.domain.readers import normalise_frame, read_file
 from forecasts.domain.rules import (
+    LEVEL_RULES,
+    Runs,
     approver_for,
     evaluate,
     find_processes,
     lift_start,
     normalise_level,
     recommend,
+    situation,
 )
 from forecasts.domain.series import build_series, window_values
 
@@ -134,20 +137,26 @@ def test_evaluate_output_has_every_key_of_the_interface():
 
 
 def test_window_crossing_midnight_decides_the_level():
-    # Every natural day averages 170, but 12:00 → 11:00 next day is 24 hours at 250.
+    # 12 h at 90, 24 h at 250, 12 h at 90: windows of any start hour, on the whole series (§2).
+    # 12:00 → 11:00 next day is 24 hours at 250, and the earliest full window above 200 is the
+    # one from 05:00 (7 clean hours, 17 at 250: 203.3); the clean hours at the edges count.
     frame = hourly(runs((90, 12), (250, 24), (90, 12)))
     got = evaluate(frame)
     assert got["level"] == "yellow"
     assert got["processes"][0]["start"] == iso("2025-01-10 12:00")
-    assert got["processes"][0]["windows"] == [
+    one_day = [w for w in got["processes"][0]["windows"] if w["rule"] == "AQI > 200 持续 24 小时"]
+    assert one_day == [
         {
-            "start": iso("2025-01-10 12:00"),
-            "end": iso("2025-01-11 11:00"),
-            "value": 250,
+            "start": iso("2025-01-10 05:00"),
+            "end": iso("2025-01-11 04:00"),
+            "value": 203.3,
             "rule": "AQI > 200 持续 24 小时",
         }
     ]
-    assert "2025-01-10 12:00 起的 24 小时窗口 AQI > 200（250）" in " ".join(got["reasons"])
+    windows = window_values(city_series(frame))
+    assert windows.loc[ts("2025-01-10 12:00"), "value"] == 250
+    assert windows.loc[ts("2025-01-10 04:00"), "value"] == pytest.approx((8 * 90 + 16 * 250) / 24)
+    assert "2025-01-10 05:00 起的 24 小时窗口 AQI > 200（203.3）" in " ".join(got["reasons"])
 
 
 @pytest.mark.parametrize(("hours", "level"), [(19, "none"), (20, "yellow"), (23, "yellow")])
@@ -299,9 +308,11 @@ def test_two_spells_are_one_process_unless_36_clean_hours_lie_between(gap, count
         assert processes[0].end == ts("2025-01-10 00:00") + pd.Timedelta(hours=48 + gap + 23)
 
 
-def test_missing_hours_do_not_count_as_clean_hours():
-    frame = hourly(runs((170, 48), (80, 20), (None, 20), (80, 20), (170, 24)))
-    assert len(find_processes(city_series(frame))) == 1
+@pytest.mark.parametrize(("missing", "count"), [(15, 1), (16, 2)])
+def test_hours_without_data_split_processes_like_clean_hours(missing, count):
+    # Edition 2 §6: the gap is the hours clean *or without data*; 20 + missing hours ≥ 36 split.
+    frame = hourly(runs((170, 48), (80, 10), (None, missing), (80, 10), (170, 24)))
+    assert len(find_processes(city_series(frame))) == count
 
 
 def test_process_level_applies_from_the_start_of_the_process():
@@ -322,14 +333,18 @@ def test_durations_of_separate_spells_are_not_added():
     assert got["level"] == "yellow"  # two separate days above 200, not 48 hours
 
 
-def test_process_level_counts_only_its_own_hours():
-    # 19 hours at 400 inside clean air: the windows that include the clean hours would average
-    # above 200, but the process's own 19 hours do not make a window.
+def test_process_level_is_judged_on_the_whole_series_windows():
+    # Edition 2 §2, §6: 19 hours at 400 inside clean air. A window holding 9 or 10 of them and
+    # clean hours has a real 24-hour mean above 200 (206.3), and so has the next one (219.2):
+    # the clean neighbours count, and the 24-hour means say orange.
     frame = hourly(runs((90, 40), (400, 19), (90, 40)))
     got = evaluate(frame)
-    assert got["level"] == "none"
-    assert got["processes"] == []
-    assert got["issue_by"] is None
+    assert got["level"] == "orange"
+    values = [w["value"] for w in got["processes"][0]["windows"] if w["rule"] == "AQI > 200 持续 48 小时"]
+    assert all(v > 200 for v in values) and len(values) == 2
+    # Without the clean neighbours' data the windows hold only the 19 hours: no value at all.
+    alone = hourly(runs((None, 40), (400, 19), (None, 40)))
+    assert evaluate(alone)["level"] == "none"
 
 
 def test_daily_rows_count_as_24_hours_in_processes():
@@ -360,7 +375,8 @@ def _urgent_frame(observed_hours: int, forecast_value: float) -> pd.DataFrame:
 
 @pytest.mark.parametrize(
     ("observed_hours", "forecast_value", "urgent"),
-    [(24, 320, True), (24, 250, False), (19, 320, False)],
+    # Edition 2 §6: the window starting now must be > 200 (no clear improvement), not > 300.
+    [(24, 320, True), (24, 250, True), (24, 200, False), (24, 150, False), (19, 320, False)],
 )
 def test_urgent_when_observed_severe_and_forecast_keeps_it(observed_hours, forecast_value, urgent):
     frame = _urgent_frame(observed_hours, forecast_value)
@@ -460,7 +476,7 @@ NOW = "2025-01-10 00:00"
         ("none", runs((160, 48)), "issue", "yellow", "vice_commander"),
         ("none", runs((210, 48)), "issue", "orange", "vice_commander"),
         ("none", runs((250, 24), (320, 48)), "issue", "red", "commander"),
-        ("none", runs((120, 72)), "none", "none", None),
+        ("none", runs((120, 72)), "none", None, None),
         ("yellow", runs((210, 48)), "upgrade", "orange", "vice_commander"),
         ("orange", runs((250, 24), (320, 48)), "upgrade", "red", "commander"),
         ("orange", runs((170, 48), (80, 40)), "downgrade", "yellow", "vice_commander"),
@@ -468,9 +484,9 @@ NOW = "2025-01-10 00:00"
         ("red", runs((130, 72)), "downgrade", "yellow", "commander"),
         ("yellow", runs((130, 72)), "maintain", "yellow", None),
         ("orange", runs((170, 72)), "maintain", "orange", None),
-        ("orange", runs((180, 10), (80, 40)), "lift", "none", "vice_commander"),
-        ("yellow", runs((180, 23), (80, 36)), "lift", "none", "vice_commander"),
-        ("red", runs((80, 48)), "lift", "none", "commander"),
+        ("orange", runs((180, 10), (80, 40)), "lift", None, "vice_commander"),
+        ("yellow", runs((180, 23), (80, 36)), "lift", None, "vice_commander"),
+        ("red", runs((80, 48)), "lift", None, "commander"),
     ],
 )
 def test_recommendation_and_approver(active, values, recommendation, proposed, approver):
@@ -503,7 +519,11 @@ def test_downgrade_needs_36_hours_at_or_below_the_threshold():
 
 def test_yellow_is_never_downgraded_only_lifted():
     series = city_series(hourly(runs((120, 72)), start=NOW))
-    assert recommend("yellow", "none", series, ts(NOW)) == ("maintain", "yellow")
+    runs_ = Runs(series, window_values(series), LEVEL_RULES, "particulate")
+    where = situation(find_processes(series, runs_), runs_, ts(NOW))
+    assert where.reached == "none" and where.remaining == "none"
+    recommendation, proposed, _ = recommend("yellow", where, series)
+    assert (recommendation, proposed) == ("maintain", "yellow")
 
 
 def test_recommendation_looks_at_the_series_from_now_on():

@@ -98,5 +98,6 @@ def test_the_february_2014_episode_is_maintained_while_it_lasts_and_lifted_after
     during = evaluate(piece, active_level="red", now="2014-02-20T00:00:00+08:00")
     assert during["forecast_level"] == "red" and during["recommendation"] == "maintain"
     after = evaluate(piece, active_level="red", now="2014-02-27T00:00:00+08:00")  # 79 and 78 follow
-    assert after["recommendation"] == "lift" and after["proposed_level"] == "none"
+    assert after["recommendation"] == "lift" and after["proposed_level"] is None
+    assert after["lift_at"] == "2014-02-27T00:00:00+08:00"
     assert after["approver"] == "commander"

@@ -1,0 +1,240 @@
+"""warning-rules.md edition 2 on the cases of the rules issue, at every level a user meets them:
+the classifier, ``evaluate_forecast --json``, ``POST /api/v1/forecasts/evaluate/``, and the
+upload page (import → stored evaluation → the auto-drafted approval form in the right inbox).
+
+Each case is a small hourly file of the city: runs of (AQI, hours, kind), evaluated at ``now``
+(hours after the file's first hour) with a warning ``active`` or none.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+
+from accounts.roles import Role
+from forecasts.domain.readers import read_file
+from forecasts.domain.rules import evaluate
+
+TZ = "Asia/Shanghai"
+START = pd.Timestamp("2025-01-10 00:00", tz=TZ)
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    runs: tuple[tuple[float | None, int, str], ...]
+    now: int = 0
+    active: str = "none"
+    expected: dict = field(default_factory=dict)
+
+    def csv(self, start: pd.Timestamp = START) -> str:
+        lines = ["area,time,aqi,kind"]
+        hour = 0
+        for value, hours, kind in self.runs:
+            for _ in range(hours):
+                if value is not None:
+                    stamp = (start + pd.Timedelta(hours=hour)).strftime("%Y-%m-%d %H:%M")
+                    lines.append(f"阳泉市,{stamp},{value:g},{kind}")
+                hour += 1
+        return "\n".join(lines) + "\n"
+
+    def now_at(self, start: pd.Timestamp = START) -> pd.Timestamp:
+        return start + pd.Timedelta(hours=self.now)
+
+
+FC, OB = "forecast", "observed"
+
+CASES = [
+    Case(
+        "a 20-hour spell between clean days: its real 24-hour means never pass 183",
+        ((50, 24, FC), (210, 20, FC), (50, 24, FC)),
+        expected={"level": "none", "recommendation": "none", "proposed_level": None, "processes": []},
+    ),
+    Case(
+        "a process edge: the real means make it orange, not red",
+        ((50, 24, FC), (215, 20, FC), (215, 24, FC), (320, 24, FC), (50, 24, FC)),
+        expected={"level": "orange", "recommendation": "issue", "proposed_level": "orange",
+                  "approver": "vice_commander"},
+    ),
+    Case(
+        "48 h observed at 250 and 24 h forecast at 320, at the start of the forecast: red, the commander",
+        ((250, 48, OB), (320, 24, FC)),
+        now=48,
+        expected={"level": "red", "recommendation": "issue", "proposed_level": "red", "approver": "commander",
+                  "reached_level": "red", "issue_due_now": True},
+    ),
+    Case(
+        "the same with yellow in force: upgrade to red",
+        ((250, 48, OB), (320, 24, FC)),
+        now=48,
+        active="yellow",
+        expected={"level": "red", "recommendation": "upgrade", "proposed_level": "red", "approver": "commander"},
+    ),
+    Case(
+        "24 h observed at 320 then 30 h at 310: urgent, orange at once",
+        ((320, 24, OB), (310, 30, FC)),
+        now=24,
+        expected={"urgent": True, "recommendation": "issue", "proposed_level": "orange",
+                  "approver": "vice_commander", "issue_due_now": True},
+    ),
+    Case(
+        "orange in force, 40 clean hours ahead, then 72 h at 320: lift, and the red process needs its own warning",
+        ((50, 40, FC), (320, 72, FC)),
+        active="orange",
+        expected={"recommendation": "lift", "proposed_level": None, "approver": "vice_commander",
+                  "lift_at": START.isoformat(), "issue_by": (START + pd.Timedelta(hours=16)).isoformat()},
+    ),
+    Case(
+        "6 h at 120, 72 h without data, then a spell: two processes, the spell's own issue_by",
+        ((120, 6, FC), (None, 72, FC), (250, 48, FC)),
+        expected={"recommendation": "issue", "proposed_level": "orange",
+                  "issue_by": (START + pd.Timedelta(hours=78 - 24)).isoformat(), "issue_due_now": False},
+    ),
+]
+IDS = [f"case{i}" for i in range(len(CASES))]
+
+
+def assert_case(got: dict, case: Case) -> None:
+    for key, want in case.expected.items():
+        assert got[key] == want, (case.name, key, got[key])
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_the_classifier(case, tmp_path):
+    path = tmp_path / "case.csv"
+    path.write_text(case.csv(), encoding="utf-8")
+    got = evaluate(read_file(path), active_level=case.active, now=case.now_at())
+    assert_case(got, case)
+
+
+def test_the_lift_case_lists_the_red_process_as_next_with_its_issue_by(tmp_path):
+    case = CASES[5]
+    path = tmp_path / "case.csv"
+    path.write_text(case.csv(), encoding="utf-8")
+    got = evaluate(read_file(path), active_level="orange", now=START)
+    [red] = got["next_processes"] or [got["current_process"]]
+    assert red["level"] == "red" and red["start"] == (START + pd.Timedelta(hours=40)).isoformat()
+    assert red["issue_by"] == (START + pd.Timedelta(hours=16)).isoformat()
+    assert any("解除" in r and "2025-01-10 00:00" in r for r in got["reasons"])
+
+
+def test_the_two_processes_of_a_gap_without_data(tmp_path):
+    case = CASES[6]
+    path = tmp_path / "case.csv"
+    path.write_text(case.csv(), encoding="utf-8")
+    got = evaluate(read_file(path))
+    [process] = got["processes"]  # the 6 hours at 120 reach no level; the spell is orange
+    assert process["start"] == (START + pd.Timedelta(hours=78)).isoformat()
+    assert process["issue_by"] == (START + pd.Timedelta(hours=54)).isoformat()
+
+
+def test_reasons_say_which_hours_were_observed_and_which_forecast(tmp_path):
+    case = CASES[2]
+    path = tmp_path / "case.csv"
+    path.write_text(case.csv(), encoding="utf-8")
+    got = evaluate(read_file(path), now=case.now_at())
+    text = " ".join(got["reasons"])
+    assert "红色预警条件成立" in text and "250、250、320" in text
+    assert "实测 48 小时（2025-01-10 00:00 至 2025-01-11 23:00）" in text
+    assert "预报 24 小时（2025-01-12 00:00 至 2025-01-12 23:00）" in text
+    assert "首要污染物未提供，按颗粒物规则判定" in text
+
+
+# --------------------------------------------------------------------------- the command
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_evaluate_forecast_json(case, tmp_path):
+    path = tmp_path / "case.csv"
+    path.write_text(case.csv(), encoding="utf-8")
+    out = io.StringIO()
+    call_command("evaluate_forecast", str(path), "--json", "--active-level", case.active,
+                 "--now", case.now_at().isoformat(), stdout=out)
+    assert_case(json.loads(out.getvalue()), case)
+
+
+# --------------------------------------------------------------------------- the API
+
+
+@pytest.fixture
+def forecaster_client(client, make_user):
+    client.force_login(make_user(Role.FORECASTER))
+    return client
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_the_evaluate_api(case, forecaster_client):
+    upload = SimpleUploadedFile("case.csv", case.csv().encode())
+    response = forecaster_client.post(
+        "/api/v1/forecasts/evaluate/",
+        {"file": upload, "active_level": case.active, "now": case.now_at().isoformat()},
+    )
+    assert response.status_code == 200, response.content
+    assert_case(response.json(), case)
+
+
+# --------------------------------------------------------------------------- the upload page
+
+
+def test_upload_page_red_mid_episode_drafts_red_for_the_commander(client, make_user, eager,
+                                                                django_capture_on_commit_callbacks):
+    """The worst day: 48 hours observed at 250 and the next 24 forecast at 320, uploaded now. The
+    stored evaluation proposes red, and the auto-drafted form is red, 40 % cuts, the commander's."""
+    from alerts.models import ApprovalForm
+    from forecasts.models import Evaluation
+
+    case = CASES[2]
+    present = pd.Timestamp("2026-12-20 08:00", tz=TZ)
+    start = present - pd.Timedelta(hours=48)
+    forecaster = make_user(Role.FORECASTER)
+    client.force_login(forecaster)
+    with time_machine.travel(present.to_pydatetime(), tick=False):
+        upload = SimpleUploadedFile("worst-day.csv", case.csv(start).encode())
+        assert client.post("/forecasts/imports/", {"file": upload}).status_code == 302
+        with django_capture_on_commit_callbacks(execute=True):
+            confirmed = client.post("/forecasts/imports/preview/", {"action": "confirm"})
+        assert confirmed.status_code == 302
+        evaluation = Evaluation.objects.latest("pk")
+        assert (evaluation.recommendation, evaluation.result["proposed_level"]) == ("issue", "red")
+        assert evaluation.approver == "commander"
+        html = client.get(confirmed["Location"]).content.decode()
+        assert "红色" in html and "总指挥" in html
+    form = ApprovalForm.objects.get(evaluation=evaluation)
+    assert (form.action, form.level, form.approver_role) == ("issue", "red", "commander")
+
+
+def test_upload_page_keeps_a_file_of_the_past_judged_at_its_first_hour(client, make_user, eager,
+                                                                     django_capture_on_commit_callbacks):
+    from forecasts.models import Evaluation
+
+    case = CASES[1]
+    client.force_login(make_user(Role.FORECASTER))
+    upload = SimpleUploadedFile("edge.csv", case.csv().encode())
+    assert client.post("/forecasts/imports/", {"file": upload}).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/forecasts/imports/preview/", {"action": "confirm"})
+    evaluation = Evaluation.objects.latest("pk")
+    assert evaluation.level == "orange" and evaluation.result["proposed_level"] == "orange"
+
+
+@pytest.fixture
+def eager(settings):
+    from yangquan_aqi.celery import app
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    before = (app.conf.task_always_eager, app.conf.task_eager_propagates)
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = before
+
+
+REPO = Path(__file__).resolve().parents[2]
