@@ -124,7 +124,8 @@ def main() -> None:
 def run(rows: int, repeat: int, *, row_by_row: bool = False) -> None:
     from command.models import Area
     from command.services import plan_load
-    from forecasts.domain.readers import _Reader, read_file
+    from forecasts.domain.readers import read_file
+    from forecasts.domain.readers.read import _Reader
     from forecasts.imports import STORED_COLUMNS, copy_payload, forecast_import, forecast_store, stored_rows
     from forecasts.tasks import evaluate_import
 

@@ -13,9 +13,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from forecasts.domain import _fastparse, readers
 from forecasts.domain.areas import AREAS, CITY, resolve_area
-from forecasts.domain.readers import FRAME_COLUMNS, MAX_ERRORS, ImportError_, parse_time, read_file
+from forecasts.domain.readers import FRAME_COLUMNS, MAX_ERRORS, ImportError_, columns, parse_time, read, read_file
 
 # shared/ lies beside the repository, on a developer's machine and in CI alike.
 SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
@@ -335,7 +334,7 @@ def test_duplicate_rows_are_kept_when_asked_the_same_on_both_paths():
     with_a_bad_number = stations + "阳泉市,2025-01-10 00:00,x\n"
     for text in (stations, with_a_bad_number):
         fast = read_file(text.encode(), "stations.csv", keep_duplicates=True)
-        slow = readers._Reader("stations.csv", text.encode(), fast=False, keep_duplicates=True).read()
+        slow = read._Reader("stations.csv", text.encode(), fast=False, keep_duplicates=True).read()
         assert [e.as_dict() for e in fast.errors] == [e.as_dict() for e in slow.errors]
         pd.testing.assert_frame_equal(fast.frame, slow.frame, check_exact=True)
     assert len(read_file(stations.encode(), "stations.csv", keep_duplicates=True).frame) == 3
@@ -421,13 +420,13 @@ def test_real_daily_record_reads_without_error():
 
 
 # --------------------------------------------------------------------------- the fast path
-# read_file checks a whole column at a time (forecasts/domain/_fastparse.py) and hands the rows
+# read_file checks a whole column at a time (forecasts/domain/readers/columns.py) and hands the rows
 # with problems to the row-by-row code for their messages. Each file below is read both ways:
 # errors (file, row, column, message, order, the cap), warnings, period and frame must agree.
 
 
 def _row_by_row(data: bytes, name: str):
-    return readers._Reader(name, data, fast=False).read()
+    return read._Reader(name, data, fast=False).read()
 
 
 def assert_same_as_row_by_row(data: bytes, name: str):
@@ -444,7 +443,7 @@ def assert_same_as_row_by_row(data: bytes, name: str):
 def strict_fast_path(monkeypatch):
     """A disagreement between the fast path's masks and the row messages fails the test instead
     of quietly taking the row-by-row path."""
-    monkeypatch.setattr(_fastparse, "STRICT", True)
+    monkeypatch.setattr(columns, "STRICT", True)
 
 
 def _hourly_csv(rows: int, *, seed: int = 1) -> list[list[str]]:
@@ -469,8 +468,8 @@ def test_fast_path_reads_a_valid_file_without_the_row_loop(monkeypatch):
     def no_rows(*args, **kwargs):
         raise AssertionError("a valid file should not go row by row")
 
-    monkeypatch.setattr(readers._Reader, "_parse_row", no_rows)
-    monkeypatch.setattr(readers._Reader, "_parse", no_rows)
+    monkeypatch.setattr(read._Reader, "_parse_row", no_rows)
+    monkeypatch.setattr(read._Reader, "_parse", no_rows)
     result = read_file(_csv(_hourly_csv(700)), "hourly.csv")
     assert result.ok
     assert len(result.frame) == 700
@@ -595,15 +594,15 @@ def test_fast_path_lists_only_the_first_errors_but_counts_them_all(strict_fast_p
     for row in rows[1:]:
         row[rows[0].index("kind")] = "guess"
     calls = []
-    parse_row = readers._Reader._parse_row
+    parse_row = read._Reader._parse_row
     monkeypatch.setattr(
-        readers._Reader, "_parse_row", lambda self, *args: calls.append(args[0]) or parse_row(self, *args)
+        read._Reader, "_parse_row", lambda self, *args: calls.append(args[0]) or parse_row(self, *args)
     )
     result = read_file(_csv(rows), "bad.csv")
     assert len(result.errors) == MAX_ERRORS + 1
     assert "另有 1200 条未列出" in result.errors[-1].message
     assert len(calls) <= MAX_ERRORS + 1  # not one call per row
-    monkeypatch.setattr(readers._Reader, "_parse_row", parse_row)
+    monkeypatch.setattr(read._Reader, "_parse_row", parse_row)
     assert [e.as_dict() for e in result.errors] == [e.as_dict() for e in _row_by_row(_csv(rows), "bad.csv").errors]
 
 
@@ -611,9 +610,9 @@ def test_a_file_the_fast_path_cannot_check_goes_row_by_row(monkeypatch):
     def unsupported(reader):
         reader._error(1, "x", "half-done")
         reader.warnings.append("half-done")
-        raise _fastparse.Unsupported
+        raise columns.Unsupported
 
-    monkeypatch.setattr(_fastparse, "parse", unsupported)
+    monkeypatch.setattr(columns, "parse", unsupported)
     text = "Time,AQI,Remark\n2025-01-10 00:00,-1,x\n"
     result = read_file(text.encode(), "f.csv")
     assert [e.message for e in result.errors] == ["第 2 行「AQI」列：不能为负数「-1」"]
@@ -636,7 +635,7 @@ def test_a_file_the_fast_path_cannot_check_goes_row_by_row(monkeypatch):
     ],
 )
 def test_fixed_layout_times_are_read_as_parse_time_reads_them(text):
-    moments = _fastparse._moments([text])
+    moments = columns._moments([text])
     stamp = parse_time(text)
     if not text.strip():
         assert moments.blank[0]

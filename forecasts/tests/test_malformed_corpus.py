@@ -20,7 +20,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.roles import Role
 from audit.models import AuditEntry
-from forecasts.domain.readers import MAX_ERRORS, _Reader, read_file
+from forecasts.domain.readers import MAX_ERRORS, read_file
+from forecasts.domain.readers.read import _Reader
 from forecasts.imports import ForecastImportRejected, forecast_import
 from forecasts.models import AirQualityRecord, Evaluation, ForecastImport
 

@@ -1,6 +1,7 @@
-"""The fast path of :func:`forecasts.domain.readers.read_file`: the same rules, a column at a time.
+"""The column path (the fast path) of :func:`forecasts.domain.readers.read_file`: the same rules,
+a column at a time.
 
-The row-by-row reader (``readers._Reader._parse_row``) calls one small function per cell
+The row path (:mod:`.rows`) calls one small function of :mod:`.cells` per cell
 (``resolve_area``, ``_parse_moment``, ``_parse_number`` …). Each depends on the cell alone, so
 here it runs once per *distinct* value of a column (200,000 hourly rows hold 7 areas, about
 29,000 times and a few thousand distinct concentrations) and numpy spreads the results back
@@ -9,7 +10,8 @@ an offset, ``YYYY-MM-DD``) are read by numpy arithmetic; any other value by ``_p
 itself. The checks that span a row, the file's period and the duplicates are boolean masks.
 
 Errors stay word for word those of the row-by-row reader: every row that the masks find a
-problem in is handed to ``_Reader._parse_row``, in row order, until the error list is full
+problem in is handed to the reader's ``_parse_row`` (the row path's, which this module does not
+import: it is a method of the reader it is given), in row order, until the error list is full
 (``MAX_ERRORS``); how many more there are comes from the masks. CSV text without quotes is split
 by pandas' C parser (which then agrees with the csv module record for record); quoted CSV goes
 through the csv module as before. Whatever this module cannot check exactly raises
@@ -27,8 +29,9 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import infer_dtype
 
-from . import readers as R
-from .areas import AREAS, resolve_area
+from ..areas import AREAS, resolve_area
+from . import cells as C  # (``cells`` is a local name below: a column's cells)
+from . import files
 
 #: Tests set this: a disagreement between the masks and the row-by-row messages then raises
 #: instead of quietly taking the row-by-row path.
@@ -50,7 +53,7 @@ _KINDS = ("forecast", "observed")
 _KIND_NAMES = np.array(_KINDS, dtype=object)
 
 #: The values of the stated value check (each row needs one): all numbers but ``aqi_low``.
-_VALUE_COLUMNS = ("aqi", "aqi_high", *R.CONCENTRATIONS, "o3_8h")
+_VALUE_COLUMNS = ("aqi", "aqi_high", *C.CONCENTRATIONS, "o3_8h")
 
 
 class Unsupported(Exception):
@@ -71,7 +74,7 @@ def _objects(values: list[object]) -> np.ndarray:
 
 class _Column:
     """One column's cells for the data rows, and each row's index into its distinct values
-    (stripped as ``_Reader._cell`` strips them). ``codes`` is ``None`` when every cell counts as
+    (stripped as ``_RowReader._cell`` strips them). ``codes`` is ``None`` when every cell counts as
     distinct; code -1 (a missing cell) is the last distinct value, ``None``."""
 
     __slots__ = ("codes", "distinct", "values")
@@ -141,16 +144,16 @@ class _Grid:
 
 
 def _blank(distinct: list[object]) -> np.ndarray:
-    return np.fromiter((R._blank(value) for value in distinct), dtype=bool, count=len(distinct))
+    return np.fromiter((C._blank(value) for value in distinct), dtype=bool, count=len(distinct))
 
 
-def _grid(reader: R._Reader) -> _Grid:
-    kind = reader._format()
+def _grid(reader: C._Findings) -> _Grid:
+    kind = files._file_format(reader.name, reader.data)
     if kind == "csv":
         return _grid_from_csv(reader.data)
     if kind == "json":
-        return _grid_from_table(R._table_from_json(reader.data))
-    return _grid_from_table(R._table_from_xlsx(reader.data))
+        return _grid_from_table(files._table_from_json(reader.data))
+    return _grid_from_table(files._table_from_xlsx(reader.data))
 
 
 def _split_plain_csv(utf8: bytes, delimiter: str) -> list[np.ndarray] | None:
@@ -183,7 +186,7 @@ def _split_plain_csv(utf8: bytes, delimiter: str) -> list[np.ndarray] | None:
 def _split_records(records: list[list[str]]) -> list[np.ndarray]:
     width = max(map(len, records), default=0)
     if width == 0:
-        raise R._FormatError("文件为空")
+        raise files._FormatError("文件为空")
     if any(len(record) != width for record in records):
         records = [record + [None] * (width - len(record)) for record in records]
     grid = np.array(records, dtype=object)
@@ -191,11 +194,11 @@ def _split_records(records: list[list[str]]) -> list[np.ndarray]:
 
 
 def _grid_from_csv(data: bytes) -> _Grid:
-    text, delimiter = R._csv_text(data)  # every rule on encodings and delimiters stays there
+    text, delimiter = files._csv_text(data)  # every rule on encodings and delimiters stays there
     # pandas reads UTF-8 bytes 2-3× faster than text; the fields come back the same strings
     split = _split_plain_csv(text.encode("utf-8"), delimiter)
     if split is None:
-        split = _split_records(R._csv_records(text, delimiter))
+        split = _split_records(files._csv_records(text, delimiter))
     columns = [_Column.of(values) for values in split]
     blank = np.ones(len(split[0]), dtype=bool)
     for column in columns:
@@ -204,7 +207,7 @@ def _grid_from_csv(data: bytes) -> _Grid:
             break
     filled = np.flatnonzero(~blank)
     if not len(filled):
-        raise R._FormatError("文件为空")
+        raise files._FormatError("文件为空")
     header, rows = filled[0], filled[1:]
     return _Grid(
         headers=[values[header] for values in split],
@@ -213,12 +216,12 @@ def _grid_from_csv(data: bytes) -> _Grid:
     )
 
 
-def _grid_from_table(table: R._Table) -> _Grid:
+def _grid_from_table(table: files._Table) -> _Grid:
     rows = table.rows
     count = len(rows)
     width = max(len(table.headers), max((len(cells) for _, cells in rows), default=0))
     not_object = np.fromiter(
-        (bool(cells) and isinstance(cells[0], R._NotAnObject) for _, cells in rows), dtype=bool, count=count
+        (bool(cells) and isinstance(cells[0], files._NotAnObject) for _, cells in rows), dtype=bool, count=count
     )
     columns = []
     for position in range(width):
@@ -246,7 +249,7 @@ def _areas(distinct: list[object]) -> tuple[np.ndarray, np.ndarray]:
     index = np.zeros(len(distinct), dtype=np.int8)
     bad = np.zeros(len(distinct), dtype=bool)
     for position, value in enumerate(distinct):
-        if R._blank(value):
+        if C._blank(value):
             continue
         area = resolve_area(value)
         if area is None:
@@ -265,7 +268,7 @@ def _numbers(distinct: list[object]) -> tuple[np.ndarray, np.ndarray]:
     kind = infer_dtype(cells, skipna=True)
     if kind in ("string", "empty"):
         given = np.fromiter(
-            (v is not None and v.casefold() not in R._EMPTY_MARKERS for v in distinct), dtype=bool, count=count
+            (v is not None and v.casefold() not in C._EMPTY_MARKERS for v in distinct), dtype=bool, count=count
         )
     elif kind in ("integer", "floating", "mixed-integer-float"):
         given = ~pd.isna(cells)
@@ -283,7 +286,7 @@ def _numbers(distinct: list[object]) -> tuple[np.ndarray, np.ndarray]:
     bad |= np.isinf(values) | (values < 0)
     values[bad] = np.nan
     for position in np.flatnonzero((given | bad) & ~readable):
-        values[position], problem = R._parse_number(distinct[position])
+        values[position], problem = C._parse_number(distinct[position])
         bad[position] = problem is not None
     return values, bad
 
@@ -296,14 +299,14 @@ def _by_value(distinct: list[object], function: Any, dtype: Any) -> np.ndarray:
 
 def _kind_code(value: object) -> int:
     """0 forecast, 1 observed, -1 an unknown kind."""
-    if R._blank(value):
+    if C._blank(value):
         return 0
-    kind = R._KINDS.get(str(value).strip().casefold())
+    kind = C._KINDS.get(str(value).strip().casefold())
     return -1 if kind is None else _KINDS.index(kind)
 
 
 def _source(value: object) -> str | None:
-    return None if R._blank(value) else R._display(value)
+    return None if C._blank(value) else C._display(value)
 
 
 @dataclass
@@ -345,7 +348,7 @@ def _moments(distinct: list[object]) -> _Moments:
     done = np.zeros(count, dtype=bool)
     done[where] = True
     for position in np.flatnonzero(~done & ~blank):
-        stamp = R._parse_moment(distinct[position])
+        stamp = C._parse_moment(distinct[position])
         if stamp is None:
             continue
         ok[position] = True
@@ -461,15 +464,15 @@ def _fixed_times(texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 # --------------------------------------------------------------------------- the file
 
 
-def parse(reader: R._Reader) -> tuple[pd.DataFrame, Literal["hour", "day"] | None]:
-    """What ``reader._parse(reader._table())`` returns, with the same errors and warnings on
+def parse(reader: C._Findings) -> tuple[pd.DataFrame, Literal["hour", "day"] | None]:
+    """What the row path's ``reader._parse(table)`` returns, with the same errors and warnings on
     ``reader`` (only the first ones listed: ``reader.error_total`` counts them all)."""
     grid = _grid(reader)
     reader.json = grid.json
     count = len(grid.numbers)
     columns = reader._header_columns(grid.headers, count > 0)
     if columns is None:
-        return R.empty_frame(), None
+        return C.empty_frame(), None
 
     def column(key: str) -> _Column:
         spec = columns.get(key)
@@ -477,7 +480,7 @@ def parse(reader: R._Reader) -> tuple[pd.DataFrame, Literal["hour", "day"] | Non
             return _Column.missing(count)
         return grid.columns[spec[0]]
 
-    # per cell, as _Reader._parse_row
+    # per cell, as _RowReader._parse_row
     area_column = column("area")
     area_index, area_bad = (area_column.rows(a) for a in _areas(area_column.distinct))
     time_column, date_column = column("time"), column("date")
@@ -492,7 +495,7 @@ def parse(reader: R._Reader) -> tuple[pd.DataFrame, Literal["hour", "day"] | Non
     numbers: dict[str, np.ndarray] = {}
     errors = area_bad.astype(np.int64) + time_bad
     number_bad = np.zeros(count, dtype=bool)
-    for key in R.NUMERIC_COLUMNS:
+    for key in C.NUMERIC_COLUMNS:
         cells = column(key)
         values, bad = (cells.rows(a) for a in _numbers(cells.distinct))
         numbers[key] = values
@@ -504,12 +507,12 @@ def parse(reader: R._Reader) -> tuple[pd.DataFrame, Literal["hour", "day"] | Non
     errors += ~number_bad & low_above_high
 
     cells = column("primary_pollutant")
-    parsed = [R._parse_pollutant(value) for value in cells.distinct]
+    parsed = [C._parse_pollutant(value) for value in cells.distinct]
     primary = cells.rows(_objects([value for value, _ in parsed]))
     errors += cells.rows(np.fromiter((problem is not None for _, problem in parsed), dtype=bool, count=len(parsed)))
 
     cells = column("dust")
-    flags = [R._parse_flag(value) for value in cells.distinct]
+    flags = [C._parse_flag(value) for value in cells.distinct]
     dust = cells.rows(np.fromiter((flag is True for flag in flags), dtype=bool, count=len(flags)))
     errors += cells.rows(np.fromiter((flag is None for flag in flags), dtype=bool, count=len(flags)))
 
@@ -524,7 +527,7 @@ def parse(reader: R._Reader) -> tuple[pd.DataFrame, Literal["hour", "day"] | Non
     cells = column("source")
     source = cells.rows(_by_value(cells.distinct, _source, object))
 
-    # per row, as _Reader._parse
+    # per row, as _RowReader._parse
     not_object = grid.not_object if grid.not_object is not None else np.zeros(count, dtype=bool)
     live = ~not_object
     if grid.blank_rows_kept:
@@ -562,10 +565,10 @@ def parse(reader: R._Reader) -> tuple[pd.DataFrame, Literal["hour", "day"] | Non
     if total:
         rows = {"not_object": not_object, "bad": bad_row, "mixed": mixed, "hourly": hourly}
         _list_errors(reader, grid, columns, rows, (period or "", period_row), records, keys, duplicated, total)
-        return R.empty_frame(), period
+        return C.empty_frame(), period
     if period is None or not len(records):  # (a record sets the period)
         reader._error(None, None, "文件没有数据行")
-        return R.empty_frame(), period
+        return C.empty_frame(), period
     frame = _frame(
         period=period,
         numbers=grid.numbers[records],
@@ -582,7 +585,7 @@ def parse(reader: R._Reader) -> tuple[pd.DataFrame, Literal["hour", "day"] | Non
 
 
 def _list_errors(
-    reader: R._Reader,
+    reader: C._Findings,
     grid: _Grid,
     columns: dict[str, tuple[int, str]],
     rows: dict[str, np.ndarray],
@@ -593,7 +596,7 @@ def _list_errors(
     total: int,
 ) -> None:
     """The errors in the row-by-row reader's order and words, up to one more than it lists."""
-    listed = R.MAX_ERRORS + 1
+    listed = C.MAX_ERRORS + 1
     complete = True
     not_object, bad_row, mixed, hourly = rows["not_object"], rows["bad"], rows["mixed"], rows["hourly"]
     period, period_row = first_period
@@ -625,7 +628,7 @@ def _list_errors(
 
 
 def _times(instants: np.ndarray) -> pd.Series:
-    return pd.Series(instants.view("M8[ns]")).dt.tz_localize("UTC").dt.tz_convert(R.TZ)
+    return pd.Series(instants.view("M8[ns]")).dt.tz_localize("UTC").dt.tz_convert(C.TZ)
 
 
 def _frame(
@@ -648,7 +651,7 @@ def _frame(
         "area_name": pd.Series(_AREA_NAMES[area], dtype="str"),
         "time": _times(time),
         "period": pd.Series(np.full(count, period, dtype=object), dtype="str"),
-        **{key: pd.Series(values[key], dtype="float64") for key in R.NUMERIC_COLUMNS},
+        **{key: pd.Series(values[key], dtype="float64") for key in C.NUMERIC_COLUMNS},
         "primary_pollutant": pd.Series(primary, dtype="str"),
         "dust": pd.Series(dust, dtype=bool),
         "kind": pd.Series(_KIND_NAMES[kind], dtype="str"),
@@ -656,4 +659,4 @@ def _frame(
         "source": pd.Series(source, dtype="str"),
         "row": pd.Series(numbers, dtype="int64"),
     }
-    return pd.DataFrame({name: data[name] for name in R.FRAME_COLUMNS})
+    return pd.DataFrame({name: data[name] for name in C.FRAME_COLUMNS})

@@ -1,35 +1,23 @@
-"""Reading forecast and observation files (预报、监测数据文件), interfaces.md §1.
+"""The rules on one cell, shared by both paths of the reader (interfaces.md §1).
 
-One code path for every way a file comes in (an upload, a watched folder, the command line):
-:func:`read_file` takes a path or bytes, recognises CSV (UTF-8, UTF-8 with BOM or GBK), XLSX
-(first sheet) or JSON (a list of objects), maps English or Chinese headers to the canonical
-columns, and validates every row. All problems are collected, each naming the file, the row as a
-person counts it and the column; a file with any error yields no rows at all (all or nothing).
-
-Two paths give the same results: :mod:`._fastparse` checks a whole column at a time (the common
-case, a few µs per row), and the row-by-row code below (``_Reader._parse_row``) states the rules
-and words the messages; the fast path hands it every row that has a problem, and the whole file
-whenever it meets something it cannot check exactly.
+The header aliases, pollutant names and kinds a file may use; how a number, a time, a pollutant
+and a dust flag are read; the plausibility ceilings; the canonical frame; and
+:class:`_Findings`, the problems and warnings of one file with the words of every message that
+is not about a single cell. The row path (:mod:`.rows`) and the column path (:mod:`.columns`)
+both build on this module and on :mod:`.files`, never on each other.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import hashlib
-import io
-import json
 import math
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-
-from .areas import CITY, resolve_area
 
 TZ = "Asia/Shanghai"
 TIME_DTYPE = f"datetime64[ns, {TZ}]"
@@ -220,154 +208,12 @@ def empty_frame() -> pd.DataFrame:
     return _frame_from_records([])
 
 
-def read_file(source: str | Path | bytes, name: str | None = None, *, keep_duplicates: bool = False) -> ReadResult:
-    """Read one forecast or observation file (interfaces.md §1).
-
-    ``source`` is a path, or the file's bytes with ``name`` giving its extension. Nothing is
-    raised for a bad file: the problems are in :attr:`ReadResult.errors` and the frame is empty.
-
-    Rows that share area, time, kind and issue time are errors: storing a file (an import) and
-    evaluating it need one value per key. ``keep_duplicates`` keeps them, for a calculator that
-    takes each row on its own (``compute_aqi``: several stations of one hour are the usual case).
-    """
-    if isinstance(source, bytes | bytearray | memoryview):
-        data = bytes(source)
-        name = name or "upload"
-    else:
-        path = Path(source)
-        name = name or path.name
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            return _failed(name, b"", f"无法读取文件：{exc.strerror or exc}")
-    reader = _Reader(name, data, keep_duplicates=keep_duplicates)
-    return reader.read()
-
-
-def _failed(name: str, data: bytes, message: str) -> ReadResult:
-    return ReadResult(
-        frame=empty_frame(),
-        period=None,
-        errors=[ImportError_(name, None, None, message)],
-        file_sha256=hashlib.sha256(data).hexdigest(),
-        name=name,
-    )
-
-
-@dataclass
-class _Table:
-    headers: list[object]
-    rows: list[tuple[int, list[object]]]
-    json: bool = False
-
-
-class _FormatError(Exception):
-    pass
-
-
-def _decode(data: bytes) -> str:
-    if b"\x00" in data:
-        # Text in UTF-8 or GBK never holds a NUL byte; UTF-16 ("Unicode 文本" of Excel) does in
-        # every ASCII character, and GB 18030 would otherwise "decode" it into a garbled header.
-        raise _FormatError(
-            "无法识别的文件编码：文件含有空字节，可能是 UTF-16（Excel 的“Unicode 文本”）或二进制文件"
-            "（支持 UTF-8、带 BOM 的 UTF-8 和 GBK）"
-        )
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise _FormatError("无法识别的文件编码（支持 UTF-8、带 BOM 的 UTF-8 和 GBK）")
-
-
-def _delimiter(text: str) -> str:
-    """A tab when the first line has tabs and no comma, else a comma."""
-    end = text.find("\n")
-    first_line = text if end < 0 else text[:end]
-    return "\t" if "\t" in first_line and "," not in first_line else ","
-
-
-def _csv_text(data: bytes) -> tuple[str, str]:
-    """The decoded text and its delimiter."""
-    text = _decode(data)
-    return text, _delimiter(text)
-
-
-def _csv_records(text: str, delimiter: str) -> list[list[str]]:
-    try:
-        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        raise _FormatError(f"无法解析 CSV：{exc}") from exc
-
-
-def _table_from_csv(data: bytes) -> _Table:
-    records = _csv_records(*_csv_text(data))
-    numbered = [(number, list(cells)) for number, cells in enumerate(records, start=1)]
-    return _table_from_rows(numbered)
-
-
-def _table_from_xlsx(data: bytes) -> _Table:
-    import openpyxl  # imported here: only spreadsheets need it
-
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a broken file
-        raise _FormatError(f"无法读取 Excel 文件：{exc}") from exc
-    if not workbook.worksheets:
-        raise _FormatError("Excel 文件没有工作表")
-    sheet = workbook.worksheets[0]
-    numbered = [(number, list(cells)) for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1)]
-    return _table_from_rows(numbered)
-
-
 def _blank(value: object) -> bool:
     if value is None:
         return True
     if isinstance(value, float) and math.isnan(value):
         return True
     return isinstance(value, str) and not value.strip()
-
-
-def _table_from_rows(numbered: list[tuple[int, list[object]]]) -> _Table:
-    non_empty = [(n, cells) for n, cells in numbered if not all(_blank(c) for c in cells)]
-    if not non_empty:
-        raise _FormatError("文件为空")
-    (_, header), *rows = non_empty
-    return _Table(headers=list(header), rows=rows)
-
-
-def _table_from_json(data: bytes) -> _Table:
-    text = _decode(data)
-    try:
-        payload = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise _FormatError(f"无法解析 JSON（第 {exc.lineno} 行第 {exc.colno} 列）：{exc.msg}") from exc
-    if isinstance(payload, dict) and isinstance(payload.get("rows"), list):
-        payload = payload["rows"]
-    if not isinstance(payload, list):
-        raise _FormatError("JSON 文件应为对象的列表")
-    if payload and not any(isinstance(item, dict) for item in payload):
-        raise _FormatError("JSON 文件应为对象的列表：其中没有一个对象（如 {\"time\": …, \"aqi\": …}）")
-    headers: list[object] = []
-    seen: set[str] = set()
-    for item in payload:
-        if isinstance(item, dict):
-            for key in item:
-                if key not in seen:
-                    seen.add(key)
-                    headers.append(key)
-    rows: list[tuple[int, list[object]]] = []
-    for number, item in enumerate(payload, start=1):
-        if isinstance(item, dict):
-            rows.append((number, [item.get(h) for h in headers]))
-        else:
-            rows.append((number, [_NotAnObject()]))
-    return _Table(headers=headers, rows=rows, json=True)
-
-
-class _NotAnObject:
-    """Marks a JSON list element that is not an object."""
 
 
 def _parse_time_text(text: str) -> pd.Timestamp | None:
@@ -425,11 +271,14 @@ def _display(value: object) -> str:
     return str(value).strip()
 
 
-class _Reader:
-    def __init__(self, name: str, data: bytes, *, fast: bool = True, keep_duplicates: bool = False) -> None:
+class _Findings:
+    """The problems and warnings found in one file (导入错误、提示), worded as a person reads them,
+    and the file's header mapping. Both paths record into it; :meth:`_parse_row` is the row
+    path's, which the column path hands every row it finds a problem in."""
+
+    def __init__(self, name: str, data: bytes, *, keep_duplicates: bool = False) -> None:
         self.name = name
         self.data = data
-        self.fast = fast
         self.keep_duplicates = keep_duplicates
         self.errors: list[ImportError_] = []
         self.warnings: list[str] = []
@@ -440,72 +289,11 @@ class _Reader:
         self.columns: dict[str, tuple[int, str]] = {}
         self.unknown_headers: list[str] = []
 
-    # --- the whole file -----------------------------------------------------------------
-    def read(self) -> ReadResult:
-        digest = hashlib.sha256(self.data).hexdigest()
-        try:
-            parsed = self._parse_fast() if self.fast else None
-            if parsed is None:
-                table = self._table()
-                self.json = table.json
-                parsed = self._parse(table)
-        except _FormatError as exc:
-            return _failed(self.name, self.data, str(exc))
-        frame, period = parsed
-        if not self.errors:  # both paths hand over the same frame only for an otherwise valid file
-            self._check_limits(frame)
-        errors = self.errors
-        total = len(errors) if self.error_total is None else self.error_total
-        if total > MAX_ERRORS:
-            cut = total - MAX_ERRORS
-            errors = [
-                *errors[:MAX_ERRORS],
-                ImportError_(self.name, None, None, f"错误过多：仅列出前 {MAX_ERRORS} 条，另有 {cut} 条未列出"),
-            ]
-        if errors:
-            frame = empty_frame()
-        return ReadResult(
-            frame=frame,
-            period=period,
-            errors=errors,
-            warnings=self.warnings,
-            file_sha256=digest,
-            name=self.name,
-        )
-
-    def _parse_fast(self) -> tuple[pd.DataFrame, Literal["hour", "day"] | None] | None:
-        """The column-at-a-time path; ``None`` when this file needs the row-by-row one."""
-        from . import _fastparse  # imported here: it builds on this module
-
-        try:
-            return _fastparse.parse(self)
-        except _fastparse.Unsupported:
-            self.errors, self.warnings, self.json, self.error_total = [], [], False, None
-            return None
-
-    def _format(self) -> Literal["xlsx", "json", "csv"]:
-        data = self.data
-        if not data.strip():
-            raise _FormatError("文件为空")
-        suffix = Path(self.name).suffix.lower()
-        if data[:4] == b"PK\x03\x04":
-            return "xlsx"
-        if data[:4] == b"\xd0\xcf\x11\xe0":
-            raise _FormatError("不支持旧版 Excel（.xls）格式，请另存为 .xlsx 或 CSV")
-        if suffix in {".xlsx", ".xlsm"}:
-            raise _FormatError("无法读取 Excel 文件：内容不是 .xlsx 格式")
-        if suffix == ".json":
-            return "json"
-        if suffix in {".csv", ".txt", ".tsv"}:
-            return "csv"
-        head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-        if head in {b"[", b"{"}:
-            return "json"
-        return "csv"
-
-    def _table(self) -> _Table:
-        builders = {"xlsx": _table_from_xlsx, "json": _table_from_json, "csv": _table_from_csv}
-        return builders[self._format()](self.data)
+    def _parse_row(
+        self, number: int, cells: list[object], columns: dict[str, tuple[int, str]]
+    ) -> dict[str, Any] | None:
+        """One data row's record, or ``None`` after its errors are recorded (:mod:`.rows`)."""
+        raise NotImplementedError
 
     # --- messages -----------------------------------------------------------------------
     def _where(self, row: int, column: str | None) -> str:
@@ -606,184 +394,6 @@ class _Reader:
             column,
             f"与第 {first} {'条记录' if self.json else '行'}重复（区域、时间、类型、发布时间均相同）",
         )
-
-    # --- rows ---------------------------------------------------------------------------
-    def _parse(self, table: _Table) -> tuple[pd.DataFrame, Literal["hour", "day"] | None]:
-        columns = self._header_columns(table.headers, bool(table.rows))
-        if columns is None:
-            return empty_frame(), None
-
-        records: list[dict[str, Any]] = []
-        period: Literal["hour", "day"] | None = None
-        period_row = 0
-        for number, cells in table.rows:
-            if cells and isinstance(cells[0], _NotAnObject):
-                self._not_object_error(number)
-                continue
-            if all(_blank(c) for c in cells):
-                continue
-            record = self._parse_row(number, cells, columns)
-            if record is None:
-                continue
-            if period is None:
-                period, period_row = record["period"], number
-            elif record["period"] != period:
-                self._mixed_period_error(number, record["period"], period, period_row)
-                continue
-            records.append(record)
-
-        if not records and not self.errors:
-            self._error(None, None, "文件没有数据行")
-        frame = _frame_from_records(records)
-        if not self.keep_duplicates:
-            self._check_duplicates(frame, columns)
-        return frame, period
-
-    def _cell(self, cells: list[object], columns: dict[str, tuple[int, str]], key: str) -> object:
-        spec = columns.get(key)
-        if spec is None or spec[0] >= len(cells):
-            return None
-        value = cells[spec[0]]
-        if isinstance(value, str):
-            value = value.strip()
-        return value
-
-    def _parse_row(
-        self, number: int, cells: list[object], columns: dict[str, tuple[int, str]]
-    ) -> dict[str, Any] | None:
-        errors_before = len(self.errors)
-
-        def header(key: str) -> str:
-            return columns[key][1] if key in columns else CHINESE_NAMES[key]
-
-        def cell(key: str) -> object:
-            return self._cell(cells, columns, key)
-
-        record: dict[str, Any] = {"row": number}
-
-        # area (区域): name or code; missing → the city
-        raw_area = cell("area")
-        if _blank(raw_area):
-            area = CITY
-        else:
-            area = resolve_area(raw_area)
-            if area is None:
-                self._error(number, header("area"), f"未知的区域「{_display(raw_area)}」")
-                area = CITY
-        record["area_code"], record["area_name"] = area.code, area.name
-
-        # time (时间) or date (日期)
-        raw_time, raw_date = cell("time"), cell("date")
-        record["time"] = pd.NaT
-        record["period"] = None
-        if not _blank(raw_time):
-            record["period"] = "hour"
-            stamp = _parse_moment(raw_time)
-            if stamp is None:
-                self._error(number, header("time"), f"无法识别的时间「{_display(raw_time)}」")
-            elif stamp.minute or stamp.second or stamp.microsecond:
-                self._error(
-                    number,
-                    header("time"),
-                    f"时间「{_display(raw_time)}」不是整点：小时数据的时间应为该小时的开始",
-                )
-            else:
-                record["time"] = stamp
-        elif not _blank(raw_date):
-            record["period"] = "day"
-            stamp = _parse_moment(raw_date)
-            if stamp is None:
-                self._error(number, header("date"), f"无法识别的日期「{_display(raw_date)}」")
-            elif stamp != stamp.normalize():
-                self._error(number, header("date"), f"日期「{_display(raw_date)}」应为 YYYY-MM-DD")
-            else:
-                record["time"] = stamp
-        else:
-            which = "「时间」" if "time" in columns else "「日期」"
-            self._error(number, header("time" if "time" in columns else "date"), f"缺少{which}")
-
-        # numbers
-        number_errors = False
-        for key in NUMERIC_COLUMNS:
-            raw = cell(key)
-            value, problem = _parse_number(raw)
-            if problem:
-                number_errors = True
-                self._error(number, header(key), problem)
-            record[key] = value
-
-        if not number_errors:
-            has_value = any(not math.isnan(record[key]) for key in ("aqi", "aqi_high", *CONCENTRATIONS, "o3_8h"))
-            if not has_value:
-                message = "缺少 AQI、AQI上限或污染物浓度：每行至少需要其中之一"
-                if self.unknown_headers:
-                    shown = "、".join(f"「{u}」" for u in self.unknown_headers[:10])
-                    message += f"（未识别的列：{shown}，列名是否拼写有误？）"
-                self._error(number, None, message)
-            low, high = record["aqi_low"], record["aqi_high"]
-            if not math.isnan(low) and not math.isnan(high) and low > high:
-                self._error(
-                    number,
-                    header("aqi_low"),
-                    f"AQI下限 {_display(low)} 大于 AQI上限 {_display(high)}",
-                )
-
-        # primary pollutant (首要污染物)
-        raw_primary = cell("primary_pollutant")
-        primary, problem = _parse_pollutant(raw_primary)
-        if problem:
-            self._error(number, header("primary_pollutant"), problem)
-        record["primary_pollutant"] = primary
-
-        # dust (沙尘)
-        raw_dust = cell("dust")
-        dust = _parse_flag(raw_dust)
-        if dust is None:
-            self._error(number, header("dust"), f"无法识别的沙尘标记「{_display(raw_dust)}」（应为 1 或 0）")
-            dust = False
-        record["dust"] = dust
-
-        # kind (类型)
-        raw_kind = cell("kind")
-        if _blank(raw_kind):
-            record["kind"] = "forecast"
-        else:
-            kind = _KINDS.get(str(raw_kind).strip().casefold())
-            if kind is None:
-                self._error(
-                    number,
-                    header("kind"),
-                    f"未知的类型「{_display(raw_kind)}」（应为 forecast/预报 或 observed/实况）",
-                )
-            record["kind"] = kind or "forecast"
-
-        # issued_at (发布时间)
-        raw_issued = cell("issued_at")
-        record["issued_at"] = pd.NaT
-        if not _blank(raw_issued):
-            issued = _parse_moment(raw_issued)
-            if issued is None:
-                self._error(number, header("issued_at"), f"无法识别的发布时间「{_display(raw_issued)}」")
-            else:
-                record["issued_at"] = issued
-
-        # source (来源)
-        raw_source = cell("source")
-        record["source"] = None if _blank(raw_source) else _display(raw_source)
-
-        if len(self.errors) > errors_before:
-            return None
-        return record
-
-    def _check_duplicates(self, frame: pd.DataFrame, columns: dict[str, tuple[int, str]]) -> None:
-        if frame.empty:
-            return
-        keys = ["area_code", "time", "kind", "issued_at"]
-        first_row = frame.groupby(keys, dropna=False, sort=False)["row"].transform("first")
-        duplicated = frame["row"] != first_row
-        column = self._duplicate_column(columns)
-        for row, first in zip(frame.loc[duplicated, "row"], first_row[duplicated], strict=True):
-            self._duplicate_error(int(row), int(first), column)
 
 
 def _parse_number(value: object) -> tuple[float, str | None]:
