@@ -71,6 +71,30 @@ class ForecastProcessSerializer(serializers.Serializer):
     start = serializers.CharField()
     end = serializers.CharField()
     peak_aqi = serializers.FloatField()
+    issue_by = serializers.CharField(help_text="该过程最迟发布时间：过程开始前 24 小时（预警规则 §7）")
+    timing = serializers.CharField(help_text="past | current | next：相对判定时刻")
+
+
+class ForecastAreaSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class ForecastWarningContentSerializer(serializers.Serializer):
+    """What the warning says (预警规则 §11) about the process the proposal is about."""
+
+    process_start = serializers.CharField()
+    process_end = serializers.CharField()
+    aqi_low = serializers.IntegerField(allow_null=True)
+    aqi_high = serializers.IntegerField(allow_null=True)
+    aqi_range = serializers.CharField(allow_blank=True)
+    degree = serializers.CharField(allow_blank=True, help_text="HJ 633 类别，如 中度至重度污染")
+    primary_pollutant = serializers.CharField(allow_null=True, help_text="null：文件未给出，由办公室填写")
+    level = serializers.CharField()
+    response_level = serializers.CharField(allow_null=True)
+    effective_start = serializers.CharField(allow_null=True, help_text="null：发布时起")
+    areas = ForecastAreaSerializer(many=True)
+    weather_trend = serializers.CharField(allow_null=True, help_text="来自会商意见（附件4）")
 
 
 class ForecastSo2AlertSerializer(serializers.Serializer):
@@ -94,3 +118,13 @@ class ForecastEvaluationResultSerializer(serializers.Serializer):
     recommendation = serializers.CharField(help_text="issue | upgrade | maintain | downgrade | lift | none")
     approver = serializers.CharField(allow_null=True, help_text="null | vice_commander | commander")
     reasons = serializers.ListField(child=serializers.CharField())
+    proposed_level = serializers.CharField(allow_null=True, help_text="null | yellow | orange | red：建议的级别")
+    lift_at = serializers.CharField(allow_null=True, help_text="解除建议：连续 36 小时 AQI ≤ 100 的第一个小时")
+    now = serializers.CharField(allow_null=True)
+    active_level = serializers.CharField()
+    current_process = ForecastProcessSerializer(allow_null=True)
+    reached_level = serializers.CharField(help_text="当前过程中末窗口在判定时刻及以后的判定所达到的级别（R）")
+    remaining_level = serializers.CharField(help_text="当前过程中判定时刻及以后开始的判定的级别（A）")
+    next_processes = ForecastProcessSerializer(many=True)
+    issue_due_now = serializers.BooleanField(help_text="最迟发布时间已到或紧急：应立即起草审批表")
+    warning_content = ForecastWarningContentSerializer(allow_null=True)

@@ -215,18 +215,23 @@ class Runs:
         prefix = self._prefix[rule]
         return bool(prefix[j] - prefix[i] > 0)
 
-    def match_between(self, rule: Rule, first: pd.Timestamp, last: pd.Timestamp) -> RuleMatch | None:
-        """The run of ``rule`` starting in [first, last] with the most hours of data in its
-        windows (a full 24 hours rather than 20 at an edge of the data), earliest first: when
-        the level was first reached on full windows."""
+    def match_between(self, rule: Rule, first: pd.Timestamp, last: pd.Timestamp,
+                      prefer_from: pd.Timestamp | None = None) -> RuleMatch | None:
+        """The run of ``rule`` starting in [first, last] that a reader is shown as the one that
+        decided: the most hours of data in its windows (a full 24 hours rather than 20 at an edge
+        of the data), then one starting at or after ``prefer_from`` (the process's first hour:
+        "from the process's start"), then the earliest."""
         i, j = self._positions(first, last)
         if j <= i:
             return None
         held = self._held[rule][i:j]
         if not held.any():
             return None
-        coverage = np.where(held, self._coverage[rule][i:j], -1.0)
-        at = i + int(np.argmax(coverage))  # first maximum: the earliest
+        score = self._coverage[rule][i:j] * 2
+        if prefer_from is not None:
+            score = score + (self.index[i:j] >= prefer_from)
+        score = np.where(held, score, -1.0)
+        at = i + int(np.argmax(score))  # first maximum: the earliest
         start = self.index[at]
         steps = [at + day * WINDOW_HOURS for day in range(rule.days)]
         return RuleMatch(
@@ -250,7 +255,7 @@ class Runs:
                     first = max(first, starts_from)
                 if ends_from is not None:
                     first = max(first, ends_from - (rule.span_hours - 1) * HOUR)
-                match = self.match_between(rule, first, span_end)
+                match = self.match_between(rule, first, span_end, prefer_from=max(span_start, first))
                 if match is not None:
                     matches.append(match)
             if matches:
@@ -525,8 +530,9 @@ def day_values(series: pd.DataFrame, windows: pd.DataFrame, start: pd.Timestamp,
 
 
 def _aqi_integer(value: float) -> int:
-    """A mean AQI stated as an integer (half up)."""
-    return int(math.floor(value + 0.5))
+    """A day's AQI stated as an integer, rounded up as HJ 633 rounds (as the forecast page's day
+    table shows it)."""
+    return int(math.ceil(round(value, 6)))
 
 
 def primary_of_hours(series: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> str | None:

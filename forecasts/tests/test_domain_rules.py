@@ -138,8 +138,9 @@ def test_evaluate_output_has_every_key_of_the_interface():
 
 def test_window_crossing_midnight_decides_the_level():
     # 12 h at 90, 24 h at 250, 12 h at 90: windows of any start hour, on the whole series (§2).
-    # 12:00 → 11:00 next day is 24 hours at 250, and the earliest full window above 200 is the
-    # one from 05:00 (7 clean hours, 17 at 250: 203.3); the clean hours at the edges count.
+    # 12:00 → 11:00 next day is 24 hours at 250. Windows from 05:00 (7 clean hours, 17 at 250:
+    # 203.3) hold too: the clean hours at the edges count; the run shown as deciding is the one
+    # from the process's first hour.
     frame = hourly(runs((90, 12), (250, 24), (90, 12)))
     got = evaluate(frame)
     assert got["level"] == "yellow"
@@ -147,16 +148,16 @@ def test_window_crossing_midnight_decides_the_level():
     one_day = [w for w in got["processes"][0]["windows"] if w["rule"] == "AQI > 200 持续 24 小时"]
     assert one_day == [
         {
-            "start": iso("2025-01-10 05:00"),
-            "end": iso("2025-01-11 04:00"),
-            "value": 203.3,
+            "start": iso("2025-01-10 12:00"),
+            "end": iso("2025-01-11 11:00"),
+            "value": 250,
             "rule": "AQI > 200 持续 24 小时",
         }
     ]
     windows = window_values(city_series(frame))
-    assert windows.loc[ts("2025-01-10 12:00"), "value"] == 250
-    assert windows.loc[ts("2025-01-10 04:00"), "value"] == pytest.approx((8 * 90 + 16 * 250) / 24)
-    assert "2025-01-10 05:00 起的 24 小时窗口 AQI > 200（203.3）" in " ".join(got["reasons"])
+    assert windows.loc[ts("2025-01-10 05:00"), "value"] == pytest.approx((7 * 90 + 17 * 250) / 24)
+    assert windows.loc[ts("2025-01-10 04:00"), "value"] < 200
+    assert "2025-01-10 12:00 起的 24 小时窗口 AQI > 200（250）" in " ".join(got["reasons"])
 
 
 @pytest.mark.parametrize(("hours", "level"), [(19, "none"), (20, "yellow"), (23, "yellow")])

@@ -238,3 +238,71 @@ def eager(settings):
 
 
 REPO = Path(__file__).resolve().parents[2]
+
+
+# --------------------------------------------------------------------------- §11 what a warning says
+
+
+def test_a_pm10_forecast_of_days_150_to_240_says_pm10_and_150_to_240(tmp_path):
+    path = tmp_path / "pm10.csv"
+    path.write_text(
+        "area,date,aqi_low,aqi_high,primary_pollutant\n"
+        "阳泉市,2025-01-09,60,80,\n"
+        "阳泉市,2025-01-10,150,190,PM10\n"
+        "阳泉市,2025-01-11,180,240,PM10\n"
+        "阳泉市,2025-01-12,160,210,可吸入颗粒物\n"
+        "阳泉市,2025-01-13,50,70,\n",
+        encoding="utf-8",
+    )
+    got = evaluate(read_file(path))
+    assert got["recommendation"] == "issue" and got["proposed_level"] == "orange"
+    content = got["warning_content"]
+    assert content["aqi_low"] == 150 and content["aqi_high"] == 240 and content["aqi_range"] == "150～240"
+    assert content["primary_pollutant"] == "PM10"
+    assert content["degree"] == "轻度至重度污染"
+    assert content["process_start"] == "2025-01-10T00:00:00+08:00"
+    assert content["process_end"] == "2025-01-12T23:00:00+08:00"
+    assert (content["level"], content["response_level"]) == ("orange", "II")
+    assert content["effective_start"] is None and content["weather_trend"] is None
+    assert content["areas"] == [{"code": "140300", "name": "阳泉市"}]
+    assert [d["date"] for d in content["days"]] == ["2025-01-10", "2025-01-11", "2025-01-12"]
+
+
+def test_no_pollutant_in_the_file_is_left_for_the_office_never_a_guessed_pm25(tmp_path):
+    path = tmp_path / "aqi-only.csv"
+    path.write_text(CASES[2].csv(), encoding="utf-8")
+    got = evaluate(read_file(path), now=CASES[2].now_at())
+    assert got["warning_content"]["primary_pollutant"] is None
+    assert got["warning_content"]["degree"] == "重度至严重污染"  # days of 250, 250 and 320
+    assert got["warning_content"]["aqi_range"] == "250～320"
+    assert any(r.startswith("首要污染物未提供，按颗粒物规则判定") for r in got["reasons"])
+
+
+def test_primary_pollutant_is_the_most_frequent_of_the_polluted_hours(tmp_path):
+    rows = ["area,time,aqi,primary_pollutant"]
+    for hour in range(72):
+        stamp = (START + pd.Timedelta(hours=hour)).strftime("%Y-%m-%d %H:%M")
+        name = "PM2.5" if hour < 30 else "PM10"  # 42 hours of PM10 against 30 of PM2.5
+        rows.append(f"阳泉市,{stamp},230,{name}")
+    for hour in range(72, 120):
+        stamp = (START + pd.Timedelta(hours=hour)).strftime("%Y-%m-%d %H:%M")
+        rows.append(f"阳泉市,{stamp},60,O3")  # clean hours do not count
+    path = tmp_path / "mix.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    got = evaluate(read_file(path))
+    assert got["warning_content"]["primary_pollutant"] == "PM10"
+    assert "首要污染物未提供" not in " ".join(got["reasons"])
+
+
+def test_affected_areas_are_the_areas_polluted_during_the_process(tmp_path):
+    rows = ["area,time,aqi"]
+    for hour in range(96):
+        stamp = (START + pd.Timedelta(hours=hour)).strftime("%Y-%m-%d %H:%M")
+        rows.append(f"阳泉市,{stamp},{260 if hour < 72 else 60}")
+        rows.append(f"平定县,{stamp},{280 if 10 <= hour < 20 else 70}")
+        rows.append(f"盂县,{stamp},90")
+        rows.append(f"城区,{stamp},{150 if hour >= 80 else 80}")  # after the process: not affected
+    path = tmp_path / "areas.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    got = evaluate(read_file(path))
+    assert got["warning_content"]["areas"] == [{"code": "140321", "name": "平定县"}]

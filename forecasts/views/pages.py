@@ -300,7 +300,41 @@ def label_evaluation(evaluation: Evaluation) -> Evaluation:
     proposed = (evaluation.result or {}).get("proposed_level") or evaluation.level
     evaluation.proposed_label = LEVEL_NAMES.get(proposed, proposed)
     evaluation.level_colour = LEVEL_COLOURS.get(evaluation.level, LEVEL_COLOURS["none"])
+    result = evaluation.result or {}
+    current = result.get("current_process")
+    evaluation.current = (
+        {
+            **_with_times(current),
+            "level_name": LEVEL_NAMES.get(current.get("level"), ""),
+            "reached_name": LEVEL_NAMES.get(result.get("reached_level") or "none", ""),
+            "remaining_name": LEVEL_NAMES.get(result.get("remaining_level") or "none", ""),
+            "holds_now": current.get("timing") == "current" and _time(current["start"]) <= evaluation.now,
+        }
+        if current
+        else None
+    )
+    evaluation.next_processes = [
+        {**_with_times(p), "level_name": LEVEL_NAMES.get(p["level"], ""), "issue_by": _time(p.get("issue_by"))}
+        for p in result.get("next_processes", [])
+    ]
+    evaluation.lift_at = _time(result.get("lift_at"))
+    evaluation.due_now = bool(result.get("issue_due_now"))
+    content = result.get("warning_content")
+    evaluation.content = (
+        {
+            **content,
+            "process_start": _time(content.get("process_start")),
+            "process_end": _time(content.get("process_end")),
+            "area_names": "、".join(a["name"] for a in content.get("areas", [])),
+        }
+        if content
+        else None
+    )
     return evaluation
+
+
+def _time(value: str | None) -> dt.datetime | None:
+    return pd.Timestamp(value).to_pydatetime() if value else None
 
 
 def evaluation_chart_query(evaluation: Evaluation) -> str:
