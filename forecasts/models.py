@@ -208,6 +208,17 @@ class Evaluation(models.Model):
     def calls_for_action(self) -> bool:
         return self.recommendation in {"issue", "upgrade", "downgrade", "lift"}
 
+    @property
+    def proposed_level(self) -> str:
+        """The level the recommendation proposes (warning-rules.md §7): none for a lift or when
+        nothing is to be issued, never the headline level of a past process."""
+        proposed = (self.result or {}).get("proposed_level")
+        if proposed:
+            return proposed
+        if self.recommendation in {"lift", "none"}:
+            return Level.NONE
+        return self.active_level or Level.NONE
+
 
 class Consultation(models.Model):
     """A consultation (会商) and its record, the form of 附件4 (阳泉市环境气象预报及会商意见表)."""

@@ -306,3 +306,48 @@ def test_affected_areas_are_the_areas_polluted_during_the_process(tmp_path):
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     got = evaluate(read_file(path))
     assert got["warning_content"]["areas"] == [{"code": "140321", "name": "平定县"}]
+
+
+# --------------------------------------------------------------------------- consumers
+
+
+def _stored_evaluation(case: Case, tmp_path) -> object:
+    from forecasts.models import Consultation, Evaluation
+
+    path = tmp_path / "case.csv"
+    path.write_text(case.csv(), encoding="utf-8")
+    result = json.loads(json.dumps(evaluate(read_file(path), active_level=case.active, now=case.now_at())))
+    evaluation = Evaluation.objects.create(
+        trigger=Evaluation.Trigger.MANUAL, now=case.now_at().to_pydatetime(), active_level=case.active,
+        level=result["level"], response_level=result["response_level"] or "", recommendation=result["recommendation"],
+        approver=result["approver"] or "", urgent=result["urgent"], result=result,
+    )
+    Consultation.objects.create(kind=Consultation.Kind.EVALUATION, evaluation=evaluation)
+    return evaluation
+
+
+@pytest.mark.parametrize(("index", "level"), [(5, "none"), (2, "red"), (1, "orange"), (0, "none")])
+def test_the_consultation_form_defaults_to_the_proposed_level_not_the_headline(index, level, client, make_user,
+                                                                              tmp_path):
+    """The lift case's headline level is red (a later process), but the consultation concludes on
+    what is proposed now: none (lift); the red process gets its own consultation when it comes."""
+    evaluation = _stored_evaluation(CASES[index], tmp_path)
+    assert evaluation.proposed_level == level
+    consultation = evaluation.consultations.get()
+    client.force_login(make_user(Role.FORECASTER))
+    html = client.get(f"/forecasts/consultations/{consultation.pk}/").content.decode()
+    assert f'<option value="{level}" selected>' in html
+
+
+def test_the_evaluation_page_shows_the_current_and_next_processes_and_the_content(client, make_user, tmp_path):
+    evaluation = _stored_evaluation(CASES[5], tmp_path)  # orange in force; lift, then a red process
+    client.force_login(make_user(Role.OFFICE))
+    html = client.get(f"/forecasts/evaluations/{evaluation.pk}/").content.decode()
+    assert "解除时间" in html and "2025-01-10 00:00" in html
+    assert "当前过程" in html and "（尚未开始）" in html
+    red = _stored_evaluation(CASES[2], tmp_path)  # 48 h observed at 250, 24 h forecast at 320
+    html = client.get(f"/forecasts/evaluations/{red.pk}/").content.decode()
+    assert "已达到红色，余下黄色" in html
+    assert "应立即起草审批表" in html
+    assert "AQI 250～320（重度至严重污染）" in html
+    assert "文件未提供，由办公室填写" in html

@@ -57,7 +57,8 @@ class ConsultationDetailView(RoleRequiredMixin, TemplateView):
     def initial(self, consultation: Consultation) -> dict:
         user = self.request.user
         return {
-            "concluded_level": consultation.evaluation.level if consultation.evaluation else Level.NONE,
+            # The level the evaluation proposes, not its headline level (that of any process, past ones too).
+            "concluded_level": consultation.evaluation.proposed_level if consultation.evaluation else Level.NONE,
             "reporter": user.get_full_name() or user.username,
             "reported_on": timezone.localdate(),
         }
