@@ -101,3 +101,54 @@ def test_the_february_2014_episode_is_maintained_while_it_lasts_and_lifted_after
     assert after["recommendation"] == "lift" and after["proposed_level"] is None
     assert after["lift_at"] == "2014-02-27T00:00:00+08:00"
     assert after["approver"] == "commander"
+
+
+def walk(record, first: str, last: str) -> list[tuple[str, str, str, str | None, str | None]]:
+    """Each day of [first, last] at 00:00 as a replay sees it: the five days before observed, the
+    day and the next two forecast (the record itself: a perfect forecast); the warning in force
+    follows the proposals. Returns (day, in force, recommendation, proposed level, approver) of
+    each day that proposes a change."""
+    frame = record.frame
+    active, out = "none", []
+    for stamp in pd.date_range(day(first), day(last), freq="D"):
+        part = frame[(frame["time"] >= stamp - pd.Timedelta(days=5)) & (frame["time"] <= stamp + pd.Timedelta(days=2))].copy()
+        part["kind"] = ["observed" if t < stamp else "forecast" for t in part["time"]]
+        got = evaluate(part, active_level=active, now=stamp)
+        if got["recommendation"] in ("issue", "upgrade", "downgrade", "lift"):
+            out.append((stamp.strftime("%m-%d"), active, got["recommendation"], got["proposed_level"], got["approver"]))
+            active = got["proposed_level"] or "none"
+    return out
+
+
+def test_the_december_2015_episode_day_by_day(record):
+    """Edition 2 re-pinned (days 12-05 … 12-14: 78, 123, 226, 313, 247, 191, 134, 188, 238, 82).
+    Red is issued on 12-07 once 12-07…12-09 (226, 313, 247) is in view, signed by the commander.
+    On 12-09 the remaining level (runs starting today: 247, 191) is yellow and the next 36 hours
+    stay ≤ 300: §7 downgrades red to yellow although the red run's last window is today; on 12-10
+    the reached level (the 72-hour run 12-08…12-10 ends today) is orange again: an upgrade; on
+    12-11 a downgrade. Edition 1 went red → yellow and stayed. This flip-flop is what §7 says (R
+    for upgrades, A for downgrades) and is reported in the rules issue's note as a spec question."""
+    assert walk(record, "2015-12-03", "2015-12-16") == [
+        ("12-05", "none", "issue", "yellow", "vice_commander"),
+        ("12-06", "yellow", "upgrade", "orange", "vice_commander"),
+        ("12-07", "orange", "upgrade", "red", "commander"),
+        ("12-09", "red", "downgrade", "yellow", "commander"),
+        ("12-10", "yellow", "upgrade", "orange", "vice_commander"),
+        ("12-11", "orange", "downgrade", "yellow", "vice_commander"),
+        ("12-14", "yellow", "lift", None, "vice_commander"),
+    ]
+
+
+def test_the_january_2017_episode_day_by_day(record):
+    """Days 01-13 … 01-20: 82, 165, 228, 321, 215, 258, 142, 54. Red on 01-15; on 01-17 the
+    remaining runs (215, 258) are orange: downgrade; on 01-18 the 72-hour run 01-16…01-18 (321,
+    215, 258) ends today: red again (edition 1 kept orange); 01-19 yellow; 01-20 lift."""
+    assert walk(record, "2017-01-11", "2017-01-21") == [
+        ("01-13", "none", "issue", "yellow", "vice_commander"),
+        ("01-14", "yellow", "upgrade", "orange", "vice_commander"),
+        ("01-15", "orange", "upgrade", "red", "commander"),
+        ("01-17", "red", "downgrade", "orange", "commander"),
+        ("01-18", "orange", "upgrade", "red", "commander"),
+        ("01-19", "red", "downgrade", "yellow", "commander"),
+        ("01-20", "yellow", "lift", None, "vice_commander"),
+    ]
