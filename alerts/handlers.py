@@ -1,4 +1,6 @@
-"""Outbox handlers of the approval chain (idempotent: notices are unique per person, kind, target)."""
+"""Outbox handlers of the approval chain and the publication (core/outbox.py; idempotent:
+notices are unique per person, kind, target; a form is auto-drafted once per evaluation; a
+publication is written once per form)."""
 
 from __future__ import annotations
 
@@ -6,28 +8,45 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from accounts.roles import Role
+from core.outbox import handles
+from notifications.delivery import sms_to_users
 from notifications.services import notify_users
 
 from .domain.lifecycle import APPROVER_NAMES, Approver
 from .models import ApprovalForm
+from .publication import publish_form
+from .services import form_draft_from_evaluation
 
 
+@handles("alerts.form.draft", stage="form")
+def form_draft(payload: dict) -> None:
+    """Draft the approval form an evaluation calls for (level, basis, the §4.2.3 content), for the
+    office to review and submit; nothing when a form is already in flight.
+
+    Payload {"evaluation_id"}; emitted by the evaluation that opened a consultation."""
+    form_draft_from_evaluation(evaluation_id=int(payload["evaluation_id"]))
+
+
+@handles("alerts.form.submitted", stage="form")
 def form_submitted(payload: dict) -> None:
-    """Push the form into the routed approver's inbox: an in-app notice (and SMS, see
-    notifications.delivery) to every active user of the approver's role."""
+    """Push the form into the routed approver's inbox: an in-app notice and an SMS to every active
+    user of the approver's role; once per person.
+
+    Payload {"form_id"}; emitted by the office's submission."""
     form = ApprovalForm.objects.select_related("warning").get(pk=payload["form_id"])
     approvers = get_user_model().objects.filter(role=form.approver_role, is_active=True)
     title = f"待您审批：{form.get_action_display()}{form.get_level_display()}（{form.warning.number}）"
     body = f"应急指挥部办公室已提交预警审批表，请{APPROVER_NAMES[Approver(form.approver_role)]}审批。"
     link = reverse("alerts:form", args=[form.pk])
     notify_users(approvers, kind="alerts.form.awaiting", title=title, body=body, link=link, target=form)
-    from notifications.delivery import sms_to_users
-
     sms_to_users(approvers, text=f"【阳泉重污染应急】{title}，请登录系统审批。", key=f"form-submitted:{form.pk}")
 
 
+@handles("alerts.form.decided", stage="form")
 def form_decided(payload: dict) -> None:
-    """Tell the office what the approver decided."""
+    """Tell the office what the approver decided (signed or sent back); once per person.
+
+    Payload {"form_id"}; emitted by the approver's decision."""
     form = ApprovalForm.objects.select_related("warning", "decided_by").get(pk=payload["form_id"])
     office = get_user_model().objects.filter(role=Role.OFFICE, is_active=True)
     verdict = "已签发" if form.status == ApprovalForm.Status.APPROVED else "被退回"
@@ -35,3 +54,13 @@ def form_decided(payload: dict) -> None:
     body = form.decision_comment or form.leader_opinion
     notify_users(office, kind=f"alerts.form.{form.status}", title=title, body=body,
                  link=reverse("alerts:form", args=[form.pk]), target=form)
+
+
+@handles("alerts.warning.publish", stage="publication")
+def warning_publish(payload: dict) -> None:
+    """Publish the approved decision: the public page and CAP feed, the warning's SMS to
+    subscribers and the units' contacts, the duty confirmations (alerts/publication.py); each
+    step once per form.
+
+    Payload {"form_id"}; emitted by the approval, beside ``response.orders``."""
+    publish_form(payload)

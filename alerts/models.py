@@ -1,10 +1,9 @@
-"""Warnings (预警) and their approval forms (审批表, 附件5), provincial notices, deadlines and
-the outbox through which publication leaves the database (plan §4.2–§4.5, §5.4, §5.6)."""
+"""Warnings (预警) and their approval forms (审批表, 附件5), provincial notices and deadlines
+(plan §4.2–§4.5, §5.4, §5.6). Publication leaves the database through the outbox (core/outbox.py)."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -237,28 +236,6 @@ class Deadline(models.Model):
     @property
     def open(self) -> bool:
         return self.met_at is None and self.cancelled_at is None
-
-
-class OutboxEvent(models.Model):
-    """Transactional outbox: written in the same transaction as the decision, dispatched to
-    Celery after commit and again by a beat sweep, so a process dying between commit and
-    enqueue loses nothing. Handlers are idempotent."""
-
-    topic = models.CharField(_("主题"), max_length=100, db_index=True)
-    payload = models.JSONField(_("数据"), default=dict, encoder=DjangoJSONEncoder)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    dispatched_at = models.DateTimeField(_("投递时间"), null=True, blank=True)
-    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True, db_index=True)
-    attempts = models.PositiveIntegerField(_("尝试次数"), default=0)
-    last_error = models.TextField(_("最近错误"), blank=True)
-
-    class Meta:
-        verbose_name = _("待发事件")
-        verbose_name_plural = _("待发事件")
-        ordering = ["id"]
-
-    def __str__(self) -> str:
-        return f"{self.topic} #{self.pk}"
 
 
 class DutyConfirmation(models.Model):

@@ -10,10 +10,10 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from audit.services import audit_record
+from core.outbox import outbox_emit
 
 from .domain import lifecycle as lc
 from .models import ApprovalForm, Deadline, ProvincialNotice, Warning
-from .outbox import outbox_emit
 
 
 class WarningError(Exception):
@@ -231,11 +231,16 @@ def form_withdraw(*, actor, form_id: int, reason: str = "") -> ApprovalForm:
         form.status = ApprovalForm.Status.WITHDRAWN
         form.decision_comment = reason.strip()
         form.save(update_fields=["status", "decision_comment"])
-        warning = form.warning
-        if form.action == "issue" and warning.status == Warning.Status.PENDING:
-            Warning.objects.filter(pk=warning.pk).update(status=Warning.Status.CANCELLED)
         audit_record(actor=actor, action="alerts.form.withdrawn", target=form, before=before, after=_snapshot(form),
                      data={"reason": reason})
+        warning = form.warning  # locked with the form (the join above)
+        if form.action == "issue" and warning.status == Warning.Status.PENDING:
+            # The issue form withdrawn before approval: the warning it would have issued never was.
+            warning.status = Warning.Status.CANCELLED
+            warning.save(update_fields=["status"])
+            audit_record(actor=actor, action="alerts.warning.cancelled", target=warning,
+                         before={"status": Warning.Status.PENDING}, after={"status": warning.status},
+                         data={"form": form.pk, "reason": reason})
     return form
 
 

@@ -34,11 +34,14 @@ ACTION_LABELS = {
     "forecasts.consultation.concluded": _("会商结论"),
     "forecasts.replay.started": _("开始回放"),
     "forecasts.replay.stopped": _("停止回放"),
+    "forecasts.replay.stepped": _("回放前进一步"),
+    "forecasts.replay.finished": _("回放结束"),
     # warnings
     "alerts.form.drafted": _("起草审批表"),
     "alerts.form.edited": _("修改审批表"),
     "alerts.form.submitted": _("提交审批"),
     "alerts.form.withdrawn": _("撤回审批表"),
+    "alerts.warning.cancelled": _("撤回发布审批表，预警撤销"),
     "alerts.form.redrafted": _("退回后重新起草"),
     "alerts.form.approved": _("签发审批表"),
     "alerts.form.rejected": _("退回审批表"),
@@ -68,6 +71,7 @@ ACTION_LABELS = {
     "notifications.delivery.retried": _("重发失败短信"),
     "notifications.subscriber.subscribed": _("公众订阅预警短信"),
     "notifications.subscriber.unsubscribed": _("公众退订预警短信"),
+    "notifications.subscriber.code_sent": _("发送订阅/退订验证码"),
     # supervision
     "supervision.inspection.created": _("登记督查检查"),
     "supervision.inspection.edited": _("修改督查检查"),

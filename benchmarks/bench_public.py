@@ -249,12 +249,15 @@ class Warnings:
         from django.utils import timezone
 
         from alerts import services
+        from tests.factories import warning_content  # what the warning says (§11): submit requires it
 
         now = timezone.now()
         form = services.form_draft(
             actor=self.office, action=action, level=level, basis="基准测试：会商认为未来 72 小时 AQI 持续大于 200",
             content="基准测试", effective_at=now, episode_end=now + dt.timedelta(days=3) if action == "issue" else None,
-            public_message="", primary_pollutant="PM2.5" if action == "issue" else "", aqi_range="210～280" if action == "issue" else "",
+            public_message="",
+            **warning_content(action, **({"primary_pollutant": "PM2.5", "aqi_low": 210, "aqi_high": 280, "degree": ""}
+                                         if action == "issue" else {})),
         )
         services.form_submit(actor=self.office, form_id=form.pk)
         services.form_approve(actor=self.vice, form_id=form.pk, password=PASSWORD, opinion="同意。")
@@ -263,7 +266,7 @@ class Warnings:
 
     def publication_started(self) -> float | None:
         """When the worker started the publish handler of the last form (outbox dispatched_at)."""
-        from alerts.models import OutboxEvent
+        from core.models import OutboxEvent
 
         event = (OutboxEvent.objects.filter(topic="alerts.warning.publish", payload__form_id=self.form_id)
                  .values("dispatched_at").first())

@@ -134,16 +134,18 @@ class World:
         else:
             raise ValueError(f"the warning is already {level}")
         start = timezone.now() + dt.timedelta(minutes=5)
+        from tests.factories import warning_content  # what the warning says (§11): submit requires it
+
         form = services.form_draft(actor=self.office, action=action, level=level, basis="会商：故障演练",
                                    content="故障演练（benchmarks/faults.py）", effective_at=start,
                                    episode_end=start + dt.timedelta(days=2),
-                                   public_message=f"故障演练：{action} {level or ''}。")
+                                   public_message=f"故障演练：{action} {level or ''}。", **warning_content(action))
         form = services.form_submit(actor=self.office, form_id=form.pk)
         return form, self.tokens[form.approver_role]
 
     def settle(self) -> None:
         """Wait until every publication so far is done (nothing queued), so a scenario starts clean."""
-        from alerts.models import OutboxEvent
+        from core.models import OutboxEvent
         from notifications.models import Delivery
 
         wait(lambda: not OutboxEvent.objects.filter(done_at__isnull=True).exists()
@@ -193,8 +195,9 @@ def _higher_or_lift() -> str | None:
 
 
 def scenario_approvals(world: World, n: int = 100) -> bool:
-    from alerts.models import ApprovalForm, OutboxEvent
+    from alerts.models import ApprovalForm
     from audit.models import AuditEntry
+    from core.models import OutboxEvent
 
     world.settle()
     world.gateway.reset()

@@ -5,7 +5,10 @@ import socket
 from celery import shared_task
 from django.utils import timezone
 
+from .outbox import dispatch_outbox_event, sweep_outbox
 from .services import heartbeat_record
+
+__all__ = ["dispatch_outbox_event", "heartbeat", "ping", "sweep_outbox"]  # the outbox's tasks live with it
 
 
 @shared_task(name="core.tasks.heartbeat", ignore_result=True)

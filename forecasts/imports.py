@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from audit.services import audit_record
 from command.models import Area
+from core.outbox import outbox_emit
 
 from .domain.areas import AREAS
 from .domain.readers import CONCENTRATIONS, ImportError_, ReadResult, read_file
@@ -182,7 +183,7 @@ def forecast_import(
     file again (same SHA-256; per replay for drills) is a duplicate: nothing stored, the earlier
     import returned. Otherwise the import (ForecastImport) and its rows are stored in one
     transaction, audited as ``forecasts.import.stored``, and after commit an evaluation is
-    requested (``forecasts.tasks.evaluate_import``)."""
+    requested (the outbox topic ``forecasts.import.evaluate``)."""
     data = bytes(data)
     if channel not in ForecastImport.Channel.values:
         raise ValueError(f"unknown import channel {channel!r}")
@@ -210,8 +211,6 @@ def forecast_store(
     replay: Replay | None = None,
 ) -> ImportOutcome:
     """The writing half of :func:`forecast_import`, for a file already read without errors."""
-    from .tasks import evaluate_import  # tasks import services; keep the module graph one-way
-
     frame = result.frame
     codes = sorted(frame["area_code"].unique().tolist(), key=lambda c: _AREA_ORDER.get(c, 99))
     area_ids = _area_ids(codes, result.name)
@@ -252,8 +251,9 @@ def forecast_store(
                     "replay": replay.pk if replay else None,
                 },
             )
-            import_id = record.pk
-            transaction.on_commit(lambda: evaluate_import.delay(import_id))
+            # Evaluated after commit, through the outbox: with the broker down the import still
+            # succeeds, and the sweep hands the evaluation out when the broker is back.
+            outbox_emit("forecasts.import.evaluate", {"import_id": record.pk})
     except IntegrityError:
         # Two imports of the same file at once: the unique constraint lets one through.
         earlier = earlier_import(sha256=result.file_sha256, replay=replay)

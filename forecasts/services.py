@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from audit.services import audit_record
+from core.outbox import outbox_emit
 from notifications.services import notify_roles
 
 from . import selectors
@@ -59,7 +60,7 @@ def evaluation_run(
 ) -> Evaluation:
     """Classify the stored series (warning-rules.md) as of ``now`` and keep the result. When it
     calls for issue, upgrade, downgrade or lift, open a consultation (会商) with the evaluation
-    attached and notify the office after commit."""
+    attached; the office is told and the approval form drafted through the outbox."""
     at = pd.Timestamp(now).tz_convert("Asia/Shanghai") if now is not None else _evaluation_now(source_import, replay)
     frame = selectors.stored_frame(replay=replay, start=(at - selectors.LOOKBACK).to_pydatetime())
     level_now = active_level() if replay is None else replay_active_level(replay)
@@ -93,16 +94,19 @@ def evaluation_run(
             audit_record(actor=actor, action="forecasts.consultation.opened", target=consultation,
                          data={"evaluation": evaluation.pk})
             if replay is None:
-                transaction.on_commit(lambda: _notify_office_of(evaluation, consultation))
-                transaction.on_commit(lambda: _draft_form(evaluation.pk))
+                outbox_emit("forecasts.consultation.opened", {"consultation_id": consultation.pk})
+                # The office reviews and submits rather than types: the form is drafted for it.
+                outbox_emit("alerts.form.draft", {"evaluation_id": evaluation.pk})
     return evaluation
 
 
-def _draft_form(evaluation_id: int) -> None:
-    """The office reviews and submits rather than types: a Celery task drafts the approval form."""
-    from alerts.tasks import draft_form_from_evaluation
-
-    draft_form_from_evaluation.delay(evaluation_id)
+def evaluation_for_import(*, import_id: int) -> Evaluation:
+    """Every import is evaluated once (a second call returns the first evaluation)."""
+    existing = Evaluation.objects.filter(source_import_id=import_id).first()
+    if existing is not None:
+        return existing
+    source = ForecastImport.objects.select_related("replay").get(pk=import_id)
+    return evaluation_run(trigger=Evaluation.Trigger.IMPORT, source_import=source, replay=source.replay)
 
 
 def replay_active_level(replay: Replay) -> str:
@@ -118,19 +122,27 @@ def replay_active_level(replay: Replay) -> str:
     return last.active_level
 
 
-def _notify_office_of(evaluation: Evaluation, consultation: Consultation) -> None:
-    rec = RECOMMENDATION_NAMES.get(evaluation.recommendation, evaluation.recommendation)
-    level = LEVEL_NAMES.get(evaluation.result.get("proposed_level") or evaluation.level, evaluation.level)
-    title = f"预警评估建议：{rec}{level if evaluation.recommendation != 'lift' else ''}"
-    body = "\n".join(evaluation.result.get("reasons", [])[:6])
-    notify_roles(
-        [Role.OFFICE, Role.FORECASTER],
-        kind="forecasts.evaluation.action",
-        title=title,
-        body=body,
-        link=reverse("forecasts:consultation", args=[consultation.pk]),
-        target=evaluation,
-    )
+def consultation_notify(*, consultation_id: int) -> None:
+    """Ask the office and the forecasters into a consultation just opened: the evaluation's
+    advice, the heating season's daily consultation, or a real-time one. One notice per person
+    and subject, however often it runs."""
+    consultation = Consultation.objects.select_related("evaluation").get(pk=consultation_id)
+    roles = [Role.OFFICE, Role.FORECASTER]
+    link = reverse("forecasts:consultation", args=[consultation.pk])
+    if consultation.kind == Consultation.Kind.EVALUATION:
+        evaluation = consultation.evaluation
+        rec = RECOMMENDATION_NAMES.get(evaluation.recommendation, evaluation.recommendation)
+        level = LEVEL_NAMES.get(evaluation.result.get("proposed_level") or evaluation.level, evaluation.level)
+        notify_roles(roles, kind="forecasts.evaluation.action",
+                     title=f"预警评估建议：{rec}{level if evaluation.recommendation != 'lift' else ''}",
+                     body="\n".join(evaluation.result.get("reasons", [])[:6]), link=link, target=evaluation)
+    elif consultation.kind == Consultation.Kind.DAILY:
+        notify_roles(roles, kind="forecasts.consultation.daily", title=f"{consultation.scheduled_for:%Y-%m-%d} 采暖期每日会商",
+                     body="请预报预警组提交空气质量和气象会商意见（附件4）。", link=link, target=consultation)
+    else:
+        notify_roles(roles, kind="forecasts.consultation.realtime", title="实时会商",
+                     body="应急指挥部办公室发起实时会商，请预报预警组提交空气质量和气象会商意见（附件4）。",
+                     link=link, target=consultation)
 
 
 def consultation_open_daily(*, day: dt.date) -> tuple[Consultation, bool]:
@@ -141,16 +153,7 @@ def consultation_open_daily(*, day: dt.date) -> tuple[Consultation, bool]:
         )
         if created:
             audit_record(actor=None, action="forecasts.consultation.opened", target=consultation, data={"daily": str(day)})
-            transaction.on_commit(
-                lambda: notify_roles(
-                    [Role.OFFICE, Role.FORECASTER],
-                    kind="forecasts.consultation.daily",
-                    title=f"{day:%Y-%m-%d} 采暖期每日会商",
-                    body="请预报预警组提交空气质量和气象会商意见（附件4）。",
-                    link=reverse("forecasts:consultation", args=[consultation.pk]),
-                    target=consultation,
-                )
-            )
+            outbox_emit("forecasts.consultation.opened", {"consultation_id": consultation.pk})
     return consultation, created
 
 
@@ -170,16 +173,7 @@ def consultation_open_realtime(*, actor: Any) -> Consultation:
         consultation = Consultation.objects.create(kind=Consultation.Kind.REALTIME, evaluation=evaluation)
         audit_record(actor=actor, action="forecasts.consultation.opened", target=consultation,
                      data={"realtime": True, "evaluation": evaluation.pk if evaluation else None})
-        transaction.on_commit(
-            lambda: notify_roles(
-                [Role.OFFICE, Role.FORECASTER],
-                kind="forecasts.consultation.realtime",
-                title="实时会商",
-                body="应急指挥部办公室发起实时会商，请预报预警组提交空气质量和气象会商意见（附件4）。",
-                link=reverse("forecasts:consultation", args=[consultation.pk]),
-                target=consultation,
-            )
-        )
+        outbox_emit("forecasts.consultation.opened", {"consultation_id": consultation.pk})
     return consultation
 
 

@@ -2,7 +2,9 @@
 boundedly, show failures to the office (STYLE.md "Notifications").
 
 - `sms_to_users` / `sms_to_numbers` create one `Delivery` per (subject key, recipient, channel) — the
-  unique key makes a repeated call a no-op — and hand the new rows to Celery after commit.
+  unique key makes a repeated call a no-op — and hand the new rows to Celery after commit, through
+  the outbox (``notifications.sms.queued``; the rows themselves are the durable record: a queued row
+  whose task was lost is sent by the sweep).
 - `deliveries_send` (the task `notifications.tasks.send_deliveries`, one per chunk of
   `SMS_TASK_CHUNK` rows) sends rows under row locks, only while they are queued or
   failed-and-retryable, through the transport `SMS_BACKEND` chooses (the HTTP gateway: many numbers
@@ -32,6 +34,9 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+
+from audit.services import audit_record
+from core.outbox import outbox_emit
 
 from .models import Delivery, SmsSubscriber
 from .transports import OutgoingSms, SendResult, get_transport, send_many
@@ -125,7 +130,7 @@ def _create(key: str, entries: list[tuple], text: str) -> int:
                 if status == Delivery.Status.QUEUED:
                     queued.append(pk)
         if queued:
-            transaction.on_commit(lambda: enqueue_deliveries(queued))
+            outbox_emit("notifications.sms.queued", {"key": key, "first": min(queued), "last": max(queued)})
     return created
 
 
@@ -173,6 +178,17 @@ def _insert(rows: list[tuple]) -> list[tuple[int, str]]:
 def _chunks(items: list, size: int):
     for start in range(0, len(items), size):
         yield items[start:start + size]
+
+
+def deliveries_enqueue_queued(*, key: str, first: int, last: int) -> int:
+    """Hand to Celery the rows of ``key`` (any key when empty) with ids from ``first`` to ``last``
+    that are still queued; returns how many. Idempotent: a row already sent is skipped by the sender."""
+    rows = Delivery.objects.filter(pk__gte=first, pk__lte=last, status=Delivery.Status.QUEUED)
+    if key:
+        rows = rows.filter(key=key)
+    ids = list(rows.order_by("pk").values_list("pk", flat=True))
+    enqueue_deliveries(ids)
+    return len(ids)
 
 
 def enqueue_deliveries(ids: Iterable[int]) -> None:
@@ -303,8 +319,8 @@ def _send_part(transport, part: list[int], outcomes: Counter) -> None:
                 if not delivery.retryable:
                     failed_keys.add(delivery.key)
         _record(rows)
-        for key in failed_keys:
-            transaction.on_commit(lambda key=key: _tell_office(key))
+        for key in sorted(failed_keys):
+            outbox_emit("notifications.delivery.failed", {"key": key})
 
 
 _RECORDED = ("attempts", "status", "last_error", "retryable", "next_attempt_at", "updated_at", "sent_at", "failed_at")
@@ -340,7 +356,7 @@ def _due(rows, now: dt.datetime):
     )
 
 
-def _tell_office(key: str) -> None:
+def deliveries_failed_notify(*, key: str) -> None:
     """One in-app notice per subject (per hour) when messages of it failed for good."""
     from accounts.roles import Role
 
@@ -371,8 +387,6 @@ def deliveries_due(*, now: dt.datetime | None = None) -> list[int]:
 def deliveries_retry_failed(*, actor, key: str | None = None) -> int:
     """The office's "retry failed": every failed row (of one subject, if given) is queued again with
     a fresh attempt budget, after the office has fixed a number or the gateway is back."""
-    from audit.services import audit_record
-
     with transaction.atomic():
         rows = Delivery.objects.select_for_update().filter(status=Delivery.Status.FAILED)
         if key:
@@ -384,7 +398,7 @@ def deliveries_retry_failed(*, actor, key: str | None = None) -> int:
             status=Delivery.Status.QUEUED, retryable=True, attempts=0, next_attempt_at=None, updated_at=timezone.now()
         )
         audit_record(actor=actor, action="notifications.delivery.retried", data={"count": len(ids), "key": key or ""})
-        transaction.on_commit(lambda: enqueue_deliveries(ids))
+        outbox_emit("notifications.sms.queued", {"key": key or "", "first": min(ids), "last": max(ids)})
     return len(ids)
 
 
@@ -454,12 +468,13 @@ def subscriber_request(*, phone: str, action: str) -> None:
         text = (f"{settings.SMS_SIGNATURE}验证码 {code}，15 分钟内有效，用于{what}阳泉市重污染天气预警短信。"
                 "如非本人操作，请忽略本短信。")
         sms_to_numbers([("", number)], text=text, key=f"subscribe:{subscriber.pk}:{subscriber.codes_sent}")
+        # The entry names the row and the request, never the number or the code.
+        audit_record(actor=None, action="notifications.subscriber.code_sent", target=subscriber,
+                     data={"request": action, "codes_sent": subscriber.codes_sent})
 
 
 def subscriber_confirm(*, phone: str, code: str) -> str:
     """Check the code and carry out the pending action; returns "subscribed" or "unsubscribed"."""
-    from audit.services import audit_record
-
     refusal = "验证码不正确或已过期，请重新获取。"
     number = normalise_phone(phone)
     code = (code or "").strip()

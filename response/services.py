@@ -24,6 +24,7 @@ from alerts.models import ApprovalForm, Deadline, Warning
 from alerts.services import deadline_meet, deadline_start
 from audit.services import audit_record
 from command.models import MemberUnit
+from core.outbox import outbox_emit
 from notifications.services import notify_users
 
 from .measures_source import measures_for_level, measures_for_unit
@@ -200,7 +201,7 @@ def response_apply_form(*, form_id: int, now: dt.datetime | None = None) -> Resp
                 after={"status": response.status},
                 data={"form": form.pk, "approved_by": approved_by, "orders_closed": len(closed)},
             )
-            transaction.on_commit(lambda: _notify_ended(response.pk))
+            outbox_emit("response.ended.notify", {"response_id": response.pk})
             return change
         superseded = []
         if from_level:
@@ -222,13 +223,16 @@ def response_apply_form(*, form_id: int, now: dt.datetime | None = None) -> Resp
             after={"level": level},
             data={"form": form.pk, "approved_by": approved_by, "orders": len(orders), "superseded": len(superseded)},
         )
-        order_ids = [order.pk for order in orders]
-        transaction.on_commit(lambda: _notify_orders(order_ids))
+        # Its own event, in this transaction: a notice that fails is retried by the outbox, while a
+        # retried apply would find the change made and return early.
+        outbox_emit("response.orders.notify", {"form_id": form.pk})
     return change
 
 
-def _notify_orders(order_ids: list[int]) -> None:
-    orders = Order.objects.filter(pk__in=order_ids).select_related("unit", "response__warning")
+def orders_notify(*, form_id: int) -> None:
+    """Tell each member unit's people of the orders a form issued; one notice per (person, order),
+    however often it runs (notify_users is idempotent per person, kind and target)."""
+    orders = Order.objects.filter(form_id=form_id).select_related("unit", "response__warning")
     users_by_unit: dict[int, list] = {}
     for user in _unit_users({o.unit_id for o in orders}):
         users_by_unit.setdefault(user.unit_id, []).append(user)
@@ -243,7 +247,9 @@ def _notify_orders(order_ids: list[int]) -> None:
         )
 
 
-def _notify_ended(response_id: int) -> None:
+def response_ended_notify(*, response_id: int) -> None:
+    """Tell the units, the office and the supervisors that the response ended (the closing
+    notice, §5.7); one notice per person and response."""
     response = Response.objects.select_related("warning").get(pk=response_id)
     unit_ids = set(response.orders.values_list("unit_id", flat=True))
     users = list(_unit_users(unit_ids)) + list(

@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from audit.services import audit_record
 from command.models import Area
+from core.outbox import outbox_emit
 from response.services import response_covering
 from response.uploads import IMAGE_TYPES, check_upload
 
@@ -265,9 +266,10 @@ def inspection_delete(*, actor, inspection_id: int) -> None:
             before=before,
             data={"photos": [p.name for p in photos]},
         )
-        files = [p.file for p in photos]
+        names = [p.file.name for p in photos if p.file]
         inspection.delete()
-        transaction.on_commit(lambda: [f.delete(save=False) for f in files])
+        if names:  # the files go once the deletion has committed (a rollback keeps record and files)
+            outbox_emit("supervision.photos.delete", {"names": names})
 
 
 # ----------------------------------------------------------------------------- tip-offs

@@ -15,10 +15,12 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from alerts import publication, services
-from alerts.models import ApprovalForm, Deadline, OutboxEvent, Warning
+from alerts.models import ApprovalForm, Deadline, Warning
 from audit.models import AuditEntry
 from command.models import Area, MemberUnit
+from core.models import OutboxEvent
 from notifications.models import Delivery, Notification, UnitContact
+from tests.factories import warning_content
 
 pytestmark = [
     pytest.mark.worker,
@@ -57,7 +59,8 @@ def test_an_approved_orange_warning_is_published_by_the_worker(worker, make_user
     form = services.form_draft(
         actor=office, action="issue", level="orange", basis="会商认为未来 72 小时 AQI 持续大于 200",
         content="一、气象条件不利……", effective_at=start, episode_end=start + dt.timedelta(days=3),
-        public_message="阳泉市发布重污染天气橙色预警（测试）。", primary_pollutant="PM2.5", aqi_range="210～280",
+        public_message="阳泉市发布重污染天气橙色预警（测试）。",
+        **warning_content(primary_pollutant="PM2.5", aqi_low=210, aqi_high=280, degree=""),
     )
     services.form_submit(actor=office, form_id=form.pk)
     # The worker pushes the form into the approver's inbox.
@@ -88,7 +91,7 @@ def test_an_approved_orange_warning_is_published_by_the_worker(worker, make_user
                                          "response.orders"]
     assert all(e.done_at is not None and e.attempts >= 1 and e.last_error == "" for e in events)
     log = worker["log"].read_text()
-    assert log.count("Task alerts.tasks.dispatch_outbox_event[") >= len(events)  # received there, not run here
+    assert log.count("Task core.tasks.dispatch_outbox_event[") >= len(events)  # received there, not run here
     assert "Task notifications.tasks.send_deliveries[" in log  # one task per chunk of rows
 
     # The public page: the warning is published, and the worker refreshed the shared cache.

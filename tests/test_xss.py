@@ -46,8 +46,8 @@ SKIP_FIELDS = {"username", "password", "slug", "code", "number", "key", "token",
 # Text fields no page shows (checked in the templates and views), so their models need no row here.
 NOT_SHOWN = {
     "core.Heartbeat.worker",  # /system/ shows the worker's live ping reply, not the stored heartbeat
-    "alerts.OutboxEvent.topic",  # the transactional outbox is internal: no page lists its events
-    "alerts.OutboxEvent.last_error",
+    "core.OutboxEvent.topic",  # the transactional outbox is internal: no page lists its events
+    "core.OutboxEvent.last_error",
     "forecasts.AirQualityRecord.source",  # only the upload preview shows it, from the staged file, never from the DB
     "notifications.UnitContact.position",  # contacts are kept in the admin only (not rendered here)
 }

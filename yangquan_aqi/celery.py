@@ -30,7 +30,7 @@ def beat_schedule() -> dict:
             "schedule": crontab(hour=8, minute=30),
         },
         # Transactional outbox: anything not dispatched after commit is picked up here.
-        "outbox-sweep": {"task": "alerts.tasks.sweep_outbox", "schedule": sweep, "options": {"expires": sweep}},
+        "outbox-sweep": {"task": "core.tasks.sweep_outbox", "schedule": sweep, "options": {"expires": sweep}},
         # SMS deliveries: failed-and-retryable ones whose backoff has passed, and queued ones whose task was lost.
         "sms-retry-sweep": {"task": "notifications.tasks.retry_deliveries", "schedule": sweep, "options": {"expires": sweep}},
         # The plan's deadlines (warning-rules.md §9): remind, then escalate; each step sent once.

@@ -6,8 +6,9 @@ import pytest
 from rest_framework.authtoken.models import Token
 
 from accounts.roles import Role
-from alerts.models import ApprovalForm, OutboxEvent, Warning
+from alerts.models import ApprovalForm, Warning
 from audit.models import AuditEntry
+from core.models import OutboxEvent
 
 PASSWORD = "correct horse battery"
 

@@ -12,10 +12,12 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.roles import Role
-from alerts import outbox, services
+from alerts import services
 from alerts.domain import lifecycle as lc
-from alerts.models import ApprovalForm, Deadline, OutboxEvent, Warning
+from alerts.models import ApprovalForm, Deadline, Warning
 from audit.models import AuditEntry
+from core import outbox
+from core.models import OutboxEvent
 
 PASSWORD = "correct horse battery"
 SH = lc.SHANGHAI
@@ -241,6 +243,24 @@ def test_withdrawing_an_issue_cancels_its_warning(people):
     assert drafted(people).warning_id != form.warning_id
 
 
+def test_the_cancelled_warning_has_its_own_audit_entry(people):
+    form = submitted(people)
+    services.form_withdraw(actor=people["office"], form_id=form.pk, reason="预报更新")
+    entry = AuditEntry.objects.get(action="alerts.warning.cancelled")
+    assert (entry.actor, entry.target_type, entry.target_id) == (people["office"], "alerts.warning", str(form.warning_id))
+    assert (entry.before, entry.after) == ({"status": "pending"}, {"status": "cancelled"})
+    assert entry.data == {"form": form.pk, "reason": "预报更新"}
+    assert AuditEntry.objects.filter(action="alerts.form.withdrawn", target_id=str(form.pk)).count() == 1
+
+
+def test_withdrawing_an_upgrade_leaves_the_warning_in_force_and_cancels_nothing(people):
+    issued = approved(people, level="yellow")
+    form = submitted(people, action="upgrade", level="orange")
+    services.form_withdraw(actor=people["office"], form_id=form.pk)
+    assert Warning.objects.get(pk=issued.warning_id).status == "active"
+    assert not AuditEntry.objects.filter(action="alerts.warning.cancelled").exists()
+
+
 def test_lift_ends_the_warning_and_cancels_daily_reports(people, plan):
     issued = approved(people)
     unit = plan.first()
@@ -303,7 +323,7 @@ def test_two_approvers_at_once_give_one_approval(people, monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("concurrent transactions need PostgreSQL")
     enqueued = []
-    monkeypatch.setattr(outbox, "_enqueue", enqueued.append)  # the broker is outside this test
+    monkeypatch.setattr(outbox, "_enqueue", lambda pk, **_: enqueued.append(pk))  # the broker is outside this test
     form = submitted(people)
     barrier = threading.Barrier(2)
     outcomes: list[str] = []

@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
-from alerts.models import ApprovalForm, OutboxEvent, Warning
+from alerts.models import ApprovalForm, Warning
 from audit.models import AuditEntry
+from core.models import OutboxEvent
 
 PASSWORD = "correct horse battery"
 RED_REFUSAL = "涉及红色预警的审批表须由总指挥审批，副总指挥无权签发。"

@@ -8,6 +8,8 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from audit.models import AuditEntry
+from core.models import OutboxEvent
 from forecasts import selectors
 from forecasts.models import AirQualityRecord, Evaluation, ForecastImport, Replay
 from forecasts.replays import ReplayError, replay_start, replay_step
@@ -77,3 +79,35 @@ def test_replay_command_runs_in_process_on_the_embedded_default(plan, eager, cap
     replay = Replay.objects.get()
     assert replay.status == Replay.Status.FINISHED
     assert replay.evaluations.filter(recommendation="issue").exists()
+
+
+def test_each_step_and_the_end_of_a_replay_are_audited(plan, eager, django_capture_on_commit_callbacks):
+    replay = replay_start(path=str(DATA), start=dt.date(2014, 2, 10), end=dt.date(2014, 2, 12))
+    run(replay, django_capture_on_commit_callbacks)
+    steps = list(AuditEntry.objects.filter(action="forecasts.replay.stepped", target_id=str(replay.pk)).order_by("pk"))
+    assert [s.after["cursor"][:10] for s in steps] == ["2014-02-11", "2014-02-12", "2014-02-13"]
+    assert steps[0].before == {"cursor": None}
+    assert dt.datetime.fromisoformat(steps[1].before["cursor"]) == dt.datetime.fromisoformat(steps[0].after["cursor"])
+    finished = AuditEntry.objects.get(action="forecasts.replay.finished", target_id=str(replay.pk))
+    assert (finished.before, finished.after) == ({"status": "running"}, {"status": "finished"})
+
+
+def test_a_step_handed_out_twice_is_taken_once(plan, eager, django_capture_on_commit_callbacks):
+    replay = replay_start(path=str(DATA), start=dt.date(2014, 2, 10), end=dt.date(2014, 2, 12))
+    with django_capture_on_commit_callbacks(execute=True):
+        first = replay_step(replay_id=replay.pk, cursor=None)
+        again = replay_step(replay_id=replay.pk, cursor=None)  # the same outbox event, redelivered
+    assert first is not None and again is None
+    assert ForecastImport.objects.filter(replay=replay).count() == 1
+    assert AuditEntry.objects.filter(action="forecasts.replay.stepped", target_id=str(replay.pk)).count() == 1
+
+
+def test_a_replay_started_to_advance_runs_its_steps_through_the_outbox(plan, eager, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        replay = replay_start(path=str(DATA), start=dt.date(2014, 2, 10), end=dt.date(2014, 2, 14), advance=True)
+    replay.refresh_from_db()
+    assert replay.status == Replay.Status.FINISHED
+    assert ForecastImport.objects.filter(replay=replay).count() == 5
+    assert Evaluation.objects.filter(replay=replay).count() == 5
+    steps = OutboxEvent.objects.filter(topic="forecasts.replay.advance", payload__replay_id=replay.pk)
+    assert steps.count() == 6 and not steps.filter(done_at__isnull=True).exists()  # five steps and the end

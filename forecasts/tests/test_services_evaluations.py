@@ -17,8 +17,9 @@ from audit.models import AuditEntry
 from command.models import Area
 from forecasts import services
 from forecasts.domain.readers import read_file
+from forecasts.handlers import import_evaluate
 from forecasts.models import AirQualityRecord, Consultation, Evaluation, ForecastImport, Replay
-from forecasts.tasks import daily_consultation, evaluate_import
+from forecasts.tasks import daily_consultation
 from notifications.models import Notification
 
 SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples"
@@ -181,11 +182,10 @@ def test_maintained_warning_opens_no_second_consultation(plan, office_people, dj
     assert not Notification.objects.exists()
 
 
-def test_evaluate_import_task_is_idempotent(sample_import, office_people, django_capture_on_commit_callbacks):
+def test_evaluating_an_import_is_idempotent(sample_import, office_people, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        first = evaluate_import(sample_import.pk)
-        again = evaluate_import(sample_import.pk)
-    assert first == again
+        import_evaluate({"import_id": sample_import.pk})
+        import_evaluate({"import_id": sample_import.pk})
     assert Evaluation.objects.count() == 1
     assert Consultation.objects.count() == 1
 

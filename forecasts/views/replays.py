@@ -44,18 +44,15 @@ class ReplayListView(RoleRequiredMixin, TemplateView):
             speed = float(request.POST.get("speed") or 0)
         except ValueError:
             speed = 0.0
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            # Embedded default: no worker; the steps run now (speed is ignored in-process).
+            speed = 0.0
         try:
             replay = replay_start(path=str(BUILT_IN), start=start, end=end, step=request.POST.get("step", "day"),
-                                  seconds_per_step=speed, actor=request.user)
+                                  seconds_per_step=speed, actor=request.user, advance=True)
         except (ReplayError, ForecastImportRejected) as exc:
             messages.error(request, str(exc))
             return redirect("forecasts:replays")
-        from ..tasks import replay_advance
-
-        if settings.CELERY_TASK_ALWAYS_EAGER:
-            # Embedded default: no worker; run the steps now (speed is ignored in-process).
-            Replay.objects.filter(pk=replay.pk).update(seconds_per_step=0)
-        replay_advance.delay(replay.pk)
         return redirect("forecasts:replay", pk=replay.pk)
 
 

@@ -18,6 +18,7 @@ from notifications.delivery import (
     normalise_phone,
     sms_to_numbers,
     sms_to_users,
+    subscriber_request,
 )
 from notifications.models import Delivery, SmsSubscriber
 from notifications.tests.test_transports import RECORDING, RecordingTransport
@@ -213,6 +214,21 @@ def test_citizen_subscribes_with_a_code_and_unsubscribes(recording, eager, clien
     subscriber.refresh_from_db()
     assert not subscriber.active and subscriber.unsubscribed_at is not None
     assert AuditEntry.objects.filter(action="notifications.subscriber.unsubscribed").exists()
+
+
+@pytest.mark.django_db
+def test_a_code_sent_is_audited_without_the_number_or_the_code(recording, eager, django_capture_on_commit_callbacks):
+    phone = fresh_phone()
+    with django_capture_on_commit_callbacks(execute=True):
+        subscriber_request(phone=phone, action="subscribe")
+        subscriber_request(phone=fresh_phone(), action="unsubscribe")  # not subscribed: nothing sent, nothing recorded
+    subscriber = SmsSubscriber.objects.get(phone=phone)
+    [entry] = AuditEntry.objects.filter(action="notifications.subscriber.code_sent")
+    assert (entry.actor, entry.target_id) == (None, str(subscriber.pk))
+    assert entry.data == {"request": "subscribe", "codes_sent": 1}
+    [sms] = recording.sent
+    stored = f"{entry.before} {entry.after} {entry.data} {entry.target_repr}"
+    assert phone not in stored and code_in(sms.text) not in stored
 
 
 @pytest.mark.django_db

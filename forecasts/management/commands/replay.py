@@ -36,16 +36,15 @@ class Command(BaseCommand):
         parser.add_argument("--name", default="")
 
     def handle(self, *args, **opts):
+        # With a worker the steps run there, through the outbox; in-process they run here, printed.
+        in_worker = not settings.CELERY_TASK_ALWAYS_EAGER
         try:
             replay = replay_start(path=opts["file"], start=opts["start"], end=opts["end"], step=opts["step"],
-                                  seconds_per_step=opts["speed"], name=opts["name"])
+                                  seconds_per_step=opts["speed"], name=opts["name"], advance=in_worker)
         except (ReplayError, ForecastImportRejected) as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"回放 #{replay.pk}：{replay.name}")
-        if not settings.CELERY_TASK_ALWAYS_EAGER:
-            from forecasts.tasks import replay_advance
-
-            replay_advance.delay(replay.pk)
+        if in_worker:
             self.stdout.write(f"已交给后台进程，每步间隔 {replay.seconds_per_step} 秒；进度见 /forecasts/replays/{replay.pk}/")
             return
         while True:
