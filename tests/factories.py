@@ -28,6 +28,22 @@ class UserFactory(factory.django.DjangoModelFactory):
         return user
 
 
+def warning_content(action: str = "issue", **overrides) -> dict:
+    """What a warning says (warning-rules.md §11) for a complete approval form, as keyword arguments
+    of alerts.services.form_draft: a PM10 episode from tomorrow for two days, AQI 150～240, over the
+    whole city. A lift needs only the weather trend. ``overrides`` replace any of them."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    values: dict = {"weather_trend": "受静稳天气影响，扩散条件较差，污染将持续"}
+    if action != "lift":
+        start = timezone.now().replace(minute=0, second=0, microsecond=0) + dt.timedelta(days=1)
+        values.update(pollution_start=start, pollution_end=start + dt.timedelta(days=2), aqi_low=150, aqi_high=240,
+                      degree="轻度至重度污染", primary_pollutant="PM10", affected_areas=["140300"])
+    return {**values, **overrides}
+
+
 # A 1×1 PNG and the start of a PDF: the bytes behind the example photo and attachment.
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ff"
                     "ff3f0005fe02fea7d6a4830000000049454e44ae426082")
@@ -82,10 +98,13 @@ def example_objects(users: dict) -> None:
     # Warning pk=1, pending, with its draft form pk=1 (its page shows the consultation it cites)
     pending = Warning.objects.create(pk=1, number="阳泉重污染预警〔示例〕第1号", status=Warning.Status.PENDING,
                                      level="none")
+    # What the warning says (warning-rules.md §11), on both example forms.
+    content = {"weather_trend": "示例气象趋势", "pollution_start": now, "pollution_end": now + dt.timedelta(days=2),
+               "aqi_low": 150, "aqi_high": 240, "degree": "轻度至重度污染", "primary_pollutant": "PM10"}
     ApprovalForm.objects.create(
         pk=1, warning=pending, action="issue", from_level="none", level="orange", approver_role="vice_commander",
-        effective_at=now, basis="示例依据", content="示例内容", drafted_by=office, consultation_id=1,
-    )
+        effective_at=now, basis="示例依据", content="示例内容", drafted_by=office, consultation_id=1, **content,
+    ).affected_areas.set([Area.objects.get(code="140300"), county])
 
     # Warning pk=2, lifted, with its reviews; a drill record
     lifted = Warning.objects.create(pk=2, number="阳泉重污染预警〔示例〕第2号", status=Warning.Status.LIFTED, level="none",
@@ -110,8 +129,9 @@ def example_objects(users: dict) -> None:
         pk=2, warning=warning, action="issue", status=ApprovalForm.Status.APPROVED, from_level="none", level="orange",
         approver_role="vice_commander", effective_at=now - dt.timedelta(days=1), basis="示例依据", content="示例内容",
         drafted_by=office, decided_by=users[Role.VICE_COMMANDER], decided_at=now - dt.timedelta(days=1),
-        provincial_notice=notice,
+        provincial_notice=notice, **content,
     )
+    form.affected_areas.set([Area.objects.get(code="140300"), Area.objects.get(code="kfq")])
     response = Response.objects.create(warning=warning, level="II", started_at=now - dt.timedelta(days=1),
                                        closing_notice="示例终止通知")
     ResponseChange.objects.create(response=response, form=form, action="issue", from_level="", to_level="II",
