@@ -1,5 +1,11 @@
-"""Drafting the approval form's texts from an evaluation: the basis, and the content plan §4.2.3
-lists (trend, time, AQI range, degree, primary pollutant, level, response level, start time)."""
+"""Drafting the approval form (附件5) from an evaluation: the basis, the §11 fields of what the
+warning says (warning-rules.md §11, plan §4.2.3) and the content and public texts made of them.
+
+The values come from the evaluation's ``warning_content`` (forecasts.domain.rules.evaluate) and,
+for the weather trend, from the consultation record (附件4): nothing is guessed. A primary pollutant
+the file did not give stays blank for the office to enter (never PM2.5 by default); submit refuses
+the form until it is entered (alerts.services.form_submit).
+"""
 
 from __future__ import annotations
 
@@ -9,16 +15,10 @@ from dataclasses import dataclass
 import pandas as pd
 from django.utils import timezone
 
-from .domain.lifecycle import LEVEL_NAMES, RESPONSE, RESPONSE_NAMES, Action, Level
+from .domain.content import WarningContent, content_text, degree_text, public_text, range_text
+from .domain.lifecycle import Action
 
-DEGREE = [(300, "严重污染"), (200, "重度污染"), (150, "中度污染"), (100, "轻度污染"), (50, "良"), (0, "优")]
-
-
-def degree(aqi: float) -> str:
-    for low, name in DEGREE:
-        if aqi > low:
-            return name
-    return "优"
+CITY = ("140300", "阳泉市")
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,17 @@ class DraftTexts:
     episode_end: dt.datetime | None
     primary_pollutant: str
     aqi_range: str
+    warning_content: WarningContent
+    effective_on_publication: bool
+
+    def form_fields(self) -> dict:
+        """The §11 keyword arguments of alerts.services.form_draft."""
+        c = self.warning_content
+        return {
+            "weather_trend": c.weather_trend, "pollution_start": c.pollution_start, "pollution_end": c.pollution_end,
+            "aqi_low": c.aqi_low, "aqi_high": c.aqi_high, "degree": c.degree, "primary_pollutant": c.primary_pollutant,
+            "affected_areas": c.area_codes, "effective_on_publication": self.effective_on_publication,
+        }
 
 
 def _fmt(ts: str | None) -> str:
@@ -39,56 +50,124 @@ def _fmt(ts: str | None) -> str:
     return pd.Timestamp(ts).tz_convert("Asia/Shanghai").strftime("%Y年%m月%d日%H时")
 
 
-def _primary(result: dict) -> str:
+def _time(value) -> dt.datetime | None:
+    if not value:
+        return None
+    try:
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        return None
+    if stamp.tzinfo is None:
+        stamp = stamp.tz_localize("Asia/Shanghai")
+    return stamp.to_pydatetime()
+
+
+def _int(value) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = round(float(value))
+    except (TypeError, ValueError):
+        return None
+    return number if number > 0 else None
+
+
+def _trend(consultation) -> str:
+    """The weather trend of the consultation record (附件4): its conclusion, the only text it keeps."""
+    return (getattr(consultation, "conclusion", "") or "").strip() if consultation is not None else ""
+
+
+def _process(result: dict, level: str) -> dict | None:
+    """The process an old evaluation (stored before ``warning_content``) proposes for: the first one
+    at the proposed level, else the highest."""
+    processes = [p for p in result.get("processes", []) or [] if p.get("level") not in (None, "none")]
+    for process in processes:
+        if process.get("level") == level:
+            return process
+    return max(processes, key=lambda p: p.get("peak_aqi") or 0) if processes else None
+
+
+def _area_name(code: str, given: str | None) -> str:
+    """The plan's name of an area (warning-rules.md §1), as command.Area stores it."""
+    from forecasts.domain.areas import area_by_code
+
+    try:
+        return area_by_code(code).name
+    except KeyError:
+        return str(given or code)
+
+
+def _pollutant_from_windows(result: dict) -> str:
+    """Old evaluations: the primary pollutant the windows name most often, or "" — never a default."""
     counts: dict[str, int] = {}
     for window in result.get("windows", []) or []:
         for name in str(window.get("primary_pollutant") or "").split(","):
-            if name:
-                counts[name] = counts.get(name, 0) + 1
-    if counts:
-        return max(counts, key=counts.get)
-    return "PM2.5"
+            if name.strip():
+                counts[name.strip()] = counts.get(name.strip(), 0) + 1
+    return max(counts, key=counts.get) if counts else ""
 
 
-def draft_texts(*, result: dict, action: str, level: str) -> DraftTexts:
+def content_from_result(*, result: dict, action: str, level: str, consultation=None) -> WarningContent:
+    """The §11 fields an evaluation gives for the proposal ``action`` at ``level``."""
+    trend = _trend(consultation)
+    if Action(action) == Action.LIFT:
+        return WarningContent(weather_trend=trend, effective_at=_time(result.get("lift_at")))
+    given = result.get("warning_content")
+    if isinstance(given, dict):
+        low, high = _int(given.get("aqi_low")), _int(given.get("aqi_high"))
+        areas = tuple((str(a["code"]), _area_name(str(a["code"]), a.get("name"))) for a in given.get("areas") or []
+                      if isinstance(a, dict) and a.get("code"))
+        return WarningContent(
+            weather_trend=(given.get("weather_trend") or "").strip() or trend,
+            pollution_start=_time(given.get("process_start")), pollution_end=_time(given.get("process_end")),
+            aqi_low=low, aqi_high=high, degree=(given.get("degree") or "").strip() or degree_text(low, high),
+            primary_pollutant=(given.get("primary_pollutant") or "").strip(),
+            areas=areas or (CITY,), effective_at=_time(given.get("effective_start")),
+        )
+    # An evaluation stored before warning_content: the process's times; the AQI range (natural-day
+    # values, §11) and the degree are not in it, so the office enters them.
+    process = _process(result, level)
+    return WarningContent(
+        weather_trend=trend,
+        pollution_start=_time(process.get("start")) if process else None,
+        pollution_end=_time(process.get("end")) if process else None,
+        primary_pollutant=_pollutant_from_windows(result),
+        areas=(CITY,),  # the level is decided on the city's series (§1)
+    )
+
+
+def draft_texts(*, result: dict, action: str, level: str, consultation=None) -> DraftTexts:
+    """Basis, §11 fields, content (附件5 主要内容) and public message of a form drafted from an
+    evaluation's ``result``; the weather trend from ``consultation`` when it has a conclusion."""
     action = Action(action)
-    processes = [p for p in result.get("processes", []) if p.get("level") not in (None, "none")]
-    process = max(processes, key=lambda p: p.get("peak_aqi") or 0) if processes else None
-    values = [w.get("value") for w in result.get("windows", []) or [] if w.get("value") is not None]
-    low = min(values) if values else None
-    high = max(values) if values else (process.get("peak_aqi") if process else None)
-    aqi_range = f"{round(low)}～{round(high)}" if low is not None and high is not None else ""
-    pollutant = _primary(result)
-    now = timezone.now()
-    start = pd.Timestamp(process["start"]).to_pydatetime() if process else None
-    end = pd.Timestamp(process["end"]).to_pydatetime() if process else None
+    from_level = result.get("active_level") or "none"
+    c = content_from_result(result=result, action=action, level=level, consultation=consultation)
     reasons = "\n".join(f"{i}. {r}" for i, r in enumerate(result.get("reasons", []), start=1))
     basis = f"根据预警评估（评估时间 {_fmt(result.get('now'))}）：\n{reasons}"
-    if action == Action.LIFT:
-        content = (
-            f"经监测和预测，全市空气质量已改善或将改善至优良水平，且预测将持续 36 小时以上。"
-            f"建议于 {_fmt(now.isoformat())} 解除重污染天气{LEVEL_NAMES[Level(result.get('active_level', 'none'))]}，"
-            f"终止应急响应，各成员单位通知采取响应措施的单位终止响应。"
-        )
-        public = f"阳泉市重污染天气预警解除：全市空气质量已明显改善，自{_fmt(now.isoformat())}起解除预警，终止应急响应。"
-        return DraftTexts(basis, content, public, now, None, None, "", "")
-    response = RESPONSE[Level(level)]
-    trend = "受不利气象条件影响，预计污染物扩散条件较差，空气质量将持续处于污染水平"
-    when = f"{_fmt(process['start'])}至{_fmt(process['end'])}" if process else "未来数日"
-    peak = process.get("peak_aqi") if process else high
-    degree_text = degree(peak) if peak is not None else "重度污染"
-    effective = max(now, start) if start else now
-    verb = {Action.ISSUE: "发布", Action.UPGRADE: "升级为", Action.DOWNGRADE: "降级为"}[action]
-    content = (
-        f"一、气象条件变化趋势：{trend}。\n"
-        f"二、重污染天气发生时间：{when}。\n"
-        f"三、AQI 范围：{aqi_range or '—'}，污染程度：{degree_text}，首要污染物：{pollutant}。\n"
-        f"四、预警等级：{LEVEL_NAMES[Level(level)]}；响应级别：{RESPONSE_NAMES[response]}。\n"
-        f"五、响应启动时间：{_fmt(effective.isoformat())}。各成员单位、各县区人民政府及开发区管委会按照{RESPONSE_NAMES[response]}要求立即启动应急响应措施。"
+    texts = {"action": action, "level": level if action != Action.LIFT else "none", "from_level": from_level, "content": c}
+    on_publication = c.effective_at is None
+    return DraftTexts(
+        basis=basis, content=content_text(**texts), public_message=public_text(**texts),
+        effective_at=c.effective_at or timezone.now(), episode_start=c.pollution_start, episode_end=c.pollution_end,
+        primary_pollutant=c.primary_pollutant, aqi_range=range_text(c.aqi_low, c.aqi_high), warning_content=c,
+        effective_on_publication=on_publication,
     )
-    public = (
-        f"阳泉市重污染天气应急指挥部{verb}{LEVEL_NAMES[Level(level)]}：预计{when}全市将出现{degree_text}天气，"
-        f"AQI {aqi_range or '—'}，首要污染物 {pollutant}。自{_fmt(effective.isoformat())}起启动{RESPONSE_NAMES[response]}。"
-        "请儿童、老年人和呼吸道、心脑血管疾病患者尽量留在室内，一般人群减少户外活动。"
+
+
+def form_content(form, *, published: bool = False) -> WarningContent:
+    """The §11 fields of a stored form. The effective time is None ("on publication") while the form
+    says so, unless ``published``: then its effective time, which approval sets to the signing time."""
+    areas = tuple((a.code, a.name) for a in form.affected_areas.all()) if form.pk else ()
+    on_publication = form.effective_on_publication and not published
+    return WarningContent(
+        weather_trend=form.weather_trend, pollution_start=form.pollution_start, pollution_end=form.pollution_end,
+        aqi_low=form.aqi_low, aqi_high=form.aqi_high, degree=form.degree, primary_pollutant=form.primary_pollutant,
+        areas=areas, effective_at=None if on_publication else form.effective_at,
     )
-    return DraftTexts(basis, content, public, effective, start, end, pollutant, aqi_range)
+
+
+def form_texts(form, content: WarningContent | None = None) -> tuple[str, str]:
+    """The content and public texts the §11 fields of ``form`` (or ``content``) make."""
+    c = content if content is not None else form_content(form)
+    texts = {"action": form.action, "level": form.level, "from_level": form.from_level, "content": c}
+    return content_text(**texts), public_text(**texts)

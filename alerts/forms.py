@@ -8,7 +8,10 @@ import datetime as dt
 
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+
+from command.models import Area
 
 from .models import LevelChoices, ProvincialNotice
 
@@ -32,11 +35,60 @@ def now_local_minute():
     return timezone.localtime().replace(second=0, microsecond=0)
 
 
-class ApprovalFormFields(forms.Form):
-    """The fields of 附件5 the office writes (阳泉市重污染天气预警信息发布（解除）审批表)."""
+#: Common primary pollutants (首要污染物, HJ 633), offered as suggestions; the field takes any text.
+POLLUTANTS = ("PM2.5", "PM10", "O3", "NO2", "SO2", "CO")
+#: The §11 fields a lift form does not carry (a lift states the weather trend and its effective end).
+NOT_FOR_LIFT = ("pollution_start", "pollution_end", "aqi_low", "aqi_high", "degree", "primary_pollutant",
+                "affected_areas")
 
-    effective_at = _datetime_field(_("发布（解除）时间"), required=True)
+
+class PollutantInput(forms.TextInput):
+    """A text input with the common pollutants as a datalist (any other text may be typed)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = dict(attrs or {})
+        list_id = f"{attrs.get('id') or name}-list"
+        attrs["list"] = list_id
+        options = format_html_join("", '<option value="{}">', ((p,) for p in POLLUTANTS))
+        return format_html('{}<datalist id="{}">{}</datalist>', super().render(name, value, attrs, renderer),
+                           list_id, options)
+
+
+def _aqi_field(label) -> forms.IntegerField:
+    return forms.IntegerField(label=label, required=False, min_value=1, max_value=999,
+                              error_messages={"min_value": _("AQI 须为正整数。"), "invalid": _("AQI 须为正整数。")})
+
+
+class ApprovalFormFields(forms.Form):
+    """The fields of 附件5 the office writes (阳泉市重污染天气预警信息发布（解除）审批表), with what the
+    warning says (warning-rules.md §11, plan §4.2.3): these may stay blank in a draft and are
+    required at submit (alerts.services.form_submit)."""
+
+    effective_on_publication = forms.BooleanField(
+        label=_("签发发布即生效"), required=False,
+        help_text=_("选中时响应启动（解除）时间为签发发布之时，不必填写下面的时间（预警规则 §12 的默认）"),
+    )
+    effective_at = _datetime_field(_("发布（解除）时间"), required=False,
+                                   help_text=_("响应启动时间；解除时为解除时间"))
     episode_end = _datetime_field(_("预计结束时间"), required=False)
+    weather_trend = forms.CharField(
+        label=_("全市未来气象条件变化趋势"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("取自会商意见（附件4）"),
+    )
+    pollution_start = _datetime_field(_("重污染天气发生时间（起）"), required=False)
+    pollution_end = _datetime_field(_("重污染天气发生时间（止）"), required=False)
+    aqi_low = _aqi_field(_("AQI 范围（低）"))
+    aqi_high = _aqi_field(_("AQI 范围（高）"))
+    degree = forms.CharField(label=_("污染程度"), required=False, max_length=40,
+                             help_text=_("例如：中度至重度污染；不填时按 AQI 范围确定"))
+    primary_pollutant = forms.CharField(
+        label=_("首要污染物"), required=False, max_length=40, widget=PollutantInput,
+        help_text=_("预报文件未给出时由办公室填写"),
+    )
+    affected_areas = forms.ModelMultipleChoiceField(
+        label=_("影响区域"), required=False, queryset=Area.objects.none(), to_field_name="code",
+        widget=forms.CheckboxSelectMultiple, help_text=_("阳泉市为全市"),
+    )
     basis = forms.CharField(
         label=_("预警发布（解除）信息依据"), widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": _("请填写预警发布（解除）信息依据。")},
@@ -58,11 +110,35 @@ class ApprovalFormFields(forms.Form):
         help_text=_("本市响应级别低于省（区域）预警通知时必填（预案 5.2）"),
     )
 
+    field_order = ["effective_on_publication", "effective_at", "episode_end", "weather_trend", "pollution_start",
+                   "pollution_end", "aqi_low", "aqi_high", "degree", "primary_pollutant", "affected_areas", "basis",
+                   "content", "public_message", "department_opinion", "provincial_consent"]
+
+    def __init__(self, *args, action: str = "issue", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action = action
+        if "affected_areas" in self.fields:
+            self.fields["affected_areas"].queryset = Area.objects.order_by("order", "code")
+        if action == "lift":
+            for name in NOT_FOR_LIFT:
+                self.fields.pop(name, None)
+            self.fields["effective_on_publication"].help_text = _("选中时解除时间为签发发布之时（预警规则 §12 的默认）")
+
     def clean(self):
         data = super().clean()
+        if not data.get("effective_on_publication") and not data.get("effective_at") and "effective_at" not in self.errors:
+            self.add_error("effective_at", _("请填写时间，或选择“签发发布即生效”。"))
+        if data.get("effective_on_publication") and not data.get("effective_at"):
+            data["effective_at"] = now_local_minute()
         start, end = data.get("effective_at"), data.get("episode_end")
         if start and end and end <= start:
             self.add_error("episode_end", _("预计结束时间须晚于发布时间。"))
+        low, high = data.get("aqi_low"), data.get("aqi_high")
+        if low and high and low > high:
+            self.add_error("aqi_high", _("AQI 范围的高值不能低于低值。"))
+        p_start, p_end = data.get("pollution_start"), data.get("pollution_end")
+        if p_start and p_end and p_end <= p_start:
+            self.add_error("pollution_end", _("重污染天气发生时间的结束须晚于开始。"))
         return data
 
 
@@ -77,12 +153,10 @@ class ApprovalFormDraftForm(ApprovalFormFields):
     evaluation = forms.IntegerField(required=False, widget=forms.HiddenInput)
     consultation = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
-    field_order = ["level", "effective_at", "episode_end", "basis", "content", "public_message",
-                   "department_opinion", "provincial_notice", "provincial_consent"]
+    field_order = ["level", *ApprovalFormFields.field_order[:-1], "provincial_notice", "provincial_consent"]
 
     def __init__(self, *args, action: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.action = action
+        super().__init__(*args, action=action, **kwargs)
         self.fields["provincial_notice"].queryset = ProvincialNotice.objects.order_by("-received_at")
         if action == "lift":
             del self.fields["level"]

@@ -30,7 +30,8 @@ def active_warning() -> Warning | None:
 
 def warnings_list() -> QuerySet[Warning]:
     return Warning.objects.prefetch_related(
-        Prefetch("forms", queryset=ApprovalForm.objects.select_related("drafted_by", "submitted_by", "decided_by").order_by("drafted_at", "id"))
+        Prefetch("forms", queryset=ApprovalForm.objects.select_related("drafted_by", "submitted_by", "decided_by")
+                 .prefetch_related("affected_areas").order_by("drafted_at", "id"))
     )
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from audit.services import audit_record
 from core.outbox import outbox_emit
 
+from .domain import content as content_domain
 from .domain import lifecycle as lc
 from .models import ApprovalForm, Deadline, ProvincialNotice, Warning
 
@@ -20,8 +21,61 @@ class WarningError(Exception):
     """A transition the rules refuse; the message is in Chinese, for the person who tried."""
 
 
+class MissingContentError(WarningError):
+    """Submit refused: the form lacks §11 fields (``missing``: their field names)."""
+
+    def __init__(self, message: str, missing: list[str]):
+        super().__init__(message)
+        self.missing = missing
+
+
 def _snapshot(form: ApprovalForm) -> dict:
     return {"status": form.status, "action": form.action, "level": form.level, "approver_role": form.approver_role}
+
+
+# ----------------------------------------------------------------------------- what the warning says (§11)
+
+#: The §11 fields of the form (warning-rules.md §11) beside its texts; ``affected_areas`` is a list of codes.
+CONTENT_FIELDS = ("weather_trend", "pollution_start", "pollution_end", "aqi_low", "aqi_high", "degree",
+                  "primary_pollutant", "affected_areas", "effective_on_publication")
+
+
+def _resolve_areas(codes) -> list:
+    """command.Area rows of the given codes (or Area rows), in the given order; unknown codes refused."""
+    from command.models import Area
+
+    codes = [getattr(c, "code", c) for c in codes or []]
+    codes = [str(c).strip() for c in codes if str(c).strip()]
+    rows = {a.code: a for a in Area.objects.filter(code__in=codes)}
+    unknown = [c for c in codes if c not in rows]
+    if unknown:
+        raise WarningError(f"未知的区域：{'、'.join(unknown)}（应为 GB/T 2260 代码，开发区为 kfq）")
+    return list(dict.fromkeys(rows[c] for c in codes))
+
+
+def known_area_codes(codes) -> list[str]:
+    """The codes of ``codes`` that name a stored area (a draft leaves the others for the office)."""
+    from command.models import Area
+
+    known = set(Area.objects.filter(code__in=list(codes or [])).values_list("code", flat=True))
+    return [c for c in codes or [] if c in known]
+
+
+def _check_content(*, pollution_start, pollution_end, aqi_low, aqi_high) -> None:
+    for value in (aqi_low, aqi_high):
+        if value is not None and (not isinstance(value, int) or value <= 0):
+            raise WarningError("AQI 须为正整数。")
+    if aqi_low is not None and aqi_high is not None and aqi_low > aqi_high:
+        raise WarningError("AQI 范围的低值不能高于高值。")
+    if pollution_start and pollution_end and pollution_end <= pollution_start:
+        raise WarningError("重污染天气发生时间的结束须晚于开始。")
+
+
+def _content_snapshot(form: ApprovalForm) -> dict:
+    """The §11 fields as an audit entry keeps them (areas as codes)."""
+    data = {name: getattr(form, name) for name in CONTENT_FIELDS if name != "affected_areas"}
+    data["affected_areas"] = [a.code for a in form.affected_areas.all()] if form.pk else []
+    return data
 
 
 def active_warning() -> Warning | None:
@@ -123,14 +177,34 @@ def form_draft(
     episode_start: dt.datetime | None = None,
     primary_pollutant: str = "",
     aqi_range: str = "",
+    weather_trend: str = "",
+    pollution_start: dt.datetime | None = None,
+    pollution_end: dt.datetime | None = None,
+    aqi_low: int | None = None,
+    aqi_high: int | None = None,
+    degree: str = "",
+    affected_areas=None,
+    effective_on_publication: bool = False,
 ) -> ApprovalForm:
     """File the approval form (附件5) for an action and route it (§8). An issue form opens a new
-    warning (pending until approved); other actions apply to the warning in force."""
+    warning (pending until approved); other actions apply to the warning in force.
+
+    The §11 fields (what the warning says) may be left blank here and filled by form_update; submit
+    requires them. ``aqi_range`` ("150～240") stands for ``aqi_low``/``aqi_high`` when those are not
+    given; the degree follows from the range when not given; ``affected_areas``: area codes."""
     if not basis.strip():
         raise WarningError("请填写预警发布（解除）信息依据。")
     if not content.strip():
         raise WarningError("请填写预警发布（解除）信息主要内容。")
+    if aqi_low is None and aqi_high is None and aqi_range:
+        aqi_low, aqi_high = content_domain.parse_range(aqi_range)
+    _check_content(pollution_start=pollution_start, pollution_end=pollution_end, aqi_low=aqi_low, aqi_high=aqi_high)
+    degree = degree.strip() or content_domain.degree_text(aqi_low, aqi_high)
+    primary_pollutant = primary_pollutant.strip()
+    aqi_range = content_domain.range_text(aqi_low, aqi_high)
+    episode_end = episode_end or pollution_end
     with transaction.atomic():
+        areas = _resolve_areas(affected_areas)
         _serialise_drafts()
         current = Warning.objects.select_for_update().filter(status=Warning.Status.ACTIVE).first()
         active = current.level if current else lc.Level.NONE
@@ -151,7 +225,7 @@ def form_draft(
             try:
                 warning = Warning.objects.create(
                     number=_next_number(local.year), status=Warning.Status.PENDING, created_by=actor if getattr(actor, "is_authenticated", False) else None,
-                    episode_start=episode_start or effective_at, episode_end=episode_end,
+                    episode_start=pollution_start or episode_start or effective_at, episode_end=episode_end,
                     primary_pollutant=primary_pollutant, aqi_range=aqi_range, provincial_notice=provincial_notice,
                 )
             except IntegrityError as exc:
@@ -167,10 +241,14 @@ def form_draft(
                 department_opinion=department_opinion.strip(), evaluation=evaluation, consultation=consultation,
                 provincial_notice=provincial_notice, provincial_consent=provincial_consent.strip(), auto_drafted=auto,
                 drafted_by=actor if getattr(actor, "is_authenticated", False) else None,
+                effective_on_publication=effective_on_publication, weather_trend=weather_trend.strip(),
+                pollution_start=pollution_start, pollution_end=pollution_end, aqi_low=aqi_low, aqi_high=aqi_high,
+                degree=degree, primary_pollutant=primary_pollutant,
             )
         except IntegrityError as exc:
             raise WarningError("该预警已有一份未完成的审批表，请先提交或撤回。") from exc
-        audit_record(actor=actor, action="alerts.form.drafted", target=form, after=_snapshot(form),
+        form.affected_areas.set(areas)
+        audit_record(actor=actor, action="alerts.form.drafted", target=form, after={**_snapshot(form), **_content_snapshot(form)},
                      data={"warning": warning.number, "auto": auto,
                            "evaluation": evaluation.pk if evaluation else None,
                            "consultation": consultation.pk if consultation else None})
@@ -178,9 +256,14 @@ def form_draft(
 
 
 def form_update(*, actor, form_id: int, **fields) -> ApprovalForm:
-    """The office edits a draft before submitting (public text, content, opinions, times)."""
+    """The office edits a draft before submitting (public text, content, opinions, times, and the §11
+    fields: what the warning says). Texts drafted from the §11 fields follow them: when the office
+    changes a field and has not rewritten the content (or the public text, or the degree), that text
+    is drafted again from the new values."""
+    from .drafting import form_content, form_texts
+
     editable = {"basis", "content", "public_message", "department_opinion", "effective_at", "episode_end",
-                "provincial_consent"}
+                "provincial_consent", *CONTENT_FIELDS}
     unknown = set(fields) - editable
     if unknown:
         raise WarningError(f"不能修改这些字段：{', '.join(sorted(unknown))}")
@@ -188,15 +271,68 @@ def form_update(*, actor, form_id: int, **fields) -> ApprovalForm:
         form = ApprovalForm.objects.select_for_update().get(pk=form_id)
         if form.status != ApprovalForm.Status.DRAFT:
             raise WarningError("只有草稿可以修改；已提交的审批表请先撤回。")
+        areas = _resolve_areas(fields.pop("affected_areas")) if "affected_areas" in fields else None
+        old_content = form_content(form)
+        old_texts = form_texts(form, old_content)
+        old_degree = content_domain.degree_text(form.aqi_low, form.aqi_high)
         before = {k: getattr(form, k) for k in fields}
         for key, value in fields.items():
             setattr(form, key, value.strip() if isinstance(value, str) else value)
+        _check_content(pollution_start=form.pollution_start, pollution_end=form.pollution_end,
+                       aqi_low=form.aqi_low, aqi_high=form.aqi_high)
+        changed = [k for k in fields if before[k] != getattr(form, k)]
+        if areas is not None:
+            before["affected_areas"] = old_content.area_codes
+            if [a.code for a in areas] != old_content.area_codes:
+                form.affected_areas.set(areas)
+                changed.append("affected_areas")
+        # The derived texts, unless the office rewrote them in this edit or before.
+        derived = []
+        new_degree = content_domain.degree_text(form.aqi_low, form.aqi_high)
+        follows_range = ({"aqi_low", "aqi_high"} & set(changed) and "degree" not in changed
+                         and before.get("degree", form.degree) in ("", old_degree))
+        if (follows_range or not form.degree) and new_degree and form.degree != new_degree:
+            # A blank degree is the range's (the form's help text says so); one that followed the
+            # range keeps following it.
+            before.setdefault("degree", form.degree)
+            form.degree = new_degree
+            derived.append("degree")
+        if set(changed) & set(CONTENT_FIELDS) or derived:
+            new_texts = form_texts(form)
+            for name, old_text, new_text in (("content", old_texts[0], new_texts[0]),
+                                              ("public_message", old_texts[1], new_texts[1])):
+                if name not in changed and before.get(name, getattr(form, name)) == old_text and new_text != old_text:
+                    before.setdefault(name, getattr(form, name))
+                    setattr(form, name, new_text)
+                    derived.append(name)
         if not form.basis or not form.content:
             raise WarningError("依据和主要内容不能为空。")
-        form.save(update_fields=list(fields))
-        audit_record(actor=actor, action="alerts.form.edited", target=form, before=before,
-                     after={k: getattr(form, k) for k in fields})
+        form.save(update_fields=list(dict.fromkeys([*fields, *derived])))
+        after = {k: getattr(form, k) for k in [*fields, *derived]}
+        if areas is not None:
+            after["affected_areas"] = [a.code for a in areas]
+        audit_record(actor=actor, action="alerts.form.edited", target=form, before=before, after=after,
+                     data={"redrafted_from_fields": derived} if derived else None)
     return form
+
+
+def _content_guard(form: ApprovalForm) -> None:
+    """§11: every field of what the warning says is filled before the form goes to the approver
+    (a lift: the weather trend; its effective end is the form's effective time)."""
+    from .drafting import form_content
+
+    content = form_content(form)
+    missing = content_domain.missing_fields(form.action, content)
+    if missing:
+        keys = [key for key, name in content_domain.FIELD_NAMES.items() if name in missing]
+        raise MissingContentError(content_domain.missing_message(missing), keys)
+    placeholder = [label for label, text in (("主要内容", form.content), ("公开发布文本", form.public_message))
+                   if content_domain.TO_FILL in text]
+    if placeholder:
+        raise MissingContentError(
+            f"{'、'.join(placeholder)}中仍有“{content_domain.TO_FILL}”，请修改后再提交。",
+            ["content" if label == "主要内容" else "public_message" for label in placeholder],
+        )
 
 
 def form_submit(*, actor, form_id: int) -> ApprovalForm:
@@ -205,6 +341,7 @@ def form_submit(*, actor, form_id: int) -> ApprovalForm:
         form = ApprovalForm.objects.select_for_update(of=("self",)).select_related("warning", "provincial_notice").get(pk=form_id)
         if form.status != ApprovalForm.Status.DRAFT:
             raise WarningError(f"审批表当前为「{form.get_status_display()}」，不能提交。")
+        _content_guard(form)
         if form.provincial_notice_id and form.action != "lift":
             problem = lc.provincial_response_check(notice_level=form.provincial_notice.level, city_level=form.level,
                                                    consent=form.provincial_consent)
@@ -276,10 +413,13 @@ def form_redraft(*, actor, form_id: int) -> ApprovalForm:
                 basis=old.basis, content=old.content, public_message=old.public_message,
                 department_opinion=old.department_opinion, evaluation=old.evaluation, consultation=old.consultation,
                 provincial_notice=old.provincial_notice, provincial_consent=old.provincial_consent,
-                drafted_by=actor,
+                drafted_by=actor, effective_on_publication=old.effective_on_publication,
+                **{name: getattr(old, name) for name in CONTENT_FIELDS
+                   if name not in ("affected_areas", "effective_on_publication")},
             )
         except IntegrityError as exc:
             raise WarningError("该预警已有一份未完成的审批表。") from exc
+        form.affected_areas.set(old.affected_areas.all())
         audit_record(actor=actor, action="alerts.form.redrafted", target=form, data={"from_form": old.pk})
     return form
 
@@ -315,7 +455,12 @@ def form_approve(*, actor, form_id: int, password: str | None = None, opinion: s
         form.decided_by = actor
         form.decided_at = now
         form.leader_opinion = opinion.strip() or "同意。"
-        form.save(update_fields=["status", "decided_by", "decided_at", "leader_opinion"])
+        signed_fields = ["status", "decided_by", "decided_at", "leader_opinion"]
+        if form.effective_on_publication:
+            # §12: "on publication" — publication follows the signature through the outbox at once.
+            form.effective_at = now
+            signed_fields.append("effective_at")
+        form.save(update_fields=signed_fields)
         warning_before = {"status": warning.status, "level": warning.level}
         if form.action == lc.Action.LIFT:
             warning.status = Warning.Status.LIFTED
@@ -330,18 +475,28 @@ def form_approve(*, actor, form_id: int, password: str | None = None, opinion: s
             warning.status = Warning.Status.ACTIVE
             warning.level = form.level
             warning.response_level = form.response_level
-            if form.episode_end:
-                warning.episode_end = form.episode_end
+            # What the warning says is the approved form's (§11); the warning's fields keep the pages
+            # that read them (list, public page, CAP) current.
+            if form.action == lc.Action.ISSUE and form.pollution_start:
+                warning.episode_start = form.pollution_start
+            if form.episode_end or form.pollution_end:
+                warning.episode_end = form.episode_end or form.pollution_end
+            if form.primary_pollutant:
+                warning.primary_pollutant = form.primary_pollutant
+            if form.aqi_range:
+                warning.aqi_range = form.aqi_range
         if form.public_message:
             warning.public_message = form.public_message
-        warning.save(update_fields=["status", "level", "response_level", "lifted_at", "episode_end", "public_message"])
+        warning.save(update_fields=["status", "level", "response_level", "lifted_at", "episode_start", "episode_end",
+                                    "primary_pollutant", "aqi_range", "public_message"])
         deadline_start(kind=lc.DeadlineKind.PUBLISH, key=f"publish:form:{form.pk}", start=now, warning=warning, form=form)
         deadline_start(kind=lc.DeadlineKind.UNITS_NOTIFIED, key=f"units:form:{form.pk}", start=now, warning=warning, form=form)
         if form.action in (lc.Action.ISSUE, lc.Action.UPGRADE) and form.level in ("yellow", "orange", "red"):
             deadline_start(kind=lc.DeadlineKind.WRITTEN_REPORT, key=f"report:form:{form.pk}", start=now,
                            warning=warning, form=form)
         audit_record(actor=actor, action="alerts.form.approved", target=form, before=before, after=_snapshot(form),
-                     data={"opinion": form.leader_opinion})
+                     data={"opinion": form.leader_opinion, "effective_at": form.effective_at,
+                           "effective_on_publication": form.effective_on_publication})
         audit_record(actor=actor, action=f"alerts.warning.{form.action}", target=warning, before=warning_before,
                      after={"status": warning.status, "level": warning.level}, data={"form": form.pk})
         outbox_emit("alerts.form.decided", {"form_id": form.pk})
@@ -388,14 +543,16 @@ def form_draft_from_evaluation(*, evaluation_id: int) -> ApprovalForm | None:
     result = evaluation.result
     action = evaluation.recommendation
     level = result.get("proposed_level") or evaluation.level
-    texts = draft_texts(result=result, action=action, level=level)
     consultation = evaluation.consultations.order_by("-opened_at").first()
+    texts = draft_texts(result=result, action=action, level=level, consultation=consultation)
+    content = texts.form_fields()
+    content["affected_areas"] = known_area_codes(content["affected_areas"])
     try:
         return form_draft(
             actor=None, action=action, level=None if action == "lift" else level, basis=texts.basis,
             content=texts.content, public_message=texts.public_message, effective_at=texts.effective_at,
             episode_end=texts.episode_end, evaluation=evaluation, consultation=consultation, auto=True,
-            episode_start=texts.episode_start, primary_pollutant=texts.primary_pollutant, aqi_range=texts.aqi_range,
+            episode_start=texts.episode_start, **content,
         )
     except WarningError:
         return None

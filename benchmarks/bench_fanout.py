@@ -57,9 +57,12 @@ def run(numbers: int, batch: int, chunk: int, concurrency: int, port: int, timeo
         SmsSubscriber.objects.bulk_create([SmsSubscriber(phone=p, confirmed=True) for p in phones], batch_size=5000)
         gateway = GatewayClient(stack.gateway_port)
         start = timezone.now() + dt.timedelta(minutes=5)
+        from tests.factories import warning_content  # what the warning says (§11): submit requires it
+
         form = services.form_draft(actor=office, action="issue", level="orange", basis="会商：扇出基准",
                                    content="扇出基准（benchmarks/bench_fanout.py）", effective_at=start,
-                                   episode_end=start + dt.timedelta(days=2), public_message="扇出基准：橙色预警。")
+                                   episode_end=start + dt.timedelta(days=2), public_message="扇出基准：橙色预警。",
+                                   **warning_content())
         services.form_submit(actor=office, form_id=form.pk)
         time.sleep(3)  # the worker is up and has handled the submission's event
         gateway.reset()

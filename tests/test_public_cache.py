@@ -22,6 +22,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from alerts import services
 from alerts.publication import publish_form
+from tests.factories import warning_content
 
 PASSWORD = "correct horse battery"
 
@@ -33,6 +34,7 @@ def decide(make_user, action: str, level: str | None, *, people: dict | None = N
     form = services.form_draft(
         actor=people["office"], action=action, level=level, basis="会商认为达到预警条件", content="启动应急响应",
         effective_at=now, episode_end=now + dt.timedelta(days=3) if action == "issue" else None,
+        **warning_content(action),
     )
     services.form_submit(actor=people["office"], form_id=form.pk)
     services.form_approve(actor=people["vice"], form_id=form.pk, password=PASSWORD)

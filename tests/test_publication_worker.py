@@ -20,6 +20,7 @@ from audit.models import AuditEntry
 from command.models import Area, MemberUnit
 from core.models import OutboxEvent
 from notifications.models import Delivery, Notification, UnitContact
+from tests.factories import warning_content
 
 pytestmark = [
     pytest.mark.worker,
@@ -58,7 +59,8 @@ def test_an_approved_orange_warning_is_published_by_the_worker(worker, make_user
     form = services.form_draft(
         actor=office, action="issue", level="orange", basis="会商认为未来 72 小时 AQI 持续大于 200",
         content="一、气象条件不利……", effective_at=start, episode_end=start + dt.timedelta(days=3),
-        public_message="阳泉市发布重污染天气橙色预警（测试）。", primary_pollutant="PM2.5", aqi_range="210～280",
+        public_message="阳泉市发布重污染天气橙色预警（测试）。",
+        **warning_content(primary_pollutant="PM2.5", aqi_low=210, aqi_high=280, degree=""),
     )
     services.form_submit(actor=office, form_id=form.pk)
     # The worker pushes the form into the approver's inbox.

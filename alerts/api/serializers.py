@@ -12,12 +12,17 @@ class FormSerializer(serializers.ModelSerializer):
     submitted_by = serializers.CharField(source="submitted_by.username", default=None, allow_null=True)
     decided_by = serializers.CharField(source="decided_by.username", default=None, allow_null=True)
     response_level = serializers.CharField(read_only=True)
+    aqi_range = serializers.CharField(read_only=True, help_text="AQI 范围, e.g. 150～240 (from aqi_low/aqi_high)")
+    affected_areas = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True,
+                                                  help_text="影响区域: area codes (140300 = the whole city, kfq = the development zone)")
 
     class Meta:
         model = ApprovalForm
         fields = [
             "id", "action", "status", "from_level", "level", "response_level", "approver_role", "effective_at",
-            "episode_end", "basis", "content", "public_message", "department_opinion", "leader_opinion",
+            "effective_on_publication", "episode_end", "weather_trend", "pollution_start", "pollution_end",
+            "aqi_low", "aqi_high", "aqi_range", "degree", "primary_pollutant", "affected_areas",
+            "basis", "content", "public_message", "department_opinion", "leader_opinion",
             "decision_comment", "evaluation", "consultation", "provincial_notice", "provincial_consent", "auto_drafted",
             "drafted_by", "drafted_at", "submitted_by", "submitted_at", "decided_by", "decided_at",
         ]
@@ -72,8 +77,24 @@ class WarningCreateSerializer(serializers.Serializer):
     content = serializers.CharField(required=False, allow_blank=True, default="")
     public_message = serializers.CharField(required=False, allow_blank=True, default="")
     department_opinion = serializers.CharField(required=False, allow_blank=True, default="")
-    start = serializers.DateTimeField()
+    start = serializers.DateTimeField(required=False, allow_null=True,
+                                      help_text="the response's effective start (a lift: its effective end); "
+                                                "not needed with effective_on_publication")
     end = serializers.DateTimeField(required=False, allow_null=True)
+    effective_on_publication = serializers.BooleanField(required=False, default=False,
+                                                        help_text="true: the form takes effect when signed and published (§12)")
+    # What the warning says (warning-rules.md §11): may be left out for a draft; required to submit.
+    weather_trend = serializers.CharField(required=False, allow_blank=True, default="", help_text="全市未来气象条件变化趋势")
+    pollution_start = serializers.DateTimeField(required=False, allow_null=True, default=None, help_text="重污染天气发生时间（起）")
+    pollution_end = serializers.DateTimeField(required=False, allow_null=True, default=None, help_text="重污染天气发生时间（止）")
+    aqi_low = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1, max_value=999)
+    aqi_high = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1, max_value=999)
+    degree = serializers.CharField(required=False, allow_blank=True, default="", max_length=40,
+                                   help_text="污染程度, e.g. 中度至重度污染; default: from the AQI range")
+    primary_pollutant = serializers.CharField(required=False, allow_blank=True, default="", max_length=40,
+                                              help_text="首要污染物, e.g. PM10")
+    affected_areas = serializers.ListField(child=serializers.CharField(max_length=16), required=False, default=list,
+                                           help_text="影响区域: area codes (140300 = the whole city, kfq = the development zone)")
     provincial_notice = serializers.PrimaryKeyRelatedField(queryset=ProvincialNotice.objects.all(), required=False, allow_null=True)
     provincial_consent = serializers.CharField(required=False, allow_blank=True, default="")
     evaluation = serializers.IntegerField(required=False, allow_null=True)
@@ -82,8 +103,14 @@ class WarningCreateSerializer(serializers.Serializer):
     def validate(self, attrs):
         if attrs["action"] != "lift" and not attrs.get("level"):
             raise serializers.ValidationError({"level": "请选择预警级别（yellow、orange 或 red）。"})
-        if attrs.get("end") and attrs["end"] <= attrs["start"]:
+        if not attrs.get("start") and not attrs.get("effective_on_publication"):
+            raise serializers.ValidationError({"start": "请填写生效时间，或设 effective_on_publication 为 true。"})
+        if attrs.get("end") and attrs.get("start") and attrs["end"] <= attrs["start"]:
             raise serializers.ValidationError({"end": "结束时间必须晚于开始时间。"})
+        if attrs.get("aqi_low") and attrs.get("aqi_high") and attrs["aqi_low"] > attrs["aqi_high"]:
+            raise serializers.ValidationError({"aqi_high": "AQI 范围的高值不能低于低值。"})
+        if attrs.get("pollution_start") and attrs.get("pollution_end") and attrs["pollution_end"] <= attrs["pollution_start"]:
+            raise serializers.ValidationError({"pollution_end": "重污染天气发生时间的结束须晚于开始。"})
         return attrs
 
 
@@ -97,6 +124,11 @@ class RejectSerializer(serializers.Serializer):
     comment = serializers.CharField(help_text="why it is sent back")
 
 
+class AffectedAreaSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="GB/T 2260 code (140300 = the whole city); kfq = the development zone")
+    name = serializers.CharField()
+
+
 class PublicWarningSerializer(serializers.Serializer):
     level = serializers.CharField()
     response_level = serializers.CharField(allow_null=True, required=False)
@@ -105,3 +137,14 @@ class PublicWarningSerializer(serializers.Serializer):
     message = serializers.CharField(required=False)
     measures = serializers.ListField(child=serializers.CharField(), required=False)
     health_advice = serializers.CharField(required=False)
+    # What the warning says (warning-rules.md §11), from the approved form in force.
+    primary_pollutant = serializers.CharField(required=False, allow_blank=True, help_text="首要污染物")
+    aqi_range = serializers.CharField(required=False, allow_blank=True, help_text="AQI 范围, e.g. 150～240")
+    aqi_low = serializers.IntegerField(required=False, allow_null=True)
+    aqi_high = serializers.IntegerField(required=False, allow_null=True)
+    degree = serializers.CharField(required=False, allow_blank=True, help_text="污染程度, e.g. 中度至重度污染")
+    affected_areas = AffectedAreaSerializer(many=True, required=False, help_text="影响区域")
+    pollution_start = serializers.DateTimeField(required=False, allow_null=True, help_text="重污染天气发生时间（起）")
+    pollution_end = serializers.DateTimeField(required=False, allow_null=True, help_text="重污染天气发生时间（止）")
+    weather_trend = serializers.CharField(required=False, allow_blank=True, help_text="全市未来气象条件变化趋势")
+    response_start = serializers.DateTimeField(required=False, allow_null=True, help_text="响应启动时间")

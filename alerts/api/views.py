@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.authentication import TokenAuthentication
@@ -19,9 +21,18 @@ from . import serializers
 OFFICE = frozenset({Role.OFFICE})
 
 
+def _refusal_body(exc: services.WarningError) -> dict:
+    """{"detail": the Chinese message}; a submit refused for missing §11 fields also names them
+    (``missing``: field names of the form, e.g. ["primary_pollutant", "weather_trend"])."""
+    body = {"detail": str(exc)}
+    if isinstance(exc, services.MissingContentError):
+        body["missing"] = exc.missing
+    return body
+
+
 def _refusal(exc: services.WarningError) -> Response:
     code = status.HTTP_403_FORBIDDEN if isinstance(exc, services.NotYourDecisionError) else status.HTTP_409_CONFLICT
-    return Response({"detail": str(exc)}, status=code)
+    return Response(_refusal_body(exc), status=code)
 
 
 class WarningListView(APIView):
@@ -48,18 +59,22 @@ class WarningListView(APIView):
             from forecasts.models import Evaluation
 
             evaluation = get_object_or_404(Evaluation, pk=v["evaluation"])
+        effective_at = v.get("start") or timezone.now()
+        content = {name: v[name] for name in services.CONTENT_FIELDS}
         try:
-            form = services.form_draft(
-                actor=request.user, action=v["action"], level=v.get("level"), basis=v["basis"],
-                content=v["content"] or v["basis"], public_message=v["public_message"],
-                department_opinion=v["department_opinion"], effective_at=v["start"], episode_end=v.get("end"),
-                provincial_notice=v.get("provincial_notice"), provincial_consent=v["provincial_consent"],
-                evaluation=evaluation, episode_start=v["start"],
-            )
-            if v["submit"]:
-                form = services.form_submit(actor=request.user, form_id=form.pk)
+            # One transaction: a submit refused (e.g. §11 fields missing) leaves no draft behind.
+            with transaction.atomic():
+                form = services.form_draft(
+                    actor=request.user, action=v["action"], level=v.get("level"), basis=v["basis"],
+                    content=v["content"] or v["basis"], public_message=v["public_message"],
+                    department_opinion=v["department_opinion"], effective_at=effective_at, episode_end=v.get("end"),
+                    provincial_notice=v.get("provincial_notice"), provincial_consent=v["provincial_consent"],
+                    evaluation=evaluation, episode_start=v.get("pollution_start") or effective_at, **content,
+                )
+                if v["submit"]:
+                    form = services.form_submit(actor=request.user, form_id=form.pk)
         except services.WarningError as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+            return Response(_refusal_body(exc), status=status.HTTP_400_BAD_REQUEST)
         warning = selectors.warnings_list().get(pk=form.warning_id)
         return Response(serializers.WarningSerializer(warning).data, status=status.HTTP_201_CREATED)
 

@@ -11,6 +11,11 @@ from audit.models import AuditEntry
 from core.models import OutboxEvent
 
 PASSWORD = "correct horse battery"
+#: What the warning says (warning-rules.md §11): required to submit.
+CONTENT = {"weather_trend": "静稳天气持续，扩散条件差", "pollution_start": "2026-12-01T00:00:00+08:00",
+           "pollution_end": "2026-12-03T23:00:00+08:00", "aqi_low": 150, "aqi_high": 240, "degree": "轻度至重度污染",
+           "primary_pollutant": "PM10", "affected_areas": ["140300", "140321"]}
+LIFT_CONTENT = {"weather_trend": "冷空气过境，扩散条件转好"}
 
 
 @pytest.fixture
@@ -39,7 +44,7 @@ def people(make_user):
 
 def issue(api, people, level="orange", **extra):
     body = {"action": "issue", "level": level, "basis": "会商认为达到预警条件", "content": "启动应急响应",
-            "start": "2026-12-01T00:00:00+08:00", "end": "2026-12-04T00:00:00+08:00", **extra}
+            "start": "2026-12-01T00:00:00+08:00", "end": "2026-12-04T00:00:00+08:00", **CONTENT, **extra}
     return api(people["office"], "post", "/api/v1/warnings/", body)
 
 
@@ -116,15 +121,15 @@ def test_upgrade_downgrade_and_lift_follow_the_routing_rule(api, people):
     warning_id = issue(api, people, level="yellow").json()["id"]
     api(people["vice"], "post", f"/api/v1/warnings/{warning_id}/approve/")
     up = api(people["office"], "post", "/api/v1/warnings/", {"action": "upgrade", "level": "red", "basis": "加重",
-                                                             "start": "2026-12-02T00:00:00+08:00"})
+                                                             "start": "2026-12-02T00:00:00+08:00", **CONTENT})
     assert up.status_code == 201 and up.json()["approver_role"] == "commander"
     assert api(people["commander"], "post", f"/api/v1/warnings/{warning_id}/approve/").status_code == 200
     down = api(people["office"], "post", "/api/v1/warnings/", {"action": "downgrade", "level": "orange", "basis": "好转",
-                                                               "start": "2026-12-03T00:00:00+08:00"})
+                                                               "start": "2026-12-03T00:00:00+08:00", **CONTENT})
     assert down.json()["approver_role"] == "commander"  # downgrade from red involves red
     api(people["commander"], "post", f"/api/v1/warnings/{warning_id}/approve/")
     lift = api(people["office"], "post", "/api/v1/warnings/", {"action": "lift", "basis": "优良持续36小时",
-                                                               "start": "2026-12-04T00:00:00+08:00"})
+                                                               "start": "2026-12-04T00:00:00+08:00", **LIFT_CONTENT})
     assert lift.json()["approver_role"] == "vice_commander"
     api(people["vice"], "post", f"/api/v1/warnings/{warning_id}/approve/")
     warning = Warning.objects.get(pk=warning_id)
@@ -140,3 +145,56 @@ def test_public_endpoint_needs_no_login(api, people, client):
     publish_form({"form_id": ApprovalForm.objects.get(warning_id=warning_id).pk})  # the outbox handler
     data = client.get("/api/v1/public/warning/").json()
     assert data["level"] == "orange" and data["response_level"] == "II"
+
+
+def test_submit_without_what_the_warning_says_is_refused_with_the_missing_fields(api, people):
+    body = {"action": "issue", "level": "orange", "basis": "会商认为达到预警条件", "start": "2026-12-01T00:00:00+08:00",
+            **CONTENT}
+    del body["primary_pollutant"], body["weather_trend"]
+    response = api(people["office"], "post", "/api/v1/warnings/", body)
+    assert response.status_code == 400
+    data = response.json()
+    assert data["detail"] == "提交前请填写：气象条件变化趋势、首要污染物"
+    assert data["missing"] == ["weather_trend", "primary_pollutant"]
+    assert Warning.objects.count() == 0 and ApprovalForm.objects.count() == 0  # the refused submit left no draft
+
+
+def test_a_draft_may_leave_the_fields_blank_and_says_them_once_filled(api, people):
+    draft = api(people["office"], "post", "/api/v1/warnings/",
+                {"action": "issue", "level": "orange", "basis": "依据", "start": "2026-12-01T00:00:00+08:00", "submit": False})
+    assert draft.status_code == 201
+    assert draft.json()["forms"][0]["status"] == "draft" and draft.json()["forms"][0]["primary_pollutant"] == ""
+    from alerts.services import form_withdraw
+
+    form_withdraw(actor=people["office"], form_id=draft.json()["forms"][0]["id"])  # one issue form at a time
+    filed = issue(api, people, level="orange")
+    assert filed.status_code == 201, filed.json()
+    form = filed.json()["forms"][0]
+    assert form["status"] == "submitted"
+    assert (form["aqi_low"], form["aqi_high"], form["aqi_range"]) == (150, 240, "150～240")
+    assert form["primary_pollutant"] == "PM10" and form["degree"] == "轻度至重度污染"
+    assert form["affected_areas"] == ["140300", "140321"]
+    assert form["weather_trend"] == "静稳天气持续，扩散条件差"
+    assert form["pollution_start"].startswith("2026-12-01T00:00:00")
+    assert filed.json()["primary_pollutant"] == "PM10" and filed.json()["aqi_range"] == "150～240"
+
+
+def test_unknown_area_codes_and_an_inverted_range_are_refused(api, people):
+    response = issue(api, people, affected_areas=["140300", "999999"])
+    assert response.status_code == 400 and "999999" in response.json()["detail"]
+    response = issue(api, people, aqi_low=250, aqi_high=240)
+    assert response.status_code == 400 and "aqi_high" in response.json()["errors"]
+    assert Warning.objects.count() == 0
+
+
+def test_effective_on_publication_needs_no_start_and_takes_the_signing_time(api, people):
+    body = {"action": "issue", "level": "yellow", "basis": "依据", "effective_on_publication": True, **CONTENT}
+    response = api(people["office"], "post", "/api/v1/warnings/", body)
+    assert response.status_code == 201, response.json()
+    assert response.json()["forms"][0]["effective_on_publication"] is True
+    warning_id = response.json()["id"]
+    approved = api(people["vice"], "post", f"/api/v1/warnings/{warning_id}/approve/")
+    form = approved.json()["forms"][0]
+    assert form["status"] == "approved" and form["effective_at"] == form["decided_at"]
+    refused = api(people["office"], "post", "/api/v1/warnings/", {"action": "issue", "level": "yellow", "basis": "x"})
+    assert refused.status_code == 400 and "start" in refused.json()["errors"]

@@ -24,6 +24,7 @@ from alerts import cap, publication
 from alerts.models import ApprovalForm
 from alerts.services import form_approve, form_draft, form_submit
 from notifications.tests.test_transports import RECORDING, RecordingTransport
+from tests.factories import warning_content
 
 PASSWORD = "correct horse battery"
 XSD = Path(settings.BASE_DIR) / "fixtures" / "cap" / "CAP-v1.2.xsd"
@@ -68,7 +69,8 @@ def decide(people, capture, *, action, level=None, signer="vice", message="") ->
     form = form_draft(
         actor=people["office"], action=action, level=level, basis="会商意见", content="主要内容",
         effective_at=start, episode_end=start + dt.timedelta(days=2) if action != "lift" else None,
-        public_message=message, primary_pollutant="PM2.5", aqi_range="180～320", episode_start=start,
+        public_message=message, episode_start=start,
+        **warning_content(action, primary_pollutant="PM2.5", aqi_low=180, aqi_high=320, degree=""),
     )
     form_submit(actor=people["office"], form_id=form.pk)
     with capture(execute=True):
@@ -182,6 +184,7 @@ def test_feed_is_refreshed_by_publication_and_alerts_never_change(people, eager,
 @pytest.mark.django_db
 def test_only_approved_forms_are_alerts(people, eager, client):
     form = form_draft(actor=people["office"], action="issue", level="yellow", basis="依据", content="内容",
-                      effective_at=timezone.now())
+                      effective_at=timezone.now(), **warning_content())
     assert client.get(f"/warnings/cap/{form.pk}.xml").status_code == 404
     assert client.get("/warnings/cap/999999.xml").status_code == 404
+

@@ -19,6 +19,7 @@ from alerts.models import ApprovalForm, Deadline
 from alerts.tasks import tick_deadlines
 from audit.models import AuditEntry
 from notifications.models import Notification
+from tests.factories import warning_content
 
 T0 = dt.datetime(2026, 12, 1, 9, 0, tzinfo=SHANGHAI)
 
@@ -90,7 +91,7 @@ def test_a_met_deadline_is_left_alone(people):
 
 def test_the_escalation_of_a_red_form_goes_to_the_commander(people):
     form = services.form_draft(actor=people["clerk"], action="issue", level="red", basis="依据", content="内容",
-                               effective_at=T0)
+                               effective_at=T0, **warning_content())
     assert form.approver_role == "commander"
     services.deadline_start(kind="publish", key=f"publish:form:{form.pk}", start=T0, warning=form.warning, form=form)
     tick_at(T0 + dt.timedelta(hours=2, minutes=31))

@@ -21,6 +21,7 @@ from command.models import MemberUnit
 from forecasts.domain.categories import category_for
 from notifications.models import Delivery, Notification, SmsSubscriber, UnitContact
 from notifications.tests.test_transports import RECORDING, RecordingTransport
+from tests.factories import warning_content
 
 PASSWORD = "correct horse battery"
 COUNTY_UNITS = 6  # five county/district governments and the development zone's committee (附件9)
@@ -97,7 +98,7 @@ def approve(people, capture, *, action="issue", level="orange", signer="vice", m
         basis="会商认为未来 72 小时 AQI 持续大于 200", content="一、气象条件不利……", effective_at=start,
         episode_end=start + dt.timedelta(days=3) if action != "lift" else None,
         public_message=message or (f"阳泉市{action}{level}预警测试信息" if action != "lift" else "阳泉市解除预警测试信息"),
-        primary_pollutant="PM2.5", aqi_range="210～280",
+        **warning_content(action, primary_pollutant="PM2.5", aqi_low=210, aqi_high=280, degree=""),
     )
     form_submit(actor=people["office"], form_id=form.pk)
     with capture(execute=True):
@@ -309,6 +310,7 @@ def test_written_report_is_printable_and_marked_sent_by_the_office(people, recor
 @pytest.mark.django_db
 def test_publish_ignores_a_form_that_is_not_approved(people, recording, eager):
     form = form_draft(actor=people["office"], action="issue", level="yellow", basis="依据", content="内容",
-                      effective_at=timezone.now())
+                      effective_at=timezone.now(), **warning_content())
     assert publication.publish_form({"form_id": form.pk}) is None
     assert recording.sent == [] and not Notification.objects.filter(kind="alerts.warning.published").exists()
+

@@ -18,6 +18,7 @@ from alerts.models import ApprovalForm, Deadline, Warning
 from audit.models import AuditEntry
 from core import outbox
 from core.models import OutboxEvent
+from tests.factories import warning_content
 
 PASSWORD = "correct horse battery"
 SH = lc.SHANGHAI
@@ -136,7 +137,7 @@ def people(make_user):
 
 def drafted(people, action="issue", level="orange", **extra) -> ApprovalForm:
     return services.form_draft(actor=people["office"], action=action, level=level, basis="依据", content="内容",
-                               effective_at=timezone.now(), **extra)
+                               effective_at=timezone.now(), **{**warning_content(action), **extra})
 
 
 def submitted(people, action="issue", level="orange", **extra) -> ApprovalForm:

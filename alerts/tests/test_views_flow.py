@@ -20,6 +20,15 @@ PASSWORD = "correct horse battery"
 RED_REFUSAL = "涉及红色预警的审批表须由总指挥审批，副总指挥无权签发。"
 
 
+def page_content() -> dict:
+    """What the warning says (warning-rules.md §11) as the form page posts it (a lift page shows
+    only the weather trend and ignores the rest)."""
+    start = timezone.localtime() + dt.timedelta(hours=30)
+    return {"weather_trend": "静稳天气持续，扩散条件差", "pollution_start": start.strftime("%Y-%m-%dT%H:%M"),
+            "pollution_end": (start + dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"), "aqi_low": "150",
+            "aqi_high": "240", "degree": "", "primary_pollutant": "PM10", "affected_areas": ["140300"]}
+
+
 @pytest.fixture(autouse=True)
 def fast_passwords(settings):
     """A fast hasher: these tests create and check many passwords (Django's testing advice)."""
@@ -58,6 +67,7 @@ def draft(client: Client, *, action: str = "issue", level: str | None = "orange"
         "content": "一、气象条件不利……五、响应启动时间……",
         "public_message": "阳泉市发布重污染天气橙色预警，请减少户外活动。",
         "department_opinion": "拟同意。",
+        **page_content(),
         **extra,
     }
     if level:
@@ -184,7 +194,7 @@ def test_send_back_needs_a_comment_then_the_office_redrafts(people):
     local = timezone.localtime(new.effective_at).strftime("%Y-%m-%dT%H:%M")
     saved = post(office, reverse("alerts:form-edit", args=[new.pk]), {
         "effective_at": local, "basis": new.basis + "\n会商意见：同意发布橙色预警。", "content": new.content,
-        "public_message": "修改后的公开文本。", "department_opinion": "同意。",
+        "public_message": "修改后的公开文本。", "department_opinion": "同意。", **page_content(),
     })
     assert saved.status_code == 302
     new.refresh_from_db()

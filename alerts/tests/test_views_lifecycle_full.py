@@ -83,6 +83,11 @@ def local_input(value: dt.datetime | None) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M") if value else ""
 
 
+def evaluation_start(evaluation) -> dt.datetime:
+    """The start of the evaluation's first process (the pollution start a draft takes)."""
+    return pd.Timestamp(evaluation.result["processes"][0]["start"]).to_pydatetime()
+
+
 def public_page() -> str:
     response = browser().get("/public/")
     assert response.status_code == 200
@@ -129,16 +134,31 @@ def test_forecast_to_orange_to_red_to_lifted_entirely_in_the_browser(make_user, 
     form_page = office.get(reverse("alerts:form", args=[auto.pk])).content.decode()
     assert "阳泉市重污染天气预警信息发布（解除）审批表" in form_page and "提交审批" in form_page
 
-    # 4. The office edits the public text and submits.
+    # 4. The office edits the public text, completes what the warning says (§11) and submits: the
+    #    file named no primary pollutant (left blank, never guessed) and no natural-day AQI; the
+    #    weather trend comes from the consultation concluded after the draft (the edit page has it).
+    assert auto.primary_pollutant == "" and auto.weather_trend == ""
+    assert (auto.pollution_start, [a.code for a in auto.affected_areas.all()]) == (evaluation_start(evaluation), ["140300"])
+    refused = submit(office, reverse("alerts:form", args=[auto.pk]), reverse("alerts:form-submit", args=[auto.pk]))
+    refusal = messages_after(office, refused)
+    # (Evaluations with warning_content give the natural-day AQI range and degree; older ones do not.)
+    assert "提交前请填写：气象条件变化趋势" in refusal and "首要污染物</li>" in refusal
     edit = reverse("alerts:form-edit", args=[auto.pk])
+    assert consultation.conclusion in office.get(edit).content.decode()
     public_text = "阳泉市重污染天气应急指挥部发布橙色预警，启动Ⅱ级应急响应。请减少户外活动，中小学、幼儿园停止户外活动。"
     submit(office, edit, edit, {
-        "effective_at": local_input(auto.effective_at), "episode_end": local_input(auto.episode_end),
-        "basis": auto.basis, "content": auto.content, "public_message": public_text,
-        "department_opinion": "拟同意，请领导审批。",
+        "effective_on_publication": "on", "effective_at": local_input(auto.effective_at),
+        "episode_end": local_input(auto.episode_end), "basis": auto.basis, "content": auto.content,
+        "public_message": public_text, "department_opinion": "拟同意，请领导审批。",
+        "weather_trend": consultation.conclusion, "pollution_start": local_input(auto.pollution_start),
+        "pollution_end": local_input(auto.pollution_end), "aqi_low": "240", "aqi_high": "240", "degree": "",
+        "primary_pollutant": "PM2.5", "affected_areas": ["140300"],
     })
     auto.refresh_from_db()
     assert auto.public_message == public_text
+    assert (auto.degree, auto.aqi_range, auto.primary_pollutant) == ("重度污染", "240", "PM2.5")
+    # The content drafted from the fields follows them: the office did not rewrite it.
+    assert "首要污染物：PM2.5，AQI 240" in auto.content and "（待办公室填写）" not in auto.content
     form_url = reverse("alerts:form", args=[auto.pk])
     submitted = submit(office, form_url, reverse("alerts:form-submit", args=[auto.pk]), capture=capture)
     assert "已提交审批。" in messages_after(office, submitted)
@@ -164,10 +184,13 @@ def test_forecast_to_orange_to_red_to_lifted_entirely_in_the_browser(make_user, 
         "action": "upgrade", "level": "red", "effective_at": local_input(now),
         "episode_end": local_input(now + dt.timedelta(days=2)), "basis": "会商认为 AQI 将超过 300",
         "content": "升级为红色预警，启动Ⅰ级应急响应。", "public_message": "阳泉市将重污染天气预警升级为红色预警。",
-        "department_opinion": "拟同意。",
+        "department_opinion": "拟同意。", "weather_trend": "静稳持续，湿度增大", "pollution_start": local_input(now),
+        "pollution_end": local_input(now + dt.timedelta(days=2)), "aqi_low": "240", "aqi_high": "320",
+        "primary_pollutant": "PM2.5", "affected_areas": ["140300", "140321"],
     })
     upgrade = ApprovalForm.objects.get(warning=warning, action="upgrade")
     assert (upgrade.from_level, upgrade.level, upgrade.approver_role) == ("orange", "red", "commander")
+    assert (upgrade.degree, [a.code for a in upgrade.affected_areas.all()]) == ("重度至严重污染", ["140300", "140321"])
     upgrade_url = reverse("alerts:form", args=[upgrade.pk])
     submit(office, upgrade_url, reverse("alerts:form-submit", args=[upgrade.pk]), capture=capture)
     refused = submit(vice, upgrade_url, reverse("alerts:form-approve", args=[upgrade.pk]), {"password": PASSWORD})
@@ -183,7 +206,7 @@ def test_forecast_to_orange_to_red_to_lifted_entirely_in_the_browser(make_user, 
     submit(office, new_lift, new_lift, {
         "action": "lift", "effective_at": local_input(timezone.localtime()), "basis": "空气质量已明显改善",
         "content": "解除红色预警，终止应急响应。", "public_message": "阳泉市解除重污染天气红色预警。",
-        "department_opinion": "拟同意。",
+        "department_opinion": "拟同意。", "weather_trend": "冷空气过境，扩散条件明显好转",
     })
     lift = ApprovalForm.objects.get(warning=warning, action="lift")
     assert (lift.from_level, lift.approver_role) == ("red", "commander")

@@ -17,6 +17,7 @@ from accounts.roles import Role
 from alerts import services
 from alerts.models import ApprovalForm, Deadline, ProvincialNotice, Warning
 from forecasts.models import Consultation, Evaluation
+from tests.factories import warning_content
 
 PASSWORD = "correct horse battery"
 
@@ -61,7 +62,7 @@ def make_form(office, *, level="orange", submit=True, evaluation=None, consultat
     form = services.form_draft(
         actor=office, action=action, level=level, basis="会商认为达到预警条件", content="启动应急响应",
         public_message=f"阳泉市发布重污染天气{level}预警。", effective_at=timezone.now() + dt.timedelta(hours=30),
-        evaluation=evaluation, consultation=consultation,
+        evaluation=evaluation, consultation=consultation, **warning_content(action),
     )
     if submit:
         form = services.form_submit(actor=office, form_id=form.pk)
@@ -74,7 +75,7 @@ def history(office, approver, count: int) -> None:
         form = make_form(office)
         services.form_approve(actor=approver, form_id=form.pk, password=PASSWORD)
         lift = services.form_draft(actor=office, action="lift", level=None, basis="空气质量改善", content="解除",
-                                   effective_at=timezone.now())
+                                   effective_at=timezone.now(), **warning_content("lift"))
         services.form_submit(actor=office, form_id=lift.pk)
         services.form_approve(actor=approver, form_id=lift.pk, password=PASSWORD)
 
@@ -217,7 +218,12 @@ def test_new_form_is_prefilled_from_the_latest_evaluation(client, people):
     client.force_login(people["office"])
     page = client.get(f"{reverse('alerts:form-new')}?action=issue").content.decode()
     assert f'name="evaluation" value="{evaluation.pk}"' in page
-    assert "预警评估" in page and "五、响应启动时间" in page
+    assert "预警评估" in page and "六、响应启动时间：预警信息发布时" in page
+    # An evaluation stored before warning_content: the process's times, the city; the pollutant and
+    # the AQI range (natural-day values) are not in it and are left for the office, never guessed.
+    assert "首要污染物：（待办公室填写）" in page
+    assert "value=" not in re.search(r'<input[^>]*name="primary_pollutant"[^>]*>', page).group(0)
+    assert 'name="affected_areas" value="140300"' in page and 'id="id_effective_on_publication" checked' in page
     assert '<option value="orange" selected>' in page
 
 

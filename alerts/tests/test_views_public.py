@@ -14,6 +14,7 @@ from accounts.roles import Role
 from alerts import services
 from alerts.models import Warning
 from alerts.views import public
+from tests.factories import warning_content
 
 PASSWORD = "correct horse battery"
 
@@ -33,7 +34,7 @@ def active_warning(make_user, *, level="orange", publish=True) -> Warning:
         actor=office, action="issue", level=level, basis="会商认为达到预警条件", content="启动应急响应",
         public_message="阳泉市发布重污染天气橙色预警，自今日 20 时起启动Ⅱ级应急响应。",
         effective_at=timezone.now() + dt.timedelta(hours=2), episode_end=timezone.now() + dt.timedelta(days=3),
-        aqi_range="210～280", primary_pollutant="PM2.5",
+        **warning_content(primary_pollutant="PM2.5", aqi_low=210, aqi_high=280, degree=""),
     )
     services.form_submit(actor=office, form_id=form.pk)
     services.form_approve(actor=approver, form_id=form.pk, password=PASSWORD)
@@ -130,7 +131,7 @@ def test_a_decision_changes_the_page_at_once(client, make_user):
     assert warning.number in client.get("/public/").content.decode()
     office, vice = make_user(Role.OFFICE), make_user(Role.VICE_COMMANDER)
     lift = services.form_draft(actor=office, action="lift", level=None, basis="改善", content="解除",
-                               effective_at=timezone.now())
+                               effective_at=timezone.now(), **warning_content("lift"))
     services.form_submit(actor=office, form_id=lift.pk)
     services.form_approve(actor=vice, form_id=lift.pk, password=PASSWORD)
     from alerts.publication import publish_form
@@ -238,7 +239,7 @@ def test_the_api_gives_what_the_page_shows_before_during_and_after(client, make_
 
     for action, level in (("upgrade", "red"), ("lift", None)):
         form = services.form_draft(actor=office, action=action, level=level, basis="会商", content="内容",
-                                   effective_at=timezone.now())
+                                   effective_at=timezone.now(), **warning_content(action))
         services.form_submit(actor=office, form_id=form.pk)
         services.form_approve(actor=commander, form_id=form.pk, password=PASSWORD)
         publish_form({"form_id": form.pk})

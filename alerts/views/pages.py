@@ -144,6 +144,23 @@ def _redirect_to_form(form_id: int) -> HttpResponseRedirect:
     return redirect("alerts:form", pk=form_id)
 
 
+def _local_times(values: dict) -> dict:
+    """Form initial values: datetimes in local time to the minute (the inputs show no seconds)."""
+    return {k: timezone.localtime(v).replace(second=0, microsecond=0) if isinstance(v, dt.datetime) else v
+            for k, v in values.items()}
+
+
+def _content_data(data: dict) -> dict:
+    """The §11 keyword arguments of services.form_draft from a cleaned ApprovalFormDraftForm."""
+    content = {name: data[name] for name in services.CONTENT_FIELDS if name in data}
+    if "affected_areas" in content:
+        content["affected_areas"] = [a.code for a in content["affected_areas"]]
+    for name in ("weather_trend", "degree", "primary_pollutant"):
+        if name in content:
+            content[name] = content[name] or ""
+    return content
+
+
 def _level_label(level: str) -> str:
     return lc.LEVEL_NAMES.get(lc.Level(level), level) if level else ""
 
@@ -317,7 +334,7 @@ class FormNewView(RoleRequiredMixin, TemplateView):
             notice = ProvincialNotice.objects.filter(pk=params["notice"]).first()
         return evaluation, consultation, notice
 
-    def _texts(self, evaluation, action: str, level: str | None):
+    def _texts(self, evaluation, action: str, level: str | None, consultation=None):
         from ..drafting import draft_texts
 
         if evaluation is None:
@@ -326,17 +343,25 @@ class FormNewView(RoleRequiredMixin, TemplateView):
         if action != lc.Action.LIFT and level in (None, "", "none"):
             return None
         try:
-            return draft_texts(result=evaluation.result or {}, action=action, level=level)
+            return draft_texts(result=evaluation.result or {}, action=action, level=level, consultation=consultation)
         except (KeyError, ValueError):
             return None
 
     def _initial(self, action: str, evaluation, consultation, notice) -> dict[str, Any]:
-        initial: dict[str, Any] = {"effective_at": now_local_minute(), "department_opinion": _("拟同意，请领导审批。")}
-        texts = self._texts(evaluation, action, None)
+        initial: dict[str, Any] = {"effective_at": now_local_minute(), "effective_on_publication": True,
+                                   "department_opinion": _("拟同意，请领导审批。")}
+        if action != lc.Action.LIFT:
+            # The warning level is decided on the city's series (warning-rules.md §1): the whole city
+            # unless the evaluation names the areas.
+            initial["affected_areas"] = [CITY_CODE]
+        if consultation is not None and consultation.conclusion:
+            initial["weather_trend"] = consultation.conclusion
+        texts = self._texts(evaluation, action, None, consultation)
         if texts is not None:
             initial.update(basis=texts.basis, content=texts.content, public_message=texts.public_message,
                            effective_at=timezone.localtime(texts.effective_at).replace(second=0, microsecond=0),
-                           episode_end=timezone.localtime(texts.episode_end) if texts.episode_end else None)
+                           episode_end=timezone.localtime(texts.episode_end) if texts.episode_end else None,
+                           **_local_times(texts.form_fields()))
             if action != lc.Action.LIFT:
                 initial["level"] = (evaluation.result or {}).get("proposed_level") or evaluation.level
         if evaluation is not None:
@@ -348,6 +373,10 @@ class FormNewView(RoleRequiredMixin, TemplateView):
         if notice is not None:
             initial["provincial_notice"] = notice.pk
             initial.setdefault("level", notice.level)
+            if action != lc.Action.LIFT:
+                initial.setdefault("pollution_start", timezone.localtime(notice.period_start))
+                if notice.period_end:
+                    initial.setdefault("pollution_end", timezone.localtime(notice.period_end))
             initial["basis"] = _("接到%(notice)s，%(period)s起执行。") % {
                 "notice": notice, "period": timezone.localtime(notice.period_start).strftime("%Y年%m月%d日%H时")
             } + ("\n" + initial["basis"] if initial.get("basis") else "")
@@ -378,7 +407,7 @@ class FormNewView(RoleRequiredMixin, TemplateView):
             return self.render_to_response(self.get_context_data(form=form))
         data = form.cleaned_data
         level = data.get("level") if action != lc.Action.LIFT else None
-        texts = self._texts(evaluation, action, level)
+        texts = self._texts(evaluation, action, level, consultation)
         try:
             created = services.form_draft(
                 actor=request.user, action=action, level=level, basis=data["basis"], content=data["content"],
@@ -387,8 +416,7 @@ class FormNewView(RoleRequiredMixin, TemplateView):
                 evaluation=evaluation, consultation=consultation,
                 provincial_notice=data.get("provincial_notice"), provincial_consent=data.get("provincial_consent", ""),
                 episode_start=(texts.episode_start if texts and texts.episode_start else data["effective_at"]),
-                primary_pollutant=texts.primary_pollutant if texts else "",
-                aqi_range=texts.aqi_range if texts else "",
+                **_content_data(data),
             )
         except services.WarningError as exc:
             form.add_error(None, str(exc))
@@ -465,18 +493,27 @@ class FormEditView(RoleRequiredMixin, TemplateView):
         if form_obj.status != ApprovalForm.Status.DRAFT:
             messages.error(request, _("只有草稿可以修改；已提交的审批表请先撤回。"))
             return _redirect_to_form(form_obj.pk)
-        initial = {name: getattr(form_obj, name) for name in ApprovalFormFields.base_fields}
-        for name in ("effective_at", "episode_end"):
-            if initial[name]:
+        fields = ApprovalFormFields(action=form_obj.action).fields
+        initial = {name: getattr(form_obj, name) for name in fields if name != "affected_areas"}
+        if "affected_areas" in fields:
+            initial["affected_areas"] = [a.code for a in form_obj.affected_areas.all()]
+        for name in ("effective_at", "episode_end", "pollution_start", "pollution_end"):
+            if initial.get(name):
                 initial[name] = timezone.localtime(initial[name])
-        return self.render_to_response(self.get_context_data(form_obj=form_obj, form=ApprovalFormFields(initial=initial)))
+        if not initial["weather_trend"] and form_obj.consultation_id and form_obj.consultation.conclusion:
+            # Drafted before the consultation concluded: its record (附件4) now gives the trend.
+            initial["weather_trend"] = form_obj.consultation.conclusion
+        form = ApprovalFormFields(initial=initial, action=form_obj.action)
+        return self.render_to_response(self.get_context_data(form_obj=form_obj, form=form))
 
     def post(self, request, *args, **kwargs):
         form_obj = self._form_obj(kwargs["pk"])
-        form = ApprovalFormFields(request.POST)
+        form = ApprovalFormFields(request.POST, action=form_obj.action)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form_obj=form_obj, form=form))
-        fields = {name: value for name, value in form.cleaned_data.items() if name in ApprovalFormFields.base_fields}
+        fields = {name: value for name, value in form.cleaned_data.items() if name in form.fields}
+        if "affected_areas" in fields:
+            fields["affected_areas"] = list(fields["affected_areas"])
         try:
             services.form_update(actor=request.user, form_id=form_obj.pk, **fields)
         except services.WarningError as exc:
@@ -582,7 +619,8 @@ class InboxView(RoleRequiredMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         now = timezone.now()
-        items = list(selectors.forms_awaiting(user).select_related("provincial_notice", "drafted_by"))
+        items = list(selectors.forms_awaiting(user).select_related("provincial_notice", "drafted_by")
+                     .prefetch_related("affected_areas"))
         for form in items:
             form.sign_refusal = _sign_refusal(form, user)
             form.waiting = duration_text(max(0, int((now - form.submitted_at).total_seconds()))) if form.submitted_at else ""

@@ -46,6 +46,7 @@ def people(make_user):
 def decide(people):
     """Approve a decision through the alerts services at a given moment; returns the form."""
     from alerts.services import form_approve, form_draft, form_submit
+    from tests.factories import warning_content
 
     def _decide(action: str, level: str | None, when: dt.datetime):
         with time_machine.travel(when, tick=False):
@@ -56,6 +57,7 @@ def decide(people):
                 basis="会商认为达到条件",
                 content="按预案执行",
                 effective_at=when,
+                **warning_content(action),
             )
             form_submit(actor=people["office"], form_id=form.pk)
             approver = people["commander"] if form.approver_role == Role.COMMANDER else people["vice"]
