@@ -146,7 +146,10 @@ def evaluation_save(*, actor, warning_id: int, experts=(), **fields: Any) -> Eff
             before = {**_values(evaluation, fields), "experts": sorted(evaluation.experts.values_list("pk", flat=True))}
         for key, value in fields.items():
             setattr(evaluation, key, value.strip() if isinstance(value, str) else value)
-        evaluation.save()
+        if created:
+            evaluation.save(force_insert=True)
+        else:
+            evaluation.save(update_fields=[*fields, "updated_at"])
         evaluation.experts.set(list(experts))
         after = {**_values(evaluation, fields), "experts": sorted(e.pk for e in experts)}
         audit_record(actor=actor, action="reviews.evaluation.created" if created else "reviews.evaluation.edited",
@@ -173,7 +176,7 @@ def drill_create(*, actor, **fields: Any) -> DrillRecord:
     fields["support"] = _check_support(fields.get("support") or [])
     with transaction.atomic():
         record = DrillRecord(created_by=actor, **fields)
-        record.save()
+        record.save(force_insert=True)
         audit_record(actor=actor, action="reviews.drill.created", target=record, after=_values(record, DRILL_FIELDS))
     return record
 
@@ -192,7 +195,7 @@ def drill_update(*, actor, drill_id: int, **fields: Any) -> DrillRecord:
         before = _values(record, fields)
         for key, value in fields.items():
             setattr(record, key, value.strip() if isinstance(value, str) else value)
-        record.save()
+        record.save(update_fields=[*fields, "updated_at"])
         audit_record(actor=actor, action="reviews.drill.edited", target=record, before=before,
                      after=_values(record, fields))
     return record

@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.roles import Role
 from audit.models import AuditEntry
@@ -109,3 +111,17 @@ def test_service_guards_the_support_boxes(make_user):
         services.drill_create(actor=office, **fields, support=["nonsense"])
     record = services.drill_create(actor=office, **fields, support=["slow", "unreachable", "slow"])
     assert record.support == ["unreachable", "slow"]  # the annex's order, once each
+
+
+def test_an_edit_writes_only_the_fields_it_changes(make_user):
+    office = make_user(Role.OFFICE)
+    record = services.drill_create(actor=office, **{**BASE, "held_at": at("2026-10-15 09:30"),
+                                                    "recorded_on": at("2026-10-15 00:00").date()})
+    with CaptureQueriesContext(connection) as queries:
+        services.drill_update(actor=office, drill_id=record.pk, problems="通知环节延误")
+    [update] = [q["sql"] for q in queries.captured_queries
+                if q["sql"].startswith("UPDATE") and DrillRecord._meta.db_table in q["sql"]]
+    assert '"problems"' in update and '"updated_at"' in update
+    assert '"plan_name"' not in update and '"created_by_id"' not in update
+    record.refresh_from_db()
+    assert record.problems == "通知环节延误" and record.plan_name == BASE["plan_name"]

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.roles import Role
 from audit.models import AuditEntry
@@ -132,3 +134,19 @@ def test_service_refuses_an_evaluation_without_its_required_fields(make_user):
     warning = december_warning()
     with pytest.raises(services.ReviewError, match="负责人"):
         services.evaluation_save(actor=make_user(Role.OFFICE), warning_id=warning.pk, leader="", level="orange")
+
+
+def test_an_edit_of_the_evaluation_writes_only_its_fields(make_user):
+    office = make_user(Role.OFFICE)
+    warning = december_warning()
+    evaluation = services.evaluation_save(actor=office, warning_id=warning.pk, experts=[], organiser="办公室",
+                                          leader="李四", level="orange", evaluated_on=at("2026-12-08 00:00").date(),
+                                          content="评估", other_members="王五")
+    with CaptureQueriesContext(connection) as queries:
+        services.evaluation_save(actor=office, warning_id=warning.pk, content="效果明显")
+    [update] = [q["sql"] for q in queries.captured_queries
+                if q["sql"].startswith("UPDATE") and EffectEvaluation._meta.db_table in q["sql"]]
+    assert '"content"' in update and '"updated_at"' in update
+    assert '"figures"' not in update and '"leader"' not in update and '"created_by_id"' not in update
+    evaluation.refresh_from_db()
+    assert (evaluation.content, evaluation.leader) == ("效果明显", "李四")
