@@ -108,13 +108,24 @@ def office_people(make_user):
     return {"office": make_user(Role.OFFICE), "forecaster": make_user(Role.FORECASTER), "unit": make_user(Role.UNIT)}
 
 
+@pytest.fixture
+def eager():
+    """The notices go through the outbox: its events run here, as the worker would run them."""
+    from yangquan_aqi.celery import app
+
+    before = (app.conf.task_always_eager, app.conf.task_eager_propagates)
+    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = before
+
+
 def test_store_file_keeps_every_row_of_the_sample(sample_import):
     assert AirQualityRecord.objects.filter(source_import=sample_import).count() == 84
     assert sample_import.first_time == dt.datetime(2025, 2, 3, 6, tzinfo=SHANGHAI)
 
 
 def test_evaluation_run_stores_the_samples_level_and_opens_a_consultation(
-    sample_import, office_people, django_capture_on_commit_callbacks
+    sample_import, office_people, eager, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         evaluation = services.evaluation_run(trigger=Evaluation.Trigger.IMPORT, source_import=sample_import)
@@ -259,7 +270,7 @@ def test_conclude_guards(open_consultation, office_people, overrides, message):
 
 
 def test_realtime_consultation_attaches_the_latest_evaluation(
-    sample_import, office_people, django_capture_on_commit_callbacks
+    sample_import, office_people, eager, django_capture_on_commit_callbacks
 ):
     evaluation = services.evaluation_run(trigger=Evaluation.Trigger.IMPORT, source_import=sample_import)
     with django_capture_on_commit_callbacks(execute=True):
@@ -286,7 +297,8 @@ def test_second_realtime_consultation_is_refused_while_one_is_open(plan, office_
     assert Consultation.objects.filter(kind=Consultation.Kind.REALTIME).count() == 2
 
 
-def test_daily_consultation_once_per_day_in_the_heating_season(plan, office_people, django_capture_on_commit_callbacks):
+def test_daily_consultation_once_per_day_in_the_heating_season(plan, office_people, eager,
+                                                              django_capture_on_commit_callbacks):
     with time_machine.travel(dt.datetime(2025, 12, 1, 8, 30, tzinfo=SHANGHAI), tick=False):
         with django_capture_on_commit_callbacks(execute=True):
             first = daily_consultation()

@@ -31,6 +31,17 @@ ANNEX = {
 
 
 @pytest.fixture
+def eager():
+    """The notices go through the outbox: its events run here, as the worker would run them."""
+    from yangquan_aqi.celery import app
+
+    before = (app.conf.task_always_eager, app.conf.task_eager_propagates)
+    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = before
+
+
+@pytest.fixture
 def consultation(plan, django_capture_on_commit_callbacks) -> Consultation:
     source = store_file(SAMPLES / "hourly-aqi.csv")
     with django_capture_on_commit_callbacks(execute=True):
@@ -187,7 +198,8 @@ def test_list_shows_open_consultations_before_concluded_ones(client, make_user, 
     assert "发起实时会商" not in html  # the commander does not start one
 
 
-def test_office_starts_a_realtime_consultation(client, make_user, consultation, django_capture_on_commit_callbacks):
+def test_office_starts_a_realtime_consultation(client, make_user, consultation, eager,
+                                              django_capture_on_commit_callbacks):
     office = make_user(Role.OFFICE)
     forecaster = make_user(Role.FORECASTER)
     client.force_login(office)

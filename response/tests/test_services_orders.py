@@ -59,7 +59,18 @@ def test_each_order_starts_a_two_hour_measures_clock(started):
     assert deadline.due_at == at(1, 10, 5)
 
 
-def test_unit_users_are_notified_of_their_order_after_commit(decide, people, django_capture_on_commit_callbacks):
+@pytest.fixture
+def eager():
+    """The notices are outbox events of their own: run them here, as the worker would."""
+    from yangquan_aqi.celery import app
+
+    before = (app.conf.task_always_eager, app.conf.task_eager_propagates)
+    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = before
+
+
+def test_unit_users_are_notified_of_their_order_after_commit(decide, people, eager, django_capture_on_commit_callbacks):
     form = decide("issue", "yellow", at(1, 8))
     with django_capture_on_commit_callbacks(execute=True):
         orders_for_form({"form_id": form.pk})
@@ -100,7 +111,7 @@ def test_downgrade_also_supersedes(started, decide):
 
 
 def test_lift_closes_the_orders_and_ends_the_response_with_the_closing_notice(
-    started, decide, people, django_capture_on_commit_callbacks
+    started, decide, people, eager, django_capture_on_commit_callbacks
 ):
     form = decide("lift", None, at(3, 15))
     with time_machine.travel(at(3, 15, 2), tick=False), django_capture_on_commit_callbacks(execute=True):
