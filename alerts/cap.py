@@ -59,12 +59,23 @@ ADVICE_EN = {
 AREA_CODE = "140300"
 AREA_ZH = "阳泉市"
 AREA_EN = "Yangquan City, Shanxi Province"
+#: The areas of warning-rules.md §1 in English; the development zone (kfq) has no GB/T 2260 code.
+AREA_NAMES_EN = {
+    "140300": AREA_EN,
+    "140302": "Chengqu District, Yangquan",
+    "140303": "Kuangqu District, Yangquan",
+    "140311": "Jiaoqu District, Yangquan",
+    "140321": "Pingding County, Yangquan",
+    "140322": "Yu County, Yangquan",
+    "kfq": "Yangquan Economic and Technological Development Zone",
+}
+NO_GEOCODE = {"kfq"}
 
 
 def cap_forms() -> QuerySet[ApprovalForm]:
     """Approved forms (each one a published alert), newest first."""
     return (ApprovalForm.objects.filter(status=ApprovalForm.Status.APPROVED, decided_at__isnull=False)
-            .select_related("warning").order_by("-decided_at", "-id"))
+            .select_related("warning").prefetch_related("affected_areas").order_by("-decided_at", "-id"))
 
 
 def _earlier(form: ApprovalForm) -> QuerySet[ApprovalForm]:
@@ -128,10 +139,16 @@ def _description_en(form: ApprovalForm) -> str:
     level = Level(form.level)
     text = (f"The Yangquan Heavy Air Pollution Emergency Command has set a {LEVEL_EN[level]} heavy air pollution warning "
             f"({warning.number}); the {RESPONSE_EN[RESPONSE[level]]} emergency response starts at {when} (UTC+8).")
-    if warning.aqi_range:
-        text += f" Expected AQI: {warning.aqi_range.replace('～', '-')}."
-    if warning.primary_pollutant:
-        text += f" Primary pollutant: {warning.primary_pollutant}."
+    # The form's own facts (§11), so the alert reads the same whenever it is fetched.
+    aqi_range = form.aqi_range or warning.aqi_range
+    pollutant = form.primary_pollutant or warning.primary_pollutant
+    if aqi_range:
+        text += f" Expected AQI: {aqi_range.replace('～', '-')}."
+    if pollutant:
+        text += f" Primary pollutant: {pollutant}."
+    areas = [AREA_NAMES_EN.get(a.code, a.name) for a in form.affected_areas.all()]
+    if areas:
+        text += f" Affected areas: {'; '.join(areas)}."
     if form.episode_end:
         text += f" The episode is expected to last until {timezone.localtime(form.episode_end):%Y-%m-%d %H:%M}."
     return text
@@ -140,7 +157,7 @@ def _description_en(form: ApprovalForm) -> str:
 def _instructions(form: ApprovalForm) -> tuple[str, str]:
     if form.action == Action.LIFT:
         return ("空气质量已改善，各类人群可恢复正常活动。", "Air quality has improved; normal activities may resume.")
-    category = health_category(level=form.level, aqi_range=form.warning.aqi_range, when=form.decided_at)
+    category = health_category(level=form.level, aqi_range=form.aqi_range or form.warning.aqi_range, when=form.decided_at)
     measures = health_measures(RESPONSE[Level(form.level)])[:2]
     zh = "；".join(filter(None, [category.advice if category else "", *[m.rstrip("。") for m in measures]])) + "。"
     en = ADVICE_EN.get(category.number if category else 5, ADVICE_EN[5])
@@ -156,6 +173,28 @@ def _urgency(form: ApprovalForm) -> str:
     if lead <= dt.timedelta(hours=1):
         return "Expected"
     return "Future"
+
+
+def _content_parameters(form: ApprovalForm, response: str) -> list[tuple[str, str]]:
+    """What the warning says (warning-rules.md §11) as CAP parameters; blank fields are left out."""
+    values = [
+        ("RESPONSE_LEVEL", response),
+        ("AQI_LOW", str(form.aqi_low) if form.aqi_low is not None else ""),
+        ("AQI_HIGH", str(form.aqi_high) if form.aqi_high is not None else ""),
+        ("PRIMARY_POLLUTANT", form.primary_pollutant),
+        ("POLLUTION_DEGREE", form.degree),
+        ("POLLUTION_START", _cap_time(form.pollution_start) if form.pollution_start else ""),
+        ("POLLUTION_END", _cap_time(form.pollution_end) if form.pollution_end else ""),
+        ("WEATHER_TREND", " ".join(form.weather_trend.split())),
+    ]
+    return [(name, value) for name, value in values if value]
+
+
+def _areas(form: ApprovalForm) -> list[tuple[str, str, str]]:
+    """(code, Chinese name, English name) of the form's affected areas; the city when it names none
+    (a lift, or a form from before the areas were recorded)."""
+    rows = [(a.code, a.name, AREA_NAMES_EN.get(a.code, a.name)) for a in form.affected_areas.all()]
+    return rows or [(AREA_CODE, AREA_ZH, AREA_EN)]
 
 
 def alert_element(form: ApprovalForm) -> ET.Element:
@@ -185,11 +224,12 @@ def alert_element(form: ApprovalForm) -> ET.Element:
     expires = form.episode_end  # the form's own: the warning's changes with later forms
     onset = warning.episode_start if warning.episode_start and warning.episode_start > form.effective_at else form.effective_at
     texts = [
-        ("zh-CN", "重污染天气预警", headline_zh, form_message(form), instruction_zh, settings.CAP_SENDER_NAME, AREA_ZH),
+        ("zh-CN", "重污染天气预警", headline_zh, form_message(form), instruction_zh, settings.CAP_SENDER_NAME, 1),
         ("en", "Heavy air pollution warning", headline_en, _description_en(form), instruction_en,
-         "Yangquan Heavy Air Pollution Emergency Command", AREA_EN),
+         "Yangquan Heavy Air Pollution Emergency Command", 2),
     ]
-    for language, event, headline, description, instruction, sender_name, area_desc in texts:
+    areas = _areas(form)
+    for language, event, headline, description, instruction, sender_name, name_index in texts:
         info = _sub(alert, "info")
         _sub(info, "language", language)
         _sub(info, "category", "Env")
@@ -209,15 +249,19 @@ def alert_element(form: ApprovalForm) -> ET.Element:
         _sub(info, "description", description)
         _sub(info, "instruction", instruction)
         _sub(info, "web", public_page_url())
-        for name, value in (("level", form.level), ("responseLevel", response), ("warningNumber", warning.number)):
+        parameters = [("level", form.level), ("responseLevel", response), ("warningNumber", warning.number),
+                      *_content_parameters(form, response)]
+        for name, value in parameters:
             parameter = _sub(info, "parameter")
             _sub(parameter, "valueName", name)
             _sub(parameter, "value", value)
-        area = _sub(info, "area")
-        _sub(area, "areaDesc", area_desc)
-        geocode = _sub(area, "geocode")
-        _sub(geocode, "valueName", "GB/T 2260")
-        _sub(geocode, "value", AREA_CODE)
+        for area_row in areas:
+            area = _sub(info, "area")
+            _sub(area, "areaDesc", area_row[name_index])
+            if area_row[0] not in NO_GEOCODE:
+                geocode = _sub(area, "geocode")
+                _sub(geocode, "valueName", "GB/T 2260")
+                _sub(geocode, "value", area_row[0])
     return alert
 
 

@@ -32,6 +32,7 @@ from notifications.delivery import sms_to_numbers
 from notifications.models import Notification, SmsSubscriber, UnitContact
 from notifications.services import notify_users
 
+from .domain.content import HEALTH_ADVICE, facts_text, public_text
 from .domain.lifecycle import (
     ACTION_NAMES,
     LEVEL_NAMES,
@@ -43,6 +44,7 @@ from .domain.lifecycle import (
     DeadlineKind,
     Level,
 )
+from .drafting import form_content
 from .models import ApprovalForm, Deadline, DutyConfirmation, Warning
 from .services import WarningError, deadline_meet
 
@@ -78,12 +80,53 @@ def form_message(form: ApprovalForm) -> str:
     which a later form changes (a CAP alert must read the same whenever it is fetched)."""
     if form.public_message.strip():
         return form.public_message.strip()
+    content = form_content(form, published=True)
+    if content.weather_trend or content.areas:  # a form that carries what the warning says (§11)
+        return public_text(action=form.action, level=form.level, from_level=form.from_level, content=content)
     if form.action == Action.LIFT:
         return (f"阳泉市重污染天气应急指挥部：全市空气质量已明显改善，自{_local(form.effective_at)}起解除"
                 f"重污染天气{LEVEL_NAMES[Level(form.from_level)]}，终止应急响应。")
     verb = {Action.ISSUE: "发布", Action.UPGRADE: "将预警升级为", Action.DOWNGRADE: "将预警降级为"}[Action(form.action)]
     return (f"阳泉市重污染天气应急指挥部{verb}重污染天气{LEVEL_NAMES[Level(form.level)]}，"
             f"自{_local(form.effective_at)}起启动{RESPONSE_NAMES[RESPONSE[Level(form.level)]]}。")
+
+
+def sms_text(form: ApprovalForm) -> str:
+    """The SMS to member units and subscribers: what the warning says, always — level, response
+    level and its time, areas, period, AQI range, degree, primary pollutant (warning-rules.md §11),
+    from the approved form's fields with its actual effective time — then the office's own public
+    text when it wrote one (the drafted one is these facts and the health advice)."""
+    texts = {"action": form.action, "level": form.level, "from_level": form.from_level}
+    facts = facts_text(**texts, content=form_content(form, published=True))
+    message = form.public_message.strip()
+    drafted = public_text(**texts, content=form_content(form))
+    if not message or message == drafted:
+        tail = "" if form.action == Action.LIFT else HEALTH_ADVICE
+    else:
+        tail = message
+    return f"{settings.SMS_SIGNATURE}{facts}{tail}"
+
+
+def content_payload(form: ApprovalForm | None) -> dict:
+    """What the warning says (§11) as the public page and its API give it: areas, degree, the AQI
+    range's ends, the period of heavy pollution, the weather trend, the response's start."""
+    if form is None:
+        return {}
+    areas = [{"code": a.code, "name": a.name} for a in form.affected_areas.all()]
+
+    def local(value):
+        return timezone.localtime(value).isoformat() if value else None
+
+    return {
+        "affected_areas": areas,
+        "degree": form.degree,
+        "aqi_low": form.aqi_low,
+        "aqi_high": form.aqi_high,
+        "pollution_start": local(form.pollution_start),
+        "pollution_end": local(form.pollution_end),
+        "weather_trend": form.weather_trend,
+        "response_start": local(form.effective_at),
+    }
 
 
 def edition_at(when: dt.datetime) -> str:
@@ -262,8 +305,9 @@ def _build_public_payload() -> dict:
         "until": timezone.localtime(warning.episode_end).isoformat() if warning.episode_end else None,
         "number": warning.number,
         "message": warning.public_message,
-        "primary_pollutant": warning.primary_pollutant,
-        "aqi_range": warning.aqi_range,
+        "primary_pollutant": (form.primary_pollutant if form else "") or warning.primary_pollutant,
+        "aqi_range": (form.aqi_range if form else "") or warning.aqi_range,
+        **content_payload(form),
         "measures": health_measures(warning.response_level),
         "health_advice": category.advice if category else "",
         "health_category": category.name if category else "",
@@ -319,7 +363,7 @@ def publish_form(payload: dict) -> PublishResult | None:
     warm_pages()
 
     # 2. SMS: member units' contacts, then citizens who subscribed (the same number gets one).
-    text = f"{settings.SMS_SIGNATURE}{form_message(form)}"
+    text = sms_text(form)
     key = f"warning:{form.pk}"
     contacts = UnitContact.objects.filter(active=True, unit__active=True).select_related("unit")
     result.sms_created += sms_to_numbers([(f"{c.unit.short_name} {c.name}", c.mobile) for c in contacts], text=text, key=key)

@@ -188,3 +188,37 @@ def test_only_approved_forms_are_alerts(people, eager, client):
     assert client.get(f"/warnings/cap/{form.pk}.xml").status_code == 404
     assert client.get("/warnings/cap/999999.xml").status_code == 404
 
+
+@pytest.mark.django_db
+def test_what_the_warning_says_is_a_parameter_each_and_every_area_an_area(
+        people, eager, client, schema, django_capture_on_commit_callbacks):
+    """warning-rules.md §11 in CAP: AQI_LOW … WEATHER_TREND as <parameter>s, one <area> per affected
+    area with its GB/T 2260 geocode; the development zone (kfq, no GB/T 2260 code) by name only."""
+    start = timezone.now() + dt.timedelta(hours=6)
+    form = form_draft(
+        actor=people["office"], action="issue", level="orange", basis="会商意见", content="主要内容", effective_at=start,
+        **warning_content(primary_pollutant="PM10", aqi_low=150, aqi_high=240, degree="轻度至重度污染",
+                          pollution_start=start, pollution_end=start + dt.timedelta(hours=60),
+                          weather_trend="静稳天气持续，扩散条件差", affected_areas=["140300", "140321", "kfq"]),
+    )
+    form_submit(actor=people["office"], form_id=form.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        form_approve(actor=people["vice"], form_id=form.pk, password=PASSWORD)
+    body = client.get(f"/warnings/cap/{form.pk}.xml").content
+    schema.assertValid(etree.fromstring(body))
+    alert = XmlParser().from_bytes(body, Alert)
+    zh, en = alert.infos
+    parameters = zh.parameters_to_dict()
+    assert {k: parameters[k] for k in ("AQI_LOW", "AQI_HIGH", "PRIMARY_POLLUTANT", "POLLUTION_DEGREE", "RESPONSE_LEVEL",
+                                       "WEATHER_TREND")} == {
+        "AQI_LOW": "150", "AQI_HIGH": "240", "PRIMARY_POLLUTANT": "PM10", "POLLUTION_DEGREE": "轻度至重度污染",
+        "RESPONSE_LEVEL": "II", "WEATHER_TREND": "静稳天气持续，扩散条件差"}
+    assert parameters["POLLUTION_START"] == start.astimezone(dt.timezone(dt.timedelta(hours=8))).replace(
+        microsecond=0).isoformat()
+    assert parameters["POLLUTION_END"].endswith("+08:00")
+    assert en.parameters_to_dict()["AQI_HIGH"] == "240"
+    assert [a.area_desc for a in zh.areas] == ["阳泉市", "平定县", "阳泉经济技术开发区"]
+    assert [dict(a.geocodes_to_dict()) for a in zh.areas] == [{"GB/T 2260": "140300"}, {"GB/T 2260": "140321"}, {}]
+    assert [a.area_desc for a in en.areas] == ["Yangquan City, Shanxi Province", "Pingding County, Yangquan",
+                                               "Yangquan Economic and Technological Development Zone"]
+    assert "Affected areas: Yangquan City" in en.description and "Primary pollutant: PM10." in en.description

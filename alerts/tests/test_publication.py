@@ -314,3 +314,38 @@ def test_publish_ignores_a_form_that_is_not_approved(people, recording, eager):
     assert publication.publish_form({"form_id": form.pk}) is None
     assert recording.sent == [] and not Notification.objects.filter(kind="alerts.warning.published").exists()
 
+
+@pytest.mark.django_db
+def test_the_sms_states_what_the_warning_says(people, contacts, recording, eager, django_capture_on_commit_callbacks):
+    """warning-rules.md §11: level, response level and its time, areas, period, AQI range, degree and
+    primary pollutant, to units and subscribers — whether the office kept the drafted public text
+    (sent once, not twice) or wrote its own (sent after the facts)."""
+    from alerts.drafting import form_content, form_texts
+
+    start = timezone.now() + dt.timedelta(hours=3)
+    form = form_draft(
+        actor=people["office"], action="issue", level="orange", basis="依据", content="内容", effective_at=start,
+        **warning_content(affected_areas=["140300", "140321"], pollution_start=start,
+                          pollution_end=start + dt.timedelta(hours=60)),
+    )
+    _, drafted = form_texts(form, form_content(form))
+    ApprovalForm.objects.filter(pk=form.pk).update(public_message=drafted)
+    form_submit(actor=people["office"], form_id=form.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        form_approve(actor=people["vice"], form_id=form.pk, password=PASSWORD)
+    rows = Delivery.objects.filter(key=f"warning:{form.pk}")
+    local = timezone.localtime(start)
+    for text in (rows.get(phone="13700000002").text, rows.get(phone="13600000001").text):
+        assert text.startswith("【阳泉重污染应急】阳泉市重污染天气应急指挥部发布重污染天气橙色预警，")
+        assert f"自{local:%Y年%m月%d日%H时}起启动Ⅱ级响应" in text
+        assert "影响区域：阳泉市、平定县" in text and f"重污染天气发生时间：{local:%Y年%m月%d日%H时}至" in text
+        assert "污染程度：轻度至重度污染，首要污染物：PM10，AQI 150～240。" in text
+        assert text.count("影响区域") == 1  # the drafted public text is these facts: not repeated
+    assert "退订" in rows.get(phone="13600000001").text
+
+    # The office's own text follows the facts.
+    custom = approve(people, django_capture_on_commit_callbacks, action="upgrade", level="red", signer="commander",
+                     message="请市民减少外出。")
+    text = Delivery.objects.filter(key=f"warning:{custom.pk}").get(phone="13700000002").text
+    assert "将预警升级为重污染天气红色预警" in text and "Ⅰ级响应" in text and text.endswith("请市民减少外出。")
+    assert "首要污染物：PM2.5，AQI 210～280" in text and "影响区域：阳泉市" in text

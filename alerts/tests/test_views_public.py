@@ -74,7 +74,13 @@ def test_the_published_warning_is_on_the_page_with_colour_number_and_advice(clie
     assert "橙色预警" in page and "Ⅱ级响应" in page and warning.number in page
     assert "background:#FF7E00" in page
     assert "阳泉市发布重污染天气橙色预警，自今日 20 时起启动Ⅱ级应急响应。" in page
-    assert "本级别生效时间" in page and "210～280" in page
+    assert "响应启动时间" in page and "210～280" in page
+    # What the warning says (warning-rules.md §11), from the approved form.
+    facts = page.split('class="card public-content"')[1].split("</section>")[0]
+    for label, value in (("影响区域", "阳泉市"), ("污染程度", "重度污染"), ("首要污染物", "PM2.5"),
+                         ("预计 AQI 范围", "210～280"), ("全市未来气象条件变化趋势", "受静稳天气影响")):
+        assert f"<dt>{label}</dt><dd>{value}" in facts, label
+    assert "<dt>重污染天气发生时间</dt>" in facts
     assert "当前无重污染天气预警" not in page
     # Since when and the expected end (warning.episode_end), in the banner.
     until = timezone.localtime(warning.episode_end)
@@ -139,7 +145,7 @@ def test_a_decision_changes_the_page_at_once(client, make_user):
     publish_form({"form_id": lift.pk})
     page = client.get("/public/").content.decode()
     assert "当前无重污染天气预警" in page and 'class="public-level">橙色预警' not in page
-    assert "请遵守" not in page and "本级别生效时间" not in page
+    assert "请遵守" not in page and "响应启动时间" not in page
     # The lifted warning stays in this year's list, with its end.
     year_list = page.split('class="public-year"')[1]
     assert warning.number in year_list and "橙色预警" in year_list and "生效中" not in year_list

@@ -248,6 +248,12 @@ def _from_published(published: dict, now: dt.datetime | None) -> dict[str, Any]:
         "until": _parse_time(published.get("until")),
         "primary_pollutant": published.get("primary_pollutant", ""),
         "aqi_range": published.get("aqi_range", ""),
+        # What the warning says (warning-rules.md §11): areas, degree, period, response start.
+        "affected_areas": [a.get("name", "") for a in published.get("affected_areas") or [] if isinstance(a, dict)],
+        "degree": published.get("degree", ""),
+        "pollution_start": _parse_time(published.get("pollution_start")),
+        "pollution_end": _parse_time(published.get("pollution_end")),
+        "weather_trend": published.get("weather_trend", ""),
         "public_message": published.get("message") or published.get("public_message", ""),
         "health_advice": advice + [item for item in items if item not in advice],
         "must_do": list(published.get("must_do") or []),
