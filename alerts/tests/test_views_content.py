@@ -10,7 +10,7 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.roles import Role
 from alerts import services
@@ -143,3 +143,16 @@ def test_the_inbox_shows_what_the_warning_says(client, people):
     for text in ("阳泉市、平定县", "150～240（轻度至重度污染）", "PM10", "受静稳天气影响"):
         assert text in item, text
 
+
+def test_the_fields_are_labelled_in_english(client, people):
+    form = services.form_draft(actor=people["office"], action="issue", level="orange", basis="依据", content="内容",
+                               effective_at=timezone.now())
+    client.force_login(people["office"])
+    client.cookies["django_language"] = "en"
+    with translation.override("en"):
+        page = client.get(reverse("alerts:form-edit", args=[form.pk])).content.decode()
+        shown = client.get(reverse("alerts:form", args=[form.pk])).content.decode()
+    for label in ("Primary pollutant", "Degree of pollution", "AQI range (low)", "Heavy pollution period (from)",
+                  "Weather trend of the whole city", "Effective on signing and publication"):
+        assert label in page, label
+    assert "(to be entered by the office)" in shown
