@@ -161,6 +161,10 @@ def office_submits_drafted_form(page, shots, level_name: str, approver: str, pub
     expect(page.locator(".form-head")).to_contain_text("草稿")
     expect(page.locator(".form-head")).to_contain_text(f"审批人：{approver}")
     page.get_by_role("link", name="修改").click()
+    # What the warning says (warning-rules.md §11): the weather trend is the consultation's (the edit
+    # page takes it from 附件4, concluded after the draft), the primary pollutant the file's.
+    expect(page.get_by_label("全市未来气象条件变化趋势")).to_have_value(re.compile("受静稳天气影响"))
+    expect(page.get_by_label("首要污染物")).to_have_value("PM2.5")
     page.get_by_label("预警信息（公开发布文本）").fill(public_text)
     page.get_by_label("申请发布（解除）部门领导意见").fill("拟同意，请领导审批。")
     page.get_by_role("button", name="保存").click()
@@ -265,6 +269,7 @@ def test_orange_warning_from_forecast_to_lift(chromium, live_server, people, sho
     expect(office.locator(".level-banner")).to_contain_text("橙色预警")
     office.get_by_role("link", name="解除", exact=True).click()
     expect(office.locator("main")).to_contain_text("将报送：副总指挥")
+    office.get_by_label("全市未来气象条件变化趋势").fill("冷空气过境，扩散条件明显好转。")
     office.get_by_label("预警发布（解除）信息依据").fill("最新预报显示空气质量已明显改善。")
     office.get_by_label("预警发布（解除）信息主要内容").fill("解除橙色预警，终止Ⅱ级应急响应。")
     office.get_by_label("预警信息（公开发布文本）").fill("阳泉市解除重污染天气橙色预警。")
