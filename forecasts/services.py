@@ -101,12 +101,14 @@ def evaluation_run(
 
 
 def evaluation_for_import(*, import_id: int) -> Evaluation:
-    """Every import is evaluated once (a second call returns the first evaluation)."""
-    existing = Evaluation.objects.filter(source_import_id=import_id).first()
-    if existing is not None:
-        return existing
-    source = ForecastImport.objects.select_related("replay").get(pk=import_id)
-    return evaluation_run(trigger=Evaluation.Trigger.IMPORT, source_import=source, replay=source.replay)
+    """Every import is evaluated once: a second call, or one running beside it (the outbox hands an
+    event out at least once), returns the first evaluation. The import's row is the lock."""
+    with transaction.atomic():
+        source = ForecastImport.objects.select_for_update(of=("self",)).select_related("replay").get(pk=import_id)
+        existing = Evaluation.objects.filter(source_import=source).first()
+        if existing is not None:
+            return existing
+        return evaluation_run(trigger=Evaluation.Trigger.IMPORT, source_import=source, replay=source.replay)
 
 
 def replay_active_level(replay: Replay) -> str:
