@@ -195,13 +195,13 @@ def test_upload_page_red_mid_episode_drafts_red_for_the_commander(client, make_u
     present = pd.Timestamp("2026-12-20 08:00", tz=TZ)
     start = present - pd.Timedelta(hours=48)
     forecaster = make_user(Role.FORECASTER)
-    client.force_login(forecaster)
     with time_machine.travel(present.to_pydatetime(), tick=False):
+        client.force_login(forecaster)  # a session of that day (sessions end after 12 hours)
         upload = SimpleUploadedFile("worst-day.csv", case.csv(start).encode())
         assert client.post("/forecasts/imports/", {"file": upload}).status_code == 302
         with django_capture_on_commit_callbacks(execute=True):
             confirmed = client.post("/forecasts/imports/preview/", {"action": "confirm"})
-        assert confirmed.status_code == 302
+        assert confirmed.status_code == 302 and "/forecasts/imports/" in confirmed["Location"]
         evaluation = Evaluation.objects.latest("pk")
         assert (evaluation.recommendation, evaluation.result["proposed_level"]) == ("issue", "red")
         assert evaluation.approver == "commander"
