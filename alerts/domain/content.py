@@ -11,15 +11,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+# 污染程度 comes from the one HJ 633 category table (forecasts.domain.categories).
+from forecasts.domain.categories import degree_text as degree_text
+
 from .lifecycle import LEVEL_NAMES, RESPONSE, RESPONSE_NAMES, SHANGHAI, Action, Level
 
 #: Shown in a drafted text where the data did not give a value: the office enters it.
 TO_FILL = "（待办公室填写）"
-
-#: HJ 633 categories (空气质量指数类别) by their lowest AQI; the bands are the same in 2012 and 2026.
-CATEGORIES: tuple[tuple[int, str], ...] = (
-    (301, "严重污染"), (201, "重度污染"), (151, "中度污染"), (101, "轻度污染"), (51, "良"), (0, "优"),
-)
 
 #: The §11 fields in the order the form lists them, with the names a refusal uses.
 FIELD_NAMES: dict[str, str] = {
@@ -36,26 +34,6 @@ FIELD_NAMES: dict[str, str] = {
 LIFT_FIELDS = ("weather_trend",)
 
 HEALTH_ADVICE = "请儿童、老年人和呼吸道、心脑血管疾病患者尽量留在室内，一般人群减少户外活动。"
-
-
-def category_name(aqi: int) -> str:
-    for low, name in CATEGORIES:
-        if aqi >= low:
-            return name
-    return CATEGORIES[-1][1]
-
-
-def degree_text(low: int | None, high: int | None) -> str:
-    """污染程度 of an AQI range: "重度污染", "中度至重度污染"; "" when the range is unknown."""
-    ends = [v for v in (low, high) if v is not None]
-    if not ends:
-        return ""
-    first, last = category_name(min(ends)), category_name(max(ends))
-    if first == last:
-        return first
-    if first.endswith("污染"):
-        first = first.removesuffix("污染")
-    return f"{first}至{last}"
 
 
 def range_text(low: int | None, high: int | None) -> str:

@@ -155,3 +155,18 @@ def _edition_key(edition: str) -> str:
     if text.endswith("2026"):
         return EDITION_2026
     raise ValueError(f"未知的 HJ 633 版本：{edition!r}")
+
+
+def degree_text(low: float | None, high: float | None, edition: str = EDITION_2026) -> str:
+    """污染程度 of an AQI range (warning-rules.md §11): the HJ 633 categories of its ends, as
+    "重度污染" or "中度至重度污染"; one end alone names its category; "" when neither is known."""
+    ends = [v for v in (low, high) if v is not None]
+    if not ends:
+        return ""
+    first, last = category_for(min(ends), edition), category_for(max(ends), edition)
+    if first is None or last is None:
+        return ""
+    if first.number == last.number:
+        return last.name
+    head = first.name.removesuffix("污染") if last.name.endswith("污染") else first.name
+    return f"{head}至{last.name}"

@@ -29,7 +29,7 @@ import pandas as pd
 
 from .aqi import edition_for
 from .areas import AREAS, CITY, area_by_code
-from .categories import category_for
+from .categories import degree_text
 from .readers import TZ, ReadResult
 from .series import HOUR, MIN_HOURS, PRIMARY_ORDER, WINDOW_HOURS, build_series, window_values
 
@@ -490,20 +490,6 @@ def approver_for(recommendation: str, active_level: str, proposed_level: str | N
 # --------------------------------------------------------------------------- §11 content
 
 
-def degree_text(low: float | None, high: float | None, when: pd.Timestamp) -> str:
-    """The HJ 633 categories of an AQI range, e.g. 中度至重度污染 (the edition in force ``when``)."""
-    if low is None or high is None:
-        return ""
-    edition = str(edition_for(pd.Series([when])).iloc[0])
-    first, last = category_for(low, edition), category_for(high, edition)
-    if first is None or last is None:
-        return ""
-    if first.number == last.number:
-        return last.name
-    head = first.name[:-2] if first.name.endswith("污染") and last.name.endswith("污染") else first.name
-    return f"{head}至{last.name}"
-
-
 def day_values(series: pd.DataFrame, windows: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> list[tuple[dt.date, float, float]]:
     """The natural days from ``start``'s to ``end``'s (§11): each day's AQI (§2, the window from
     00:00) as (day, low end, high end); a day whose window has no value is left out. The high
@@ -575,8 +561,8 @@ def warning_content(process: Process, level: str, series_by_area: Mapping[str, p
         "process_end": _iso(process.end),
         "aqi_low": low,
         "aqi_high": high,
-        "aqi_range": f"{low}～{high}" if low is not None and high is not None else "",
-        "degree": degree_text(low, high, process.start),
+        "aqi_range": ("" if low is None or high is None else str(high) if low == high else f"{low}～{high}"),
+        "degree": degree_text(low, high, str(edition_for(pd.Series([process.start])).iloc[0])),
         "primary_pollutant": primary_of_hours(city, process.start, process.end),
         "level": level,
         "response_level": RESPONSE_LEVELS[level],
