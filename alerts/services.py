@@ -10,6 +10,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from audit.services import audit_record
+from core.errors import BAD_INPUT, CONFLICT, NOT_YOURS, DomainError
 from core.outbox import outbox_emit
 
 from .domain import content as content_domain
@@ -17,15 +18,23 @@ from .domain import lifecycle as lc
 from .models import ApprovalForm, Deadline, ProvincialNotice, Warning
 
 
-class WarningError(Exception):
-    """A transition the rules refuse; the message is in Chinese, for the person who tried."""
+class WarningError(DomainError):
+    """A transition the rules refuse; the message is in Chinese, for the person who tried. By
+    default the state of the warning or form does not allow it (409); what the office entered
+    and cannot be used is 400."""
+
+    code = "alerts.refused"
+    status = CONFLICT
 
 
 class MissingContentError(WarningError):
-    """Submit refused: the form lacks §11 fields (``missing``: their field names)."""
+    """Submit refused: the form lacks §11 fields (``missing``: their field names, also in the API answer)."""
+
+    code = "alerts.form.content_missing"
+    status = BAD_INPUT
 
     def __init__(self, message: str, missing: list[str]):
-        super().__init__(message)
+        super().__init__(message, data={"missing": missing})
         self.missing = missing
 
 
@@ -49,7 +58,7 @@ def _resolve_areas(codes) -> list:
     rows = {a.code: a for a in Area.objects.filter(code__in=codes)}
     unknown = [c for c in codes if c not in rows]
     if unknown:
-        raise WarningError(f"未知的区域：{'、'.join(unknown)}（应为 GB/T 2260 代码，开发区为 kfq）")
+        raise WarningError(f"未知的区域：{'、'.join(unknown)}（应为 GB/T 2260 代码，开发区为 kfq）", status=BAD_INPUT)
     return list(dict.fromkeys(rows[c] for c in codes))
 
 
@@ -64,11 +73,11 @@ def known_area_codes(codes) -> list[str]:
 def _check_content(*, pollution_start, pollution_end, aqi_low, aqi_high) -> None:
     for value in (aqi_low, aqi_high):
         if value is not None and (not isinstance(value, int) or value <= 0):
-            raise WarningError("AQI 须为正整数。")
+            raise WarningError("AQI 须为正整数。", status=BAD_INPUT)
     if aqi_low is not None and aqi_high is not None and aqi_low > aqi_high:
-        raise WarningError("AQI 范围的低值不能高于高值。")
+        raise WarningError("AQI 范围的低值不能高于高值。", status=BAD_INPUT)
     if pollution_start and pollution_end and pollution_end <= pollution_start:
-        raise WarningError("重污染天气发生时间的结束须晚于开始。")
+        raise WarningError("重污染天气发生时间的结束须晚于开始。", status=BAD_INPUT)
 
 
 def _content_snapshot(form: ApprovalForm) -> dict:
@@ -141,9 +150,9 @@ def form_clock_for_consultation(*, consultation) -> Deadline | None:
 def provincial_notice_record(*, actor, scope: str, level: str, document_number: str, period_start: dt.datetime,
                              period_end: dt.datetime | None, received_at: dt.datetime, text: str = "") -> ProvincialNotice:
     if level not in ("yellow", "orange", "red"):
-        raise WarningError("省/区域预警通知的级别无效。")
+        raise WarningError("省/区域预警通知的级别无效。", status=BAD_INPUT)
     if not document_number.strip():
-        raise WarningError("请填写通知文号。")
+        raise WarningError("请填写通知文号。", status=BAD_INPUT)
     with transaction.atomic():
         notice = ProvincialNotice.objects.create(
             scope=scope, level=level, document_number=document_number.strip(), period_start=period_start,
@@ -193,9 +202,9 @@ def form_draft(
     requires them. ``aqi_range`` ("150～240") stands for ``aqi_low``/``aqi_high`` when those are not
     given; the degree follows from the range when not given; ``affected_areas``: area codes."""
     if not basis.strip():
-        raise WarningError("请填写预警发布（解除）信息依据。")
+        raise WarningError("请填写预警发布（解除）信息依据。", status=BAD_INPUT)
     if not content.strip():
-        raise WarningError("请填写预警发布（解除）信息主要内容。")
+        raise WarningError("请填写预警发布（解除）信息主要内容。", status=BAD_INPUT)
     if aqi_low is None and aqi_high is None and aqi_range:
         aqi_low, aqi_high = content_domain.parse_range(aqi_range)
     _check_content(pollution_start=pollution_start, pollution_end=pollution_end, aqi_low=aqi_low, aqi_high=aqi_high)
@@ -211,13 +220,14 @@ def form_draft(
         try:
             decision = lc.decide(action, active=active, target=level)
         except lc.LifecycleError as exc:
-            raise WarningError(str(exc)) from exc
+            # The draft asks for an action or level the plan does not allow now: the office's input.
+            raise WarningError(str(exc), status=BAD_INPUT) from exc
         if provincial_notice is not None:
             problem = lc.provincial_response_check(
                 notice_level=provincial_notice.level, city_level=decision.to_level, consent=provincial_consent
             )
             if problem and decision.action != lc.Action.LIFT:
-                raise WarningError(problem)
+                raise WarningError(problem, status=BAD_INPUT)
         if decision.action == lc.Action.ISSUE:
             if Warning.objects.filter(status=Warning.Status.PENDING, forms__status__in=["draft", "submitted"]).exists():
                 raise WarningError("已有一份待审批的预警发布审批表，请先处理。")
@@ -266,7 +276,7 @@ def form_update(*, actor, form_id: int, **fields) -> ApprovalForm:
                 "provincial_consent", *CONTENT_FIELDS}
     unknown = set(fields) - editable
     if unknown:
-        raise WarningError(f"不能修改这些字段：{', '.join(sorted(unknown))}")
+        raise WarningError(f"不能修改这些字段：{', '.join(sorted(unknown))}", status=BAD_INPUT)
     with transaction.atomic():
         form = ApprovalForm.objects.select_for_update().get(pk=form_id)
         if form.status != ApprovalForm.Status.DRAFT:
@@ -306,7 +316,7 @@ def form_update(*, actor, form_id: int, **fields) -> ApprovalForm:
                     setattr(form, name, new_text)
                     derived.append(name)
         if not form.basis or not form.content:
-            raise WarningError("依据和主要内容不能为空。")
+            raise WarningError("依据和主要内容不能为空。", status=BAD_INPUT)
         form.save(update_fields=list(dict.fromkeys([*fields, *derived])))
         after = {k: getattr(form, k) for k in [*fields, *derived]}
         if areas is not None:
@@ -346,7 +356,7 @@ def form_submit(*, actor, form_id: int) -> ApprovalForm:
             problem = lc.provincial_response_check(notice_level=form.provincial_notice.level, city_level=form.level,
                                                    consent=form.provincial_consent)
             if problem:
-                raise WarningError(problem)
+                raise WarningError(problem, status=BAD_INPUT)
         before = _snapshot(form)
         now = timezone.now()
         form.status = ApprovalForm.Status.SUBMITTED
@@ -426,6 +436,9 @@ def form_redraft(*, actor, form_id: int) -> ApprovalForm:
 
 class NotYourDecisionError(WarningError):
     """The person may not decide this form (wrong approver, own draft): a 403, not a conflict."""
+
+    code = "alerts.form.not_yours"
+    status = NOT_YOURS
 
 
 def _decide_guard(form: ApprovalForm, actor) -> None:
@@ -508,7 +521,7 @@ def form_approve(*, actor, form_id: int, password: str | None = None, opinion: s
 def form_reject(*, actor, form_id: int, comment: str) -> ApprovalForm:
     """Send back (退回) with a comment; the office may redraft."""
     if not comment.strip():
-        raise WarningError("退回时请填写理由。")
+        raise WarningError("退回时请填写理由。", status=BAD_INPUT)
     with transaction.atomic():
         form = ApprovalForm.objects.select_for_update().get(pk=form_id)
         _decide_guard(form, actor)

@@ -6,11 +6,16 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import CONFLICT, DomainError
+
 from .labels import action_label
 
 
-class AuditImmutableError(Exception):
+class AuditImmutableError(DomainError):
     """Audit entries (审计日志) are append-only: never edited, never deleted."""
+
+    code = "audit.immutable"
+    status = CONFLICT
 
 
 class AuditQuerySet(models.QuerySet):

@@ -11,14 +11,17 @@ from django.conf import settings
 from django.db import models, transaction
 
 from audit.services import audit_record
+from core.errors import DomainError
 
 from .models import Area, CommandBody, Expert, MemberUnit, Post, WorkingGroup
 
 PLAN_FILE = Path(settings.BASE_DIR) / "fixtures" / "plan" / "command.json"
 
 
-class PlanDataError(Exception):
+class PlanDataError(DomainError):
     """The plan's data file is missing a key or names something that does not exist."""
+
+    code = "command.plan_data.invalid"
 
 
 @dataclass

@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from audit.services import audit_record
 from command.models import Area
+from core.errors import DomainError
 from core.outbox import outbox_emit
 
 from .domain.areas import AREAS
@@ -63,14 +64,16 @@ _AREA_ORDER = {area.code: position for position, area in enumerate(AREAS)}
 _SQLITE_BATCH = 2000
 
 
-class ForecastImportRejected(Exception):
+class ForecastImportRejected(DomainError):
     """A file refused as a whole (导入被拒绝): nothing of it was stored. ``errors`` lists every
-    problem (file, row, column, message); ``str()`` is a Chinese summary."""
+    problem (file, row, column, message), and so does the API answer; ``str()`` is a Chinese summary."""
+
+    code = "forecasts.import.rejected"
 
     def __init__(self, errors: list[ImportError_], *, name: str = "") -> None:
         self.errors = list(errors)
         self.name = name or (self.errors[0].file if self.errors else "")
-        super().__init__(self.summary())
+        super().__init__(self.summary(), data={"errors": self.as_dicts()})
 
     def summary(self) -> str:
         count = len(self.errors)

@@ -20,6 +20,7 @@ import pandas as pd
 from django.db import transaction
 
 from audit.services import audit_record
+from core.errors import DomainError
 from core.outbox import outbox_emit
 
 from .domain.readers import ReadResult, read_file
@@ -30,8 +31,10 @@ FORECAST_HORIZON = pd.Timedelta(hours=72)
 TZ = "Asia/Shanghai"
 
 
-class ReplayError(Exception):
+class ReplayError(DomainError):
     """A replay that cannot start or go on (message in Chinese)."""
+
+    code = "forecasts.replay.refused"
 
 
 def _read(path: str) -> ReadResult:

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from audit.services import audit_record
+from core.errors import BAD_INPUT, CONFLICT, DomainError
 from core.outbox import outbox_emit
 from notifications.services import notify_roles
 
@@ -25,8 +26,11 @@ RECOMMENDATION_NAMES = {
 }
 
 
-class ConsultationError(Exception):
-    """A consultation step that is not allowed (message in Chinese)."""
+class ConsultationError(DomainError):
+    """A consultation step that is not allowed now (message in Chinese); input it cannot use is 400."""
+
+    code = "forecasts.consultation.refused"
+    status = CONFLICT
 
 
 def active_level() -> str:
@@ -194,11 +198,11 @@ def consultation_conclude(
 ) -> Consultation:
     """Record the consultation's opinion (附件4); once concluded it is not rewritten."""
     if not conclusion.strip():
-        raise ConsultationError("会商结论不能为空。")
+        raise ConsultationError("会商结论不能为空。", status=BAD_INPUT)
     if not reporter.strip():
-        raise ConsultationError("请填写报告人。")
+        raise ConsultationError("请填写报告人。", status=BAD_INPUT)
     if concluded_level not in Level.values:
-        raise ConsultationError("会商认定的预警级别无效。")
+        raise ConsultationError("会商认定的预警级别无效。", status=BAD_INPUT)
     with transaction.atomic():
         consultation = Consultation.objects.select_for_update().get(pk=consultation_id)
         if consultation.status != Consultation.Status.OPEN:

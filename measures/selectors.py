@@ -11,6 +11,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from accounts.roles import Role
 from command.models import Area, MemberUnit
+from core.errors import DomainError
 
 from .domain.constants import DEFAULT_TARGETS, GRADES, LEVEL_FOR_WARNING, LEVELS, POLLUTANTS
 from .domain.exemption import EnterpriseFacts, ExemptionDecision, small_micro_exemption
@@ -22,8 +23,10 @@ _LEVEL_ORDER = Case(*[When(level=lv, then=Value(i)) for i, lv in enumerate(LEVEL
 _GRADE_ORDER = Case(*[When(grade=g, then=Value(i)) for i, g in enumerate(GRADES)], default=Value(9), output_field=IntegerField())
 
 
-class UnknownValue(ValueError):
+class UnknownValue(DomainError, ValueError):
     """A level, grade or industry the plan does not have; the message is Chinese, for the user."""
+
+    code = "measures.unknown_value"
 
 
 def check_level(level: str) -> str:

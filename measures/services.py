@@ -15,6 +15,7 @@ from django.db import transaction
 from audit.services import audit_record
 from command.models import Area, MemberUnit
 from command.services import PlanDataError
+from core.errors import DomainError
 
 from .domain.constants import GRADES, LEVELS
 from .domain.registry import EnterpriseRow, Lookups, RegistryRead, industry_keys, key, read_registry
@@ -33,6 +34,8 @@ DEFAULT_UNIT = "gongxin"
 
 class MeasuresDataError(PlanDataError):
     """The plan's measures files are missing a key or name something that does not exist."""
+
+    code = "measures.plan_data.invalid"
 
 
 @dataclass
@@ -216,13 +219,15 @@ def _load_measures(data: dict, *, update: bool, report: MeasuresLoadReport) -> N
 # --------------------------------------------------------------------------- enterprises
 
 
-class EnterpriseImportRejected(Exception):
+class EnterpriseImportRejected(DomainError):
     """A list refused as a whole (导入被拒绝): nothing was stored. ``errors`` has every problem."""
+
+    code = "measures.import.rejected"
 
     def __init__(self, result: RegistryRead) -> None:
         self.result = result
         self.errors = list(result.errors)
-        super().__init__(self.summary())
+        super().__init__(self.summary(), data={"errors": self.as_dicts()})
 
     def summary(self) -> str:
         count = len(self.errors)

@@ -19,6 +19,7 @@ from django.views.generic import TemplateView
 from accounts.permissions import RoleRequiredMixin
 from accounts.roles import LEADERS, OFFICE_AND_ADMIN, PUBLIC, STAFF, Role
 from core.charts import reduction_chart
+from core.views_mixins import DomainErrorMessageMixin
 
 from . import selectors, services
 from .domain.constants import GRADES, LEVEL_NAMES, LEVELS, POLLUTANT_NAMES, POLLUTANT_SYMBOLS, POLLUTANTS
@@ -186,11 +187,13 @@ def _render_preview(request: HttpRequest, result) -> HttpResponse:
     )
 
 
-class EnterpriseImportConfirmView(RoleRequiredMixin, View):
-    """Confirm (or cancel) the staged upload; GET shows the preview again."""
+class EnterpriseImportConfirmView(RoleRequiredMixin, DomainErrorMessageMixin, View):
+    """Confirm (or cancel) the staged upload; GET shows the preview again (and a list refused at
+    confirmation, with its errors)."""
 
     allowed_roles = OFFICE_AND_ADMIN
     write_roles = OFFICE_AND_ADMIN
+    domain_error_redirect = "measures:enterprise-import"
 
     def _staged(self, request: HttpRequest):
         token = request.session.get(SESSION_KEY)
@@ -219,11 +222,7 @@ class EnterpriseImportConfirmView(RoleRequiredMixin, View):
             self._discard(request, token)
             messages.info(request, _("已取消，未导入任何企业。"))
             return redirect("measures:enterprises")
-        try:
-            outcome = services.enterprise_import(data=staged["data"], name=staged["name"], actor=request.user)
-        except services.EnterpriseImportRejected as exc:
-            messages.error(request, str(exc))
-            return redirect("measures:enterprise-import")
+        outcome = services.enterprise_import(data=staged["data"], name=staged["name"], actor=request.user)
         self._discard(request, token)
         messages.success(
             request,

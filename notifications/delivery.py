@@ -36,6 +36,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from audit.services import audit_record
+from core.errors import DomainError
 from core.outbox import outbox_emit
 
 from .models import Delivery, SmsSubscriber
@@ -428,8 +429,10 @@ CODE_MAX_ATTEMPTS = 5
 CODES_PER_PHONE_PER_HOUR = 3
 
 
-class SubscriptionError(Exception):
+class SubscriptionError(DomainError):
     """A refusal for the citizen, in Chinese; it never says whether a number is subscribed."""
+
+    code = "notifications.subscription.refused"
 
 
 def _code_digest(phone: str, code: str) -> str:

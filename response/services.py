@@ -24,6 +24,7 @@ from alerts.models import ApprovalForm, Deadline, Warning
 from alerts.services import deadline_meet, deadline_start
 from audit.services import audit_record
 from command.models import MemberUnit
+from core.errors import CONFLICT, NOT_FOUND, NOT_YOURS, DomainError
 from core.outbox import outbox_emit
 from notifications.services import notify_users
 
@@ -42,19 +43,34 @@ MAX_FIGURES = 50
 MAX_ATTACHMENTS = 5
 
 
-class ResponseError(Exception):
+class ResponseError(DomainError):
     """A step the rules refuse; the message is in Chinese, for the person who tried."""
+
+    code = "response.refused"
 
 
 class NotYourUnitError(ResponseError):
     """The person acts for another member unit: refused (403), never silently redirected."""
 
+    code = "response.not_your_unit"
+    status = NOT_YOURS
+
+
+class OrderStateError(ResponseError):
+    """The order is no longer open for that step (already acknowledged, confirmed or closed)."""
+
+    code = "response.order.state"
+    status = CONFLICT
+
 
 class DailyReportExistsError(ResponseError):
-    """The unit has already filed for that day (the API answers 409)."""
+    """The unit has already filed for that day (the API answers 409 with ``report``: its id)."""
+
+    code = "response.report.exists"
+    status = CONFLICT
 
     def __init__(self, message: str, report: DailyReport):
-        super().__init__(message)
+        super().__init__(message, data={"report": report.pk})
         self.report = report
 
 
@@ -268,11 +284,11 @@ def response_ended_notify(*, response_id: int) -> None:
 def _own_order(actor, order_id: int) -> Order:
     order = Order.objects.select_for_update().select_related("unit").filter(pk=order_id).first()
     if order is None:
-        raise ResponseError("指令不存在。")
+        raise ResponseError("指令不存在。", code="response.order.not_found", status=NOT_FOUND)
     if getattr(actor, "role", None) != Role.UNIT or actor.unit_id != order.unit_id:
         raise NotYourUnitError("只能签收、确认本单位的应急指令。")
     if not order.is_open:
-        raise ResponseError(f"该指令{order.get_status_display()}，无需再操作。")
+        raise OrderStateError(f"该指令{order.get_status_display()}，无需再操作。")
     return order
 
 
@@ -282,7 +298,7 @@ def order_acknowledge(*, actor, order_id: int, now: dt.datetime | None = None) -
     with transaction.atomic():
         order = _own_order(actor, order_id)
         if order.acknowledged_at is not None:
-            raise ResponseError("该指令已签收。")
+            raise OrderStateError("该指令已签收。")
         order.acknowledged_at = now
         order.acknowledged_by = actor
         if order.status == Order.Status.ISSUED:
@@ -310,7 +326,7 @@ def order_confirm_in_place(*, actor, order_id: int, note: str, now: dt.datetime 
     with transaction.atomic():
         order = _own_order(actor, order_id)
         if order.in_place_at is not None:
-            raise ResponseError("已确认落实到位。")
+            raise OrderStateError("已确认落实到位。")
         before = {"status": order.status}
         if order.acknowledged_at is None:
             order.acknowledged_at = now

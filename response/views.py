@@ -15,6 +15,7 @@ from django.views import View
 
 from accounts.permissions import RoleRequiredMixin
 from accounts.roles import Role
+from core.views_mixins import DomainErrorMessageMixin
 
 from . import selectors, services
 from .access import COMPLIANCE_READERS, ORDER_READERS, REPORT_READERS, UNIT_USERS
@@ -86,24 +87,23 @@ class OrderDetailView(RoleRequiredMixin, View):
         )
 
 
-class _OrderActionView(RoleRequiredMixin, View):
+class _OrderActionView(RoleRequiredMixin, DomainErrorMessageMixin, View):
     allowed_roles = UNIT_USERS
     write_roles = UNIT_USERS
+    domain_error_redirect = "response:order"
 
     def act(self, request, order_id: int) -> str:
         raise NotImplementedError
 
-    def post(self, request, pk: int):
+    def domain_error_response(self, exc):
         # A unit never learns whether another unit's order exists: not its own → 404.
+        if isinstance(exc, services.NotYourUnitError):
+            raise Http404(exc.message) from exc
+        return super().domain_error_response(exc)
+
+    def post(self, request, pk: int):
         get_object_or_404(selectors.orders_for(request.user), pk=pk)
-        try:
-            message = self.act(request, pk)
-        except services.NotYourUnitError as exc:
-            raise Http404(str(exc)) from exc
-        except services.ResponseError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, message)
+        messages.success(request, self.act(request, pk))
         return redirect("response:order", pk=pk)
 
 
@@ -145,11 +145,20 @@ class ReportListView(RoleRequiredMixin, View):
         return render(request, "response/reports.html", {"reports": reports[:200], "response": response, "owed": owed})
 
 
-class ReportCreateView(RoleRequiredMixin, View):
+class ReportCreateView(RoleRequiredMixin, DomainErrorMessageMixin, View):
     """A unit files its report; the unit is the user's own (no unit field exists on the form)."""
 
     allowed_roles = UNIT_USERS
     write_roles = UNIT_USERS
+
+    def domain_error_response(self, exc):
+        if isinstance(exc, services.DailyReportExistsError):
+            messages.error(self.request, exc.message)
+            return redirect("response:report", pk=exc.report.pk)
+        return super().domain_error_response(exc)
+
+    def form_refused(self, form, exc):
+        return self._render(self.request, form, status=exc.status)
 
     def _render(self, request, form, status=200):
         return render(
@@ -174,28 +183,21 @@ class ReportCreateView(RoleRequiredMixin, View):
         return self._render(request, DailyReportForm(initial=initial))
 
     def post(self, request):
-        form = DailyReportForm(request.POST, request.FILES)
+        form = self.form = DailyReportForm(request.POST, request.FILES)
         if not form.is_valid():
             return self._render(request, form, status=400)
         data = form.cleaned_data
-        try:
-            report = services.daily_report_submit(
-                actor=request.user,
-                report_date=data["report_date"],
-                content=data["content"],
-                measures_done=data["measures_done"],
-                inspections=data["inspections"],
-                enterprises_checked=data["enterprises_checked"],
-                violations_found=data["violations_found"],
-                figures=data["figures"],
-                files=data["attachments"],
-            )
-        except services.DailyReportExistsError as exc:
-            messages.error(request, str(exc))
-            return redirect("response:report", pk=exc.report.pk)
-        except services.ResponseError as exc:
-            form.add_error(None, str(exc))
-            return self._render(request, form, status=400)
+        report = services.daily_report_submit(
+            actor=request.user,
+            report_date=data["report_date"],
+            content=data["content"],
+            measures_done=data["measures_done"],
+            inspections=data["inspections"],
+            enterprises_checked=data["enterprises_checked"],
+            violations_found=data["violations_found"],
+            figures=data["figures"],
+            files=data["attachments"],
+        )
         if report.late:
             messages.warning(request, _("已报送（逾期：截止时间为次日 10:00）。"))
         else:

@@ -10,13 +10,18 @@ from django.utils import timezone
 
 from alerts.models import Warning
 from audit.services import audit_record
+from core.errors import BAD_INPUT, CONFLICT, NOT_FOUND, DomainError
 
 from . import selectors
 from .models import DrillRecord, EffectEvaluation, ResponseSummary
 
 
-class ReviewError(Exception):
-    """A refused write, with a readable Chinese message."""
+class ReviewError(DomainError):
+    """A refused write, with a readable Chinese message: by default the state of the review does
+    not allow it (409); input it cannot use is 400, a review of nothing 404."""
+
+    code = "reviews.refused"
+    status = CONFLICT
 
 
 SUMMARY_TEXTS = ("measures_summary", "achievements", "problems", "suggestions", "filled_by_name")
@@ -45,7 +50,7 @@ def _reviewable(warning_id: int, *, lock: bool = False) -> Warning:
     try:
         warning = qs.get(pk=warning_id)
     except Warning.DoesNotExist as exc:
-        raise ReviewError("预警不存在。") from exc
+        raise ReviewError("预警不存在。", status=NOT_FOUND) from exc
     if warning.status not in (Warning.Status.ACTIVE, Warning.Status.LIFTED):
         raise ReviewError("该预警未发布，没有应急响应可总结。")
     return warning
@@ -59,7 +64,7 @@ def summary_save(*, actor, warning_id: int, **texts: str) -> ResponseSummary:
     not edited; reopen it first."""
     unknown = set(texts) - set(SUMMARY_TEXTS)
     if unknown:
-        raise ReviewError(f"不能修改这些字段：{', '.join(sorted(unknown))}")
+        raise ReviewError(f"不能修改这些字段：{', '.join(sorted(unknown))}", status=BAD_INPUT)
     with transaction.atomic():
         warning = _reviewable(warning_id, lock=True)
         summary, created = ResponseSummary.objects.select_for_update().get_or_create(
@@ -105,7 +110,7 @@ def summary_finalize(*, actor, warning_id: int) -> ResponseSummary:
 def summary_reopen(*, actor, warning_id: int, reason: str) -> ResponseSummary:
     """Withdraw the final mark (the figures go live again until the next finalisation)."""
     if not (reason or "").strip():
-        raise ReviewError("撤销定稿时请填写理由。")
+        raise ReviewError("撤销定稿时请填写理由。", status=BAD_INPUT)
     with transaction.atomic():
         summary = ResponseSummary.objects.select_for_update().filter(warning_id=warning_id).first()
         if summary is None or not summary.is_final:
@@ -130,7 +135,7 @@ def evaluation_save(*, actor, warning_id: int, experts=(), **fields: Any) -> Eff
     prefill was computed from are stored beside the text."""
     unknown = set(fields) - set(EVALUATION_FIELDS)
     if unknown:
-        raise ReviewError(f"不能修改这些字段：{', '.join(sorted(unknown))}")
+        raise ReviewError(f"不能修改这些字段：{', '.join(sorted(unknown))}", status=BAD_INPUT)
     with transaction.atomic():
         warning = _reviewable(warning_id, lock=True)
         evaluation = EffectEvaluation.objects.select_for_update().filter(warning=warning).first()
@@ -138,7 +143,7 @@ def evaluation_save(*, actor, warning_id: int, experts=(), **fields: Any) -> Eff
         if created:
             missing = [f for f in ("leader", "level", "evaluated_on", "content") if not fields.get(f)]
             if missing:
-                raise ReviewError("请填写负责人、预警级别、评估时间和评估内容。")
+                raise ReviewError("请填写负责人、预警级别、评估时间和评估内容。", status=BAD_INPUT)
             evaluation = EffectEvaluation(warning=warning, created_by=actor,
                                           figures=selectors.evaluation_prefill(warning)["figures"])
             before = None
@@ -162,17 +167,17 @@ def evaluation_save(*, actor, warning_id: int, experts=(), **fields: Any) -> Eff
 
 def _check_support(support: list[str]) -> list[str]:
     if set(support or []) - set(DrillRecord.Support.values):
-        raise ReviewError("支援部门和协作有效性的选项无效。")
+        raise ReviewError("支援部门和协作有效性的选项无效。", status=BAD_INPUT)
     support = [s for s in DrillRecord.Support.values if s in set(support or [])]  # annex order, no duplicates
     if DrillRecord.Support.AS_REQUIRED in support and len(support) > 1:
-        raise ReviewError("“按要求协作”不能与“联系不上”“不配合”“行动迟缓”同时勾选。")
+        raise ReviewError("“按要求协作”不能与“联系不上”“不配合”“行动迟缓”同时勾选。", status=BAD_INPUT)
     return support
 
 
 def drill_create(*, actor, **fields: Any) -> DrillRecord:
     unknown = set(fields) - set(DRILL_FIELDS)
     if unknown:
-        raise ReviewError(f"未知字段：{', '.join(sorted(unknown))}")
+        raise ReviewError(f"未知字段：{', '.join(sorted(unknown))}", status=BAD_INPUT)
     fields["support"] = _check_support(fields.get("support") or [])
     with transaction.atomic():
         record = DrillRecord(created_by=actor, **fields)
@@ -184,14 +189,14 @@ def drill_create(*, actor, **fields: Any) -> DrillRecord:
 def drill_update(*, actor, drill_id: int, **fields: Any) -> DrillRecord:
     unknown = set(fields) - set(DRILL_FIELDS)
     if unknown:
-        raise ReviewError(f"未知字段：{', '.join(sorted(unknown))}")
+        raise ReviewError(f"未知字段：{', '.join(sorted(unknown))}", status=BAD_INPUT)
     if "support" in fields:
         fields["support"] = _check_support(fields["support"] or [])
     with transaction.atomic():
         try:
             record = DrillRecord.objects.select_for_update().get(pk=drill_id)
         except DrillRecord.DoesNotExist as exc:
-            raise ReviewError("演练记录不存在。") from exc
+            raise ReviewError("演练记录不存在。", status=NOT_FOUND) from exc
         before = _values(record, fields)
         for key, value in fields.items():
             setattr(record, key, value.strip() if isinstance(value, str) else value)

@@ -20,6 +20,7 @@ from django.views import View
 from accounts.permissions import RoleRequiredMixin
 from accounts.roles import LEADERS, OFFICE_AND_ADMIN, Role
 from alerts.models import Warning
+from core.views_mixins import DomainErrorMessageMixin
 
 from . import domain, selectors, services
 from .forms import DrillForm, EvaluationForm, SummaryForm, SummaryReopenForm
@@ -149,7 +150,7 @@ class SummaryPrintView(SummaryView):
     template_name = "reviews/summary_print.html"
 
 
-class SummaryEditView(RoleRequiredMixin, View):
+class SummaryEditView(RoleRequiredMixin, DomainErrorMessageMixin, View):
     allowed_roles = WRITERS
     write_roles = WRITERS
     template_name = "reviews/summary_edit.html"
@@ -169,26 +170,26 @@ class SummaryEditView(RoleRequiredMixin, View):
         context["form"] = form
         return render(request, self.template_name, context, status=status)
 
+    def form_refused(self, form, exc):
+        return self._render(self.request, self.warning, form, status=exc.status)
+
     def post(self, request: HttpRequest, warning_id: int) -> HttpResponse:
-        warning = _warning(warning_id)
-        form = SummaryForm(request.POST)
+        warning = self.warning = _warning(warning_id)
+        form = self.form = SummaryForm(request.POST)
         if not form.is_valid():
             return self._render(request, warning, form, status=400)
-        try:
-            services.summary_save(actor=request.user, warning_id=warning.pk, **form.cleaned_data)
-        except services.ReviewError as exc:
-            form.add_error(None, str(exc))
-            return self._render(request, warning, form, status=409)
+        services.summary_save(actor=request.user, warning_id=warning.pk, **form.cleaned_data)
         messages.success(request, _("统计表已保存。"))
         return redirect("reviews:summary", warning_id=warning.pk)
 
 
-class SummaryFinalizeView(RoleRequiredMixin, View):
+class SummaryFinalizeView(RoleRequiredMixin, DomainErrorMessageMixin, View):
     """GET: the confirmation page showing the figures that will be frozen; POST: finalise."""
 
     allowed_roles = WRITERS
     write_roles = WRITERS
     template_name = "reviews/summary_finalize.html"
+    domain_error_redirect = "reviews:summary"
 
     def get(self, request: HttpRequest, warning_id: int) -> HttpResponse:
         warning = _warning(warning_id)
@@ -200,18 +201,15 @@ class SummaryFinalizeView(RoleRequiredMixin, View):
 
     def post(self, request: HttpRequest, warning_id: int) -> HttpResponse:
         warning = _warning(warning_id)
-        try:
-            services.summary_finalize(actor=request.user, warning_id=warning.pk)
-        except services.ReviewError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("统计表已定稿，统计数据已固定。"))
+        services.summary_finalize(actor=request.user, warning_id=warning.pk)
+        messages.success(request, _("统计表已定稿，统计数据已固定。"))
         return redirect("reviews:summary", warning_id=warning.pk)
 
 
-class SummaryReopenView(RoleRequiredMixin, View):
+class SummaryReopenView(RoleRequiredMixin, DomainErrorMessageMixin, View):
     allowed_roles = WRITERS
     write_roles = WRITERS
+    domain_error_redirect = "reviews:summary"
 
     def post(self, request: HttpRequest, warning_id: int) -> HttpResponse:
         warning = _warning(warning_id)
@@ -219,12 +217,8 @@ class SummaryReopenView(RoleRequiredMixin, View):
         if not form.is_valid():
             messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
             return redirect("reviews:summary", warning_id=warning.pk)
-        try:
-            services.summary_reopen(actor=request.user, warning_id=warning.pk, reason=form.cleaned_data["reason"])
-        except services.ReviewError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("已撤销定稿，统计数据恢复为实时计算。"))
+        services.summary_reopen(actor=request.user, warning_id=warning.pk, reason=form.cleaned_data["reason"])
+        messages.success(request, _("已撤销定稿，统计数据恢复为实时计算。"))
         return redirect("reviews:summary", warning_id=warning.pk)
 
 
@@ -249,7 +243,7 @@ class EvaluationPrintView(EvaluationView):
     template_name = "reviews/evaluation_print.html"
 
 
-class EvaluationEditView(RoleRequiredMixin, View):
+class EvaluationEditView(RoleRequiredMixin, DomainErrorMessageMixin, View):
     allowed_roles = WRITERS
     write_roles = WRITERS
     template_name = "reviews/evaluation_edit.html"
@@ -275,19 +269,18 @@ class EvaluationEditView(RoleRequiredMixin, View):
             "warning": warning, "form": form, "evaluation": evaluation, "figures": figures,
         }, status=status)
 
+    def form_refused(self, form, exc):
+        return self._render(self.request, self.warning, form, self.evaluation, None, status=exc.status)
+
     def post(self, request: HttpRequest, warning_id: int) -> HttpResponse:
-        warning = _warning(warning_id)
-        evaluation = selectors.evaluation_for(warning)
-        form = EvaluationForm(request.POST)
+        warning = self.warning = _warning(warning_id)
+        evaluation = self.evaluation = selectors.evaluation_for(warning)
+        form = self.form = EvaluationForm(request.POST)
         if not form.is_valid():
             return self._render(request, warning, form, evaluation, None, status=400)
         data = dict(form.cleaned_data)
         experts = list(data.pop("experts"))
-        try:
-            services.evaluation_save(actor=request.user, warning_id=warning.pk, experts=experts, **data)
-        except services.ReviewError as exc:
-            form.add_error(None, str(exc))
-            return self._render(request, warning, form, evaluation, None, status=409)
+        services.evaluation_save(actor=request.user, warning_id=warning.pk, experts=experts, **data)
         messages.success(request, _("应急效果评估表已保存。"))
         return redirect("reviews:evaluation", warning_id=warning.pk)
 
@@ -320,10 +313,17 @@ def _drill_data(form: DrillForm) -> dict:
     return data
 
 
-class DrillCreateView(RoleRequiredMixin, View):
+class _DrillFormView(RoleRequiredMixin, DomainErrorMessageMixin, View):
     allowed_roles = WRITERS
     write_roles = WRITERS
     template_name = "reviews/drill_form.html"
+    record = None
+
+    def form_refused(self, form, exc):
+        return render(self.request, self.template_name, _drill_context(form, self.record), status=exc.status)
+
+
+class DrillCreateView(_DrillFormView):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         initial = {"recorder": request.user.get_full_name() or request.user.username}
@@ -333,38 +333,26 @@ class DrillCreateView(RoleRequiredMixin, View):
         return render(request, self.template_name, _drill_context(DrillForm(initial=initial), None))
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        form = DrillForm(request.POST)
+        form = self.form = DrillForm(request.POST)
         if not form.is_valid():
             return render(request, self.template_name, _drill_context(form, None), status=400)
-        try:
-            record = services.drill_create(actor=request.user, **_drill_data(form))
-        except services.ReviewError as exc:
-            form.add_error(None, str(exc))
-            return render(request, self.template_name, _drill_context(form, None), status=409)
+        record = services.drill_create(actor=request.user, **_drill_data(form))
         messages.success(request, _("演练记录已保存。"))
         return redirect("reviews:drill", pk=record.pk)
 
 
-class DrillEditView(RoleRequiredMixin, View):
-    allowed_roles = WRITERS
-    write_roles = WRITERS
-    template_name = "reviews/drill_form.html"
-
+class DrillEditView(_DrillFormView):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         record = get_object_or_404(DrillRecord, pk=pk)
         form = DrillForm(initial=DrillForm.initial_from(record))
         return render(request, self.template_name, _drill_context(form, record))
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        record = get_object_or_404(DrillRecord, pk=pk)
-        form = DrillForm(request.POST)
+        record = self.record = get_object_or_404(DrillRecord, pk=pk)
+        form = self.form = DrillForm(request.POST)
         if not form.is_valid():
             return render(request, self.template_name, _drill_context(form, record), status=400)
-        try:
-            services.drill_update(actor=request.user, drill_id=record.pk, **_drill_data(form))
-        except services.ReviewError as exc:
-            form.add_error(None, str(exc))
-            return render(request, self.template_name, _drill_context(form, record), status=409)
+        services.drill_update(actor=request.user, drill_id=record.pk, **_drill_data(form))
         messages.success(request, _("演练记录已保存。"))
         return redirect("reviews:drill", pk=record.pk)
 

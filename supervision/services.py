@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from audit.services import audit_record
 from command.models import Area
+from core.errors import NOT_YOURS, DomainError
 from core.outbox import outbox_emit
 from response.services import response_covering
 from response.uploads import IMAGE_TYPES, check_upload
@@ -41,12 +42,17 @@ EDITABLE = (
 )
 
 
-class SupervisionError(Exception):
+class SupervisionError(DomainError):
     """A step the rules refuse; the message is in Chinese."""
+
+    code = "supervision.refused"
 
 
 class NotAllowedError(SupervisionError):
     """The person's role may not take this step (403)."""
+
+    code = "supervision.not_allowed"
+    status = NOT_YOURS
 
 
 def photo_max_bytes() -> int:

@@ -15,6 +15,7 @@ from accounts.permissions import RoleRequiredMixin
 from accounts.roles import PUBLIC
 from command.models import Area
 from core.middleware import client_address
+from core.views_mixins import DomainErrorMessageMixin
 from response.uploads import size_text
 
 from . import selectors, services
@@ -47,9 +48,13 @@ class InspectionListView(RoleRequiredMixin, View):
         )
 
 
-class _InspectionFormView(RoleRequiredMixin, View):
+class _InspectionFormView(RoleRequiredMixin, DomainErrorMessageMixin, View):
     allowed_roles = INSPECTION_WRITERS
     write_roles = INSPECTION_WRITERS
+    inspection = None
+
+    def form_refused(self, form, exc):
+        return self._render(self.request, form, self.inspection, status=exc.status)
 
     def _render(self, request, form, inspection=None, status=200):
         return render(
@@ -69,26 +74,22 @@ class InspectionCreateView(_InspectionFormView):
         return self._render(request, InspectionForm(initial={"date": timezone.localdate()}))
 
     def post(self, request):
-        form = InspectionForm(request.POST, request.FILES)
+        form = self.form = InspectionForm(request.POST, request.FILES)
         if not form.is_valid():
             return self._render(request, form, status=400)
         data = form.cleaned_data
-        try:
-            inspection = services.inspection_create(
-                actor=request.user,
-                date=data["date"],
-                place=data["place"],
-                findings=data["findings"],
-                enterprise=data["enterprise"],
-                enterprise_name=data["enterprise_name"],
-                county=data["county"],
-                violation=data["violation"],
-                violation_description=data["violation_description"],
-                photos=data["photos"],
-            )
-        except services.SupervisionError as exc:
-            form.add_error(None, str(exc))
-            return self._render(request, form, status=400)
+        inspection = services.inspection_create(
+            actor=request.user,
+            date=data["date"],
+            place=data["place"],
+            findings=data["findings"],
+            enterprise=data["enterprise"],
+            enterprise_name=data["enterprise_name"],
+            county=data["county"],
+            violation=data["violation"],
+            violation_description=data["violation_description"],
+            photos=data["photos"],
+        )
         messages.success(request, _("已记录督导检查。"))
         return redirect("supervision:inspection", pk=inspection.pk)
 
@@ -101,21 +102,17 @@ class InspectionEditView(_InspectionFormView):
         return self._render(request, InspectionForm(initial=initial), inspection)
 
     def post(self, request, pk: int):
-        inspection = get_object_or_404(Inspection, pk=pk)
-        form = InspectionForm(request.POST, request.FILES)
+        inspection = self.inspection = get_object_or_404(Inspection, pk=pk)
+        form = self.form = InspectionForm(request.POST, request.FILES)
         if not form.is_valid():
             return self._render(request, form, inspection, status=400)
         data = form.cleaned_data
-        try:
-            services.inspection_update(
-                actor=request.user,
-                inspection_id=pk,
-                photos=data["photos"],
-                **{key: data[key] for key in services.EDITABLE},
-            )
-        except services.SupervisionError as exc:
-            form.add_error(None, str(exc))
-            return self._render(request, form, inspection, status=400)
+        services.inspection_update(
+            actor=request.user,
+            inspection_id=pk,
+            photos=data["photos"],
+            **{key: data[key] for key in services.EDITABLE},
+        )
         messages.success(request, _("已保存。"))
         return redirect("supervision:inspection", pk=pk)
 
@@ -137,9 +134,10 @@ class InspectionDetailView(RoleRequiredMixin, View):
         )
 
 
-class InspectionFollowUpView(RoleRequiredMixin, View):
+class InspectionFollowUpView(RoleRequiredMixin, DomainErrorMessageMixin, View):
     allowed_roles = INSPECTION_WRITERS
     write_roles = INSPECTION_WRITERS
+    domain_error_redirect = "supervision:inspection"
 
     def post(self, request, pk: int):
         get_object_or_404(Inspection, pk=pk)
@@ -148,14 +146,10 @@ class InspectionFollowUpView(RoleRequiredMixin, View):
             messages.error(request, _("处理情况填写有误。"))
             return redirect("supervision:inspection", pk=pk)
         data = form.cleaned_data
-        try:
-            services.inspection_follow_up(
-                actor=request.user, inspection_id=pk, status=data["status"], due=data["due"], notes=data["notes"]
-            )
-        except services.SupervisionError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("已更新处理情况。"))
+        services.inspection_follow_up(
+            actor=request.user, inspection_id=pk, status=data["status"], due=data["due"], notes=data["notes"]
+        )
+        messages.success(request, _("已更新处理情况。"))
         return redirect("supervision:inspection", pk=pk)
 
 
@@ -195,7 +189,7 @@ class PhotoView(RoleRequiredMixin, View):
 # ----------------------------------------------------------------------------- tip-offs
 
 
-class TipOffCreateView(RoleRequiredMixin, View):
+class TipOffCreateView(RoleRequiredMixin, DomainErrorMessageMixin, View):
     """The public tip-off page (no login): rate-limited per client address, a honeypot field
     and a minimum fill time against bots; the sender gets a reference number."""
 
@@ -208,11 +202,14 @@ class TipOffCreateView(RoleRequiredMixin, View):
             form.data["started"] = tipoff_started_token()
         return render(request, "supervision/tipoff_form.html", {"form": form}, status=status)
 
+    def form_refused(self, form, exc):
+        return self._render(self.request, form, status=exc.status)
+
     def get(self, request):
         return self._render(request, TipOffForm(initial={"started": tipoff_started_token()}))
 
     def post(self, request):
-        form = TipOffForm(request.POST)
+        form = self.form = TipOffForm(request.POST)
         valid = form.is_valid()
         if form.bot:
             # Said plainly but vaguely: nothing stored, nothing to learn for the bot.
@@ -239,18 +236,14 @@ class TipOffCreateView(RoleRequiredMixin, View):
                 status=429,
             )
         data = form.cleaned_data
-        try:
-            tipoff = services.tipoff_submit(
-                category=data["category"],
-                place=data["place"],
-                description=data["description"],
-                reporter_name=data["reporter_name"],
-                reporter_phone=data["reporter_phone"],
-                client_address=address,
-            )
-        except services.SupervisionError as exc:
-            form.add_error(None, str(exc))
-            return self._render(request, form, status=400)
+        tipoff = services.tipoff_submit(
+            category=data["category"],
+            place=data["place"],
+            description=data["description"],
+            reporter_name=data["reporter_name"],
+            reporter_phone=data["reporter_phone"],
+            client_address=address,
+        )
         request.session[TIPOFF_SESSION_KEY] = tipoff.reference
         return redirect("supervision:tipoff-done")
 
@@ -298,11 +291,12 @@ class TipOffDetailView(RoleRequiredMixin, View):
         )
 
 
-class TipOffActionView(RoleRequiredMixin, View):
+class TipOffActionView(RoleRequiredMixin, DomainErrorMessageMixin, View):
     """One step of the workflow: start, true, false, reward, no_reward (with a note)."""
 
     allowed_roles = TIPOFF_WRITERS
     write_roles = TIPOFF_WRITERS
+    domain_error_redirect = "supervision:tipoff-detail"
 
     def post(self, request, pk: int):
         get_object_or_404(TipOff, pk=pk)
@@ -311,15 +305,11 @@ class TipOffActionView(RoleRequiredMixin, View):
             messages.error(request, _("操作无效。"))
             return redirect("supervision:tipoff-detail", pk=pk)
         action, note = form.cleaned_data["action"], form.cleaned_data["note"]
-        try:
-            if action == "start":
-                services.tipoff_start_verification(actor=request.user, tipoff_id=pk)
-            elif action in ("true", "false"):
-                services.tipoff_conclude(actor=request.user, tipoff_id=pk, verified=action == "true", note=note)
-            else:
-                services.tipoff_reward(actor=request.user, tipoff_id=pk, reward=action == "reward", note=note)
-        except services.SupervisionError as exc:
-            messages.error(request, str(exc))
+        if action == "start":
+            services.tipoff_start_verification(actor=request.user, tipoff_id=pk)
+        elif action in ("true", "false"):
+            services.tipoff_conclude(actor=request.user, tipoff_id=pk, verified=action == "true", note=note)
         else:
-            messages.success(request, _("已记录。"))
+            services.tipoff_reward(actor=request.user, tipoff_id=pk, reward=action == "reward", note=note)
+        messages.success(request, _("已记录。"))
         return redirect("supervision:tipoff-detail", pk=pk)

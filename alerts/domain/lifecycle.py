@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
+from core.errors import CONFLICT, DomainError
+
 
 class Level(StrEnum):
     NONE = "none"
@@ -38,8 +40,11 @@ ACTION_NAMES = {Action.ISSUE: "发布", Action.UPGRADE: "升级", Action.DOWNGRA
 APPROVER_NAMES = {Approver.VICE_COMMANDER: "副总指挥", Approver.COMMANDER: "总指挥"}
 
 
-class LifecycleError(ValueError):
-    """An action that the plan does not allow; the message is in Chinese, for people."""
+class LifecycleError(DomainError, ValueError):
+    """An action that the plan does not allow (now); the message is in Chinese, for people."""
+
+    code = "alerts.lifecycle.not_allowed"
+    status = CONFLICT
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from django.views.generic import TemplateView
 
 from accounts.permissions import RoleRequiredMixin
 from accounts.roles import LEADERS, STAFF, Role
+from core.views_mixins import DomainErrorMessageMixin
 
 from .. import selectors, services
 from ..deadlines import duration_text, remaining
@@ -301,12 +302,13 @@ def _routing(action: str, active: str, target: str | None) -> tuple[str | None, 
     return "；".join(f"{'、'.join(levels)}：{lc.APPROVER_NAMES[who]}" for who, levels in routes.items()), None
 
 
-class FormNewView(RoleRequiredMixin, TemplateView):
+class FormNewView(RoleRequiredMixin, DomainErrorMessageMixin, TemplateView):
     """起草审批表 (附件5) for issue, upgrade, downgrade or lift; prefilled from the latest
     evaluation that calls for that action, or from a provincial notice (?notice=id)."""
 
     allowed_roles = OFFICE
     template_name = "alerts/form_new.html"
+    form_refused_status = 200  # shown as an invalid form is
 
     def _action(self) -> str:
         action = self.request.GET.get("action") or self.request.POST.get("action") or lc.Action.ISSUE
@@ -402,25 +404,21 @@ class FormNewView(RoleRequiredMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         action = self._action()
         evaluation, consultation, notice = self._sources(action)
-        form = ApprovalFormDraftForm(request.POST, action=action)
+        form = self.form = ApprovalFormDraftForm(request.POST, action=action)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
         data = form.cleaned_data
         level = data.get("level") if action != lc.Action.LIFT else None
         texts = self._texts(evaluation, action, level, consultation)
-        try:
-            created = services.form_draft(
-                actor=request.user, action=action, level=level, basis=data["basis"], content=data["content"],
-                effective_at=data["effective_at"], episode_end=data.get("episode_end"),
-                public_message=data.get("public_message", ""), department_opinion=data.get("department_opinion", ""),
-                evaluation=evaluation, consultation=consultation,
-                provincial_notice=data.get("provincial_notice"), provincial_consent=data.get("provincial_consent", ""),
-                episode_start=(texts.episode_start if texts and texts.episode_start else data["effective_at"]),
-                **_content_data(data),
-            )
-        except services.WarningError as exc:
-            form.add_error(None, str(exc))
-            return self.render_to_response(self.get_context_data(form=form))
+        created = services.form_draft(
+            actor=request.user, action=action, level=level, basis=data["basis"], content=data["content"],
+            effective_at=data["effective_at"], episode_end=data.get("episode_end"),
+            public_message=data.get("public_message", ""), department_opinion=data.get("department_opinion", ""),
+            evaluation=evaluation, consultation=consultation,
+            provincial_notice=data.get("provincial_notice"), provincial_consent=data.get("provincial_consent", ""),
+            episode_start=(texts.episode_start if texts and texts.episode_start else data["effective_at"]),
+            **_content_data(data),
+        )
         messages.success(request, _("审批表已起草，请核对后提交审批。"))
         return _redirect_to_form(created.pk)
 
@@ -479,11 +477,14 @@ class FormDetailView(RoleRequiredMixin, TemplateView):
         return ctx
 
 
-class FormEditView(RoleRequiredMixin, TemplateView):
+class FormEditView(RoleRequiredMixin, DomainErrorMessageMixin, TemplateView):
     """The office edits a draft (the public text, content, opinions, times) → services.form_update."""
 
     allowed_roles = OFFICE
     template_name = "alerts/form_edit.html"
+
+    def form_refused(self, form, exc):
+        return self.render_to_response(self.get_context_data(form_obj=self.form_obj, form=form))
 
     def _form_obj(self, pk: int) -> ApprovalForm:
         return get_object_or_404(_form_queryset(), pk=pk)
@@ -507,38 +508,32 @@ class FormEditView(RoleRequiredMixin, TemplateView):
         return self.render_to_response(self.get_context_data(form_obj=form_obj, form=form))
 
     def post(self, request, *args, **kwargs):
-        form_obj = self._form_obj(kwargs["pk"])
-        form = ApprovalFormFields(request.POST, action=form_obj.action)
+        form_obj = self.form_obj = self._form_obj(kwargs["pk"])
+        form = self.form = ApprovalFormFields(request.POST, action=form_obj.action)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form_obj=form_obj, form=form))
         fields = {name: value for name, value in form.cleaned_data.items() if name in form.fields}
         if "affected_areas" in fields:
             fields["affected_areas"] = list(fields["affected_areas"])
-        try:
-            services.form_update(actor=request.user, form_id=form_obj.pk, **fields)
-        except services.WarningError as exc:
-            form.add_error(None, str(exc))
-            return self.render_to_response(self.get_context_data(form_obj=form_obj, form=form))
+        services.form_update(actor=request.user, form_id=form_obj.pk, **fields)
         messages.success(request, _("审批表已保存。"))
         return _redirect_to_form(form_obj.pk)
 
 
-class _FormActionView(RoleRequiredMixin, View):
-    """POST-only: one transition of one form through one service; the refusal is shown as is."""
+class _FormActionView(RoleRequiredMixin, DomainErrorMessageMixin, View):
+    """POST-only: one transition of one form through one service; the refusal is shown as is, on
+    the form's page."""
 
     http_method_names = ["post"]
     success_message = ""
+    domain_error_redirect = "alerts:form"
 
     def act(self, request, form_id: int):  # pragma: no cover - abstract
         raise NotImplementedError
 
     def post(self, request, pk: int):
         get_object_or_404(ApprovalForm.objects.only("pk"), pk=pk)
-        try:
-            result = self.act(request, pk)
-        except services.WarningError as exc:
-            messages.error(request, str(exc))
-            return _redirect_to_form(pk)
+        result = self.act(request, pk)
         if isinstance(result, HttpResponseRedirect):
             return result
         messages.success(request, self.success_message)
@@ -636,13 +631,14 @@ class InboxView(RoleRequiredMixin, TemplateView):
 # ----------------------------------------------------------------------------- notices
 
 
-class NoticeListView(RoleRequiredMixin, TemplateView):
+class NoticeListView(RoleRequiredMixin, DomainErrorMessageMixin, TemplateView):
     """省/区域预警通知: record one (its 1-hour form clock starts at receipt), and the notices
     with the forms that answered them."""
 
     allowed_roles = DEADLINE_READERS
     write_roles = OFFICE
     template_name = "alerts/notices.html"
+    form_refused_status = 200  # shown as an invalid form is
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -663,19 +659,15 @@ class NoticeListView(RoleRequiredMixin, TemplateView):
         return ctx
 
     def post(self, request, *args, **kwargs):
-        form = NoticeForm(request.POST)
+        form = self.form = NoticeForm(request.POST)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
         data = form.cleaned_data
-        try:
-            notice = services.provincial_notice_record(
-                actor=request.user, scope=data["scope"], level=data["level"], document_number=data["document_number"],
-                period_start=data["period_start"], period_end=data.get("period_end"), received_at=data["received_at"],
-                text=data.get("text", ""),
-            )
-        except services.WarningError as exc:
-            form.add_error(None, str(exc))
-            return self.render_to_response(self.get_context_data(form=form))
+        notice = services.provincial_notice_record(
+            actor=request.user, scope=data["scope"], level=data["level"], document_number=data["document_number"],
+            period_start=data["period_start"], period_end=data.get("period_end"), received_at=data["received_at"],
+            text=data.get("text", ""),
+        )
         messages.success(request, _("已登记%(notice)s。请在接到通知后 1 小时内填报审批表。") % {"notice": notice})
         action = _suggested_action(notice.level, _active_level())
         return redirect(f"{reverse('alerts:form-new')}?action={action}&notice={notice.pk}")

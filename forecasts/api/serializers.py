@@ -20,6 +20,7 @@ class ForecastFileRejectedSerializer(serializers.Serializer):
     """A refused request: a Chinese summary and, for a bad file, every error."""
 
     detail = serializers.CharField()
+    code = serializers.CharField(required=False, help_text="为何拒绝，如 forecasts.import.rejected")
     errors = ForecastFileErrorSerializer(many=True, required=False)
 
 

@@ -15,7 +15,7 @@ from accounts.roles import STAFF, Role
 from .. import selectors
 from ..domain.readers import parse_time, read_file
 from ..domain.rules import evaluate, normalise_level
-from ..imports import ForecastImportRejected, forecast_import
+from ..imports import forecast_import
 from ..models import ForecastImport
 from . import serializers
 
@@ -103,12 +103,9 @@ class ImportListCreateView(generics.ListAPIView):
         if len(files) > 1:
             return _bad_request("一次只能导入一个文件。", _field_error("file", "多个文件"))
         upload = files[0]
-        try:
-            outcome = forecast_import(
-                data=upload.read(), name=upload.name, channel=ForecastImport.Channel.API, actor=request.user
-            )
-        except ForecastImportRejected as exc:
-            return _bad_request(str(exc), exc.as_dicts())
+        outcome = forecast_import(
+            data=upload.read(), name=upload.name, channel=ForecastImport.Channel.API, actor=request.user
+        )
         code = status.HTTP_200_OK if outcome.duplicate else status.HTTP_201_CREATED
         return Response(_outcome_json(outcome), status=code)
 

@@ -11,6 +11,7 @@ from django.views.generic import TemplateView
 
 from accounts.permissions import RoleRequiredMixin
 from accounts.roles import Role
+from core.views_mixins import DomainErrorMessageMixin
 
 from .. import selectors, services
 from ..forms import ConsultationConcludeForm
@@ -43,13 +44,14 @@ class ConsultationListView(RoleRequiredMixin, TemplateView):
         return ctx
 
 
-class ConsultationDetailView(RoleRequiredMixin, TemplateView):
+class ConsultationDetailView(RoleRequiredMixin, DomainErrorMessageMixin, TemplateView):
     """One consultation: the evaluation it rests on and, for the office and the forecasting group,
     the form of 附件4 while it is open; once concluded, the record as the printable annex table."""
 
     allowed_roles = CONSULTATION_READERS
     write_roles = CONSULTATION_WRITERS
     template_name = "forecasts/consultation_detail.html"
+    domain_error_redirect = "forecasts:consultation"
 
     def get_consultation(self) -> Consultation:
         return get_object_or_404(_consultations(), pk=self.kwargs["pk"])
@@ -84,20 +86,17 @@ class ConsultationDetailView(RoleRequiredMixin, TemplateView):
         form = ConsultationConcludeForm(request.POST)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(consultation=consultation, form=form))
-        try:
-            services.consultation_conclude(consultation_id=consultation.pk, actor=request.user, **form.cleaned_data)
-        except services.ConsultationError as exc:
-            messages.error(request, str(exc))
-            return redirect("forecasts:consultation", pk=consultation.pk)
+        services.consultation_conclude(consultation_id=consultation.pk, actor=request.user, **form.cleaned_data)
         messages.success(request, _("会商意见已记录。"))
         return redirect("forecasts:consultation", pk=consultation.pk)
 
 
-class ConsultationRealtimeView(RoleRequiredMixin, TemplateView):
+class ConsultationRealtimeView(RoleRequiredMixin, DomainErrorMessageMixin, TemplateView):
     """发起实时会商: a confirmation page, and the POST that opens the consultation (the office)."""
 
     allowed_roles = frozenset({Role.OFFICE})
     template_name = "forecasts/consultation_realtime.html"
+    domain_error_redirect = "forecasts:consultations"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -106,10 +105,6 @@ class ConsultationRealtimeView(RoleRequiredMixin, TemplateView):
         return ctx
 
     def post(self, request, *args, **kwargs):
-        try:
-            consultation = services.consultation_open_realtime(actor=request.user)
-        except services.ConsultationError as exc:
-            messages.error(request, str(exc))
-            return redirect("forecasts:consultations")
+        consultation = services.consultation_open_realtime(actor=request.user)
         messages.success(request, _("已发起实时会商，并已通知应急指挥部办公室和预报预警组。"))
         return redirect("forecasts:consultation", pk=consultation.pk)

@@ -21,11 +21,12 @@ from django.views import View
 
 from accounts.permissions import RoleRequiredMixin
 from accounts.roles import Role
+from core.views_mixins import DomainErrorMessageMixin
 
 from .. import selectors
 from ..domain.areas import AREAS
 from ..domain.readers import ReadResult
-from ..imports import ForecastImportRejected, earlier_import, forecast_import, forecast_preview, stored_rows
+from ..imports import earlier_import, forecast_import, forecast_preview, stored_rows
 from ..models import ForecastImport
 from ..services import LEVEL_NAMES, RECOMMENDATION_NAMES
 
@@ -184,13 +185,15 @@ class ImportListView(RoleRequiredMixin, View):
         return redirect(url)
 
 
-class ImportPreviewView(RoleRequiredMixin, View):
+class ImportPreviewView(RoleRequiredMixin, DomainErrorMessageMixin, View):
     """What the uploaded file will store, every error, and the confirm button (only when the
-    file has no error and was not imported before). POST confirms or cancels."""
+    file has no error and was not imported before). POST confirms or cancels; a file refused
+    at confirmation is said on the preview."""
 
     allowed_roles = IMPORTERS
     write_roles = IMPORTERS
     template_name = "forecasts/import_preview.html"
+    domain_error_redirect = "forecasts:import-preview"
 
     def _staged(self, request: HttpRequest) -> tuple[str, dict] | tuple[None, None]:
         token = request.session.get(SESSION_KEY)
@@ -227,13 +230,9 @@ class ImportPreviewView(RoleRequiredMixin, View):
             self._discard(request, token)
             messages.info(request, _("已取消，未导入任何数据。"))
             return redirect("forecasts:imports")
-        try:
-            outcome = forecast_import(
-                data=staged["data"], name=staged["name"], channel=ForecastImport.Channel.PAGE, actor=request.user
-            )
-        except ForecastImportRejected as exc:
-            messages.error(request, str(exc))
-            return redirect("forecasts:import-preview")
+        outcome = forecast_import(
+            data=staged["data"], name=staged["name"], channel=ForecastImport.Channel.PAGE, actor=request.user
+        )
         self._discard(request, token)
         record = outcome.import_
         if outcome.duplicate:

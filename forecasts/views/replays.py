@@ -10,21 +10,23 @@ from django.views.generic import TemplateView
 
 from accounts.permissions import RoleRequiredMixin
 from accounts.roles import STAFF, Role
+from core.views_mixins import DomainErrorMessageMixin
 
-from ..imports import ForecastImportRejected
 from ..models import Replay
-from ..replays import ReplayError, replay_start, replay_stop
+from ..replays import replay_start, replay_stop
 
 DRILL_WRITERS = frozenset({Role.OFFICE, Role.FORECASTER, Role.ADMIN})
 BUILT_IN = settings.BASE_DIR.parent / "shared" / "data" / "yangquan-daily-2013-2017.csv"
 
 
-class ReplayListView(RoleRequiredMixin, TemplateView):
-    """Replays for drills and demos; office and forecasters start and stop them."""
+class ReplayListView(RoleRequiredMixin, DomainErrorMessageMixin, TemplateView):
+    """Replays for drills and demos; office and forecasters start and stop them. A replay that
+    cannot start (ReplayError, a refused file) is said on this page."""
 
     allowed_roles = STAFF
     write_roles = DRILL_WRITERS
     template_name = "forecasts/replays.html"
+    domain_error_redirect = "forecasts:replays"
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -47,12 +49,8 @@ class ReplayListView(RoleRequiredMixin, TemplateView):
         if settings.CELERY_TASK_ALWAYS_EAGER:
             # Embedded default: no worker; the steps run now (speed is ignored in-process).
             speed = 0.0
-        try:
-            replay = replay_start(path=str(BUILT_IN), start=start, end=end, step=request.POST.get("step", "day"),
-                                  seconds_per_step=speed, actor=request.user, advance=True)
-        except (ReplayError, ForecastImportRejected) as exc:
-            messages.error(request, str(exc))
-            return redirect("forecasts:replays")
+        replay = replay_start(path=str(BUILT_IN), start=start, end=end, step=request.POST.get("step", "day"),
+                              seconds_per_step=speed, actor=request.user, advance=True)
         return redirect("forecasts:replay", pk=replay.pk)
 
 

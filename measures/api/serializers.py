@@ -27,3 +27,4 @@ class IndustryMeasureQuerySerializer(serializers.Serializer):
 
 class DetailSerializer(serializers.Serializer):
     detail = serializers.CharField()
+    code = serializers.CharField(required=False, help_text="为何拒绝，如 measures.unknown_value")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -35,11 +34,7 @@ class IndustryMeasureListView(APIView):
     )
     def get(self, request: Request) -> Response:
         params = {name: (request.query_params.get(name) or "").strip() for name in ("level", "industry", "grade")}
-        try:
-            entries = selectors.industry_cells(
-                level=params["level"] or None, industry=params["industry"] or None, grade=params["grade"] or None
-            )
-            data = serializers.IndustryMeasureSerializer(entries, many=True).data
-        except selectors.UnknownValue as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
-        return Response(data)
+        entries = selectors.industry_cells(
+            level=params["level"] or None, industry=params["industry"] or None, grade=params["grade"] or None
+        )
+        return Response(serializers.IndustryMeasureSerializer(entries, many=True).data)

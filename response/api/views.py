@@ -21,14 +21,6 @@ from response.models import Order
 from . import serializers
 
 
-def _error(exc: services.ResponseError) -> Response:
-    if isinstance(exc, services.NotYourUnitError):
-        return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
-    if isinstance(exc, services.DailyReportExistsError):
-        return Response({"detail": str(exc), "report": exc.report.pk}, status=status.HTTP_409_CONFLICT)
-    return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
-
-
 def _names_another_unit(request) -> bool:
     """A request that names a unit other than the caller's: refused, never filed for it."""
     named = request.data.get("unit") if hasattr(request.data, "get") else None
@@ -70,20 +62,17 @@ class DailyReportListView(APIView):
         body.is_valid(raise_exception=True)
         v = body.validated_data
         files = request.FILES.getlist("attachments") if request.FILES else []
-        try:
-            report = services.daily_report_submit(
-                actor=request.user,
-                report_date=v["date"],
-                content=v["content"],
-                measures_done=v["measures_done"],
-                inspections=v["inspections"],
-                enterprises_checked=v["enterprises_checked"],
-                violations_found=v["violations_found"],
-                figures=v["figures"],
-                files=files,
-            )
-        except services.ResponseError as exc:
-            return _error(exc)
+        report = services.daily_report_submit(
+            actor=request.user,
+            report_date=v["date"],
+            content=v["content"],
+            measures_done=v["measures_done"],
+            inspections=v["inspections"],
+            enterprises_checked=v["enterprises_checked"],
+            violations_found=v["violations_found"],
+            figures=v["figures"],
+            files=files,
+        )
         report = selectors.reports_for(request.user).get(pk=report.pk)
         return Response(serializers.DailyReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
@@ -157,14 +146,7 @@ class OrderAcknowledgeView(_OrderActionView):
     @extend_schema(request=None, responses=serializers.OrderSerializer)
     def post(self, request, pk: int):
         self._order(request, pk)
-        try:
-            services.order_acknowledge(actor=request.user, order_id=pk)
-        except services.ResponseError as exc:
-            return (
-                _error(exc)
-                if isinstance(exc, services.NotYourUnitError)
-                else Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
-            )
+        services.order_acknowledge(actor=request.user, order_id=pk)
         return Response(serializers.OrderSerializer(self._order(request, pk)).data)
 
 
@@ -174,12 +156,5 @@ class OrderInPlaceView(_OrderActionView):
         self._order(request, pk)
         body = serializers.InPlaceSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            services.order_confirm_in_place(actor=request.user, order_id=pk, note=body.validated_data["note"])
-        except services.ResponseError as exc:
-            return (
-                _error(exc)
-                if isinstance(exc, services.NotYourUnitError)
-                else Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
-            )
+        services.order_confirm_in_place(actor=request.user, order_id=pk, note=body.validated_data["note"])
         return Response(serializers.OrderSerializer(self._order(request, pk)).data)

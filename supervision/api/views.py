@@ -19,11 +19,6 @@ from . import serializers
 FOLLOW_UP_FIELDS = ("follow_up_status", "follow_up_due", "follow_up_notes")
 
 
-def _error(exc: services.SupervisionError) -> Response:
-    code = status.HTTP_403_FORBIDDEN if isinstance(exc, services.NotAllowedError) else status.HTTP_400_BAD_REQUEST
-    return Response({"detail": str(exc)}, status=code)
-
-
 def _detail(pk: int) -> dict:
     return serializers.InspectionSerializer(selectors.inspection_detail().get(pk=pk)).data
 
@@ -47,22 +42,19 @@ class InspectionListView(APIView):
         body = serializers.InspectionWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         v = body.validated_data
-        try:
-            inspection = services.inspection_create(
-                actor=request.user,
-                date=v["date"],
-                place=v["place"],
-                findings=v["findings"],
-                enterprise=v["enterprise"],
-                enterprise_name=v["enterprise_name"],
-                county=v["county"] or None,
-                violation=v["violation"],
-                violation_description=v["violation_description"],
-                follow_up_due=v.get("follow_up_due"),
-                photos=request.FILES.getlist("photos") if request.FILES else [],
-            )
-        except services.SupervisionError as exc:
-            return _error(exc)
+        inspection = services.inspection_create(
+            actor=request.user,
+            date=v["date"],
+            place=v["place"],
+            findings=v["findings"],
+            enterprise=v["enterprise"],
+            enterprise_name=v["enterprise_name"],
+            county=v["county"] or None,
+            violation=v["violation"],
+            violation_description=v["violation_description"],
+            follow_up_due=v.get("follow_up_due"),
+            photos=request.FILES.getlist("photos") if request.FILES else [],
+        )
         return Response(_detail(inspection.pk), status=status.HTTP_201_CREATED)
 
 
@@ -85,29 +77,23 @@ class InspectionDetailView(APIView):
         given = {key: value for key, value in body.validated_data.items() if key in request.data}
         follow_up = {key: given.pop(key) for key in FOLLOW_UP_FIELDS if key in given}
         given.pop("photos", None)
-        try:
-            photos = request.FILES.getlist("photos") if request.FILES else []
-            if given or photos:
-                services.inspection_update(actor=request.user, inspection_id=pk, photos=photos, **given)
-            if follow_up:
-                services.inspection_follow_up(
-                    actor=request.user,
-                    inspection_id=pk,
-                    status=follow_up.get("follow_up_status", inspection.follow_up_status),
-                    due=follow_up.get("follow_up_due", inspection.follow_up_due),
-                    notes=follow_up.get("follow_up_notes", ""),
-                )
-        except services.SupervisionError as exc:
-            return _error(exc)
+        photos = request.FILES.getlist("photos") if request.FILES else []
+        if given or photos:
+            services.inspection_update(actor=request.user, inspection_id=pk, photos=photos, **given)
+        if follow_up:
+            services.inspection_follow_up(
+                actor=request.user,
+                inspection_id=pk,
+                status=follow_up.get("follow_up_status", inspection.follow_up_status),
+                due=follow_up.get("follow_up_due", inspection.follow_up_due),
+                notes=follow_up.get("follow_up_notes", ""),
+            )
         return Response(_detail(pk))
 
     @extend_schema(responses={204: None})
     def delete(self, request, pk: int):
         get_object_or_404(selectors.inspection_detail(), pk=pk)
-        try:
-            services.inspection_delete(actor=request.user, inspection_id=pk)
-        except services.SupervisionError as exc:
-            return _error(exc)
+        services.inspection_delete(actor=request.user, inspection_id=pk)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
