@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
+
 from .models import Delivery, SmsSubscriber, UnitContact
 
 
@@ -29,19 +31,10 @@ class SmsSubscriberAdmin(admin.ModelAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(ReadOnlyAdmin):
     """Read-only: deliveries change only by sending, receipts and the office's retry."""
 
     list_display = ("key", "name", "masked_phone", "channel", "status", "attempts", "created_at", "sent_at", "delivered_at")
     list_filter = ("status", "channel", "retryable")
     search_fields = ("key", "name", "provider_id")
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -2,28 +2,14 @@
 
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin, ReadOnlyInline
+
 from .models import DailyReport, Order, ReportAttachment, Response, ResponseChange
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ResponseChangeInline(admin.TabularInline):
+class ResponseChangeInline(ReadOnlyInline):
     model = ResponseChange
-    extra = 0
-    can_delete = False
     readonly_fields = ("form", "action", "from_level", "to_level", "applied_at", "skipped")
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Response)
@@ -40,15 +26,10 @@ class OrderAdmin(ReadOnlyAdmin):
     search_fields = ("unit__name",)
 
 
-class AttachmentInline(admin.TabularInline):
+class AttachmentInline(ReadOnlyInline):
     model = ReportAttachment
-    extra = 0
-    can_delete = False
     readonly_fields = ("name", "size", "content_type", "uploaded_at")
     exclude = ("file",)
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(DailyReport)

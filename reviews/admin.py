@@ -3,18 +3,9 @@ snapshot is never edited by hand)."""
 
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin
+
 from .models import DrillRecord, EffectEvaluation, ResponseSummary
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ResponseSummary)

@@ -2,29 +2,15 @@
 
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdmin, ReadOnlyInline
+
 from .models import Inspection, InspectionPhoto, TipOff
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class PhotoInline(admin.TabularInline):
+class PhotoInline(ReadOnlyInline):
     model = InspectionPhoto
-    extra = 0
-    can_delete = False
     readonly_fields = ("name", "size", "content_type", "uploaded_by", "uploaded_at")
     exclude = ("file",)
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Inspection)
