@@ -27,6 +27,9 @@ from django.utils import timezone
 from accounts.roles import Role
 from audit.services import audit_record
 from command.models import MemberUnit
+from deadlines import keys as deadline_keys
+from deadlines.models import Deadline
+from deadlines.services import deadline_meet
 from forecasts.domain.categories import EDITION_2012, EDITION_2026, Category, category_for
 from notifications.delivery import sms_to_numbers
 from notifications.models import Notification, SmsSubscriber, UnitContact
@@ -45,8 +48,8 @@ from .domain.lifecycle import (
     Level,
 )
 from .drafting import form_content
-from .models import ApprovalForm, Deadline, DutyConfirmation, Warning
-from .services import WarningError, deadline_meet
+from .models import ApprovalForm, DutyConfirmation, Warning
+from .services import WarningError
 
 log = logging.getLogger(__name__)
 
@@ -380,13 +383,13 @@ def publish_form(payload: dict) -> PublishResult | None:
     notify_users(users, kind="alerts.warning.published", title=f"预警信息：{title}", body=form_message(form),
                  link=warning_link(warning.pk), target=form)
     result.notices_created = notices.count() - before
-    deadline_meet(key=f"units:form:{form.pk}")
+    deadline_meet(key=deadline_keys.units_notified(form.pk))
 
     # 4. On-duty confirmations (§5.2).
     result.confirmations_created = _request_duty(form, warning)
 
     # 5. Every channel has been handed its message.
-    first = deadline_meet(key=f"publish:form:{form.pk}")
+    first = deadline_meet(key=deadline_keys.publish(form.pk))
     result.first_time = bool(first)
     if first:
         with transaction.atomic():

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from .domain import lifecycle as lc
-from .models import ApprovalForm, Deadline, LevelChoices, Warning
+from .models import ApprovalForm, LevelChoices, Warning
 
 
 def level_name(level: str) -> str:
@@ -42,10 +42,6 @@ def forms_awaiting(user) -> QuerySet[ApprovalForm]:
         .select_related("warning", "evaluation", "consultation", "submitted_by")
         .order_by("submitted_at")
     )
-
-
-def open_deadlines() -> QuerySet[Deadline]:
-    return Deadline.objects.filter(met_at__isnull=True, cancelled_at__isnull=True).select_related("warning", "form", "unit")
 
 
 def timeline(warning: Warning) -> list[dict]:

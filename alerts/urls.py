@@ -5,7 +5,7 @@ from .views import publication as publication_views
 
 app_name = "alerts"
 urlpatterns: list = [
-    # --- office and approver pages (alerts/views/pages.py): warnings, forms, inbox, deadlines, notices ---
+    # --- office and approver pages (alerts/views/pages.py): warnings, forms, inbox, notices ---
     path("", pages.WarningListView.as_view(), name="list"),
     path("<int:pk>/", pages.WarningDetailView.as_view(), name="warning"),
     path("new/", pages.FormNewView.as_view(), name="form-new"),
@@ -18,7 +18,6 @@ urlpatterns: list = [
     path("forms/<int:pk>/reject/", pages.FormRejectView.as_view(), name="form-reject"),
     path("inbox/", pages.InboxView.as_view(), name="inbox"),
     path("notices/", pages.NoticeListView.as_view(), name="notices"),
-    path("deadlines/", pages.DeadlineListView.as_view(), name="deadlines"),
     # --- publication pages (alerts/views/publication.py): CAP feed, written report, duty confirmations, subscriptions ---
     path("cap/feed.atom", publication_views.CapFeedView.as_view(), name="cap-feed"),
     path("cap/<int:form_id>.xml", publication_views.CapAlertView.as_view(), name="cap-alert"),

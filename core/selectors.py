@@ -65,8 +65,8 @@ def pending_forms() -> list:
 
 def inbox(user) -> list:
     """The leader's own inbox (alerts.selectors.forms_awaiting), with how long each form waits."""
-    from alerts.deadlines import duration_text
     from alerts.selectors import forms_awaiting, response_name
+    from deadlines.countdown import duration_text
 
     now = timezone.now()
     items = list(forms_awaiting(user))
@@ -77,24 +77,17 @@ def inbox(user) -> list:
 
 
 def running_deadlines(now: dt.datetime | None = None) -> list:
-    """Every open deadline (alerts.selectors.open_deadlines) with its countdown, soonest first."""
-    from alerts.deadlines import remaining
-    from alerts.domain import lifecycle as lc
-    from alerts.selectors import open_deadlines
+    """Every open deadline with its countdown, soonest first (deadlines.selectors.running)."""
+    from deadlines import selectors as deadline_selectors
 
-    now = now or timezone.now()
-    rows = list(open_deadlines().select_related("provincial_notice").order_by("due_at", "pk"))
-    for d in rows:
-        d.remaining = remaining(d.due_at, now)
-        d.kind_basis = lc.DEADLINE_BASIS[lc.DeadlineKind(d.kind)]
-    return rows
+    return deadline_selectors.running(now)
 
 
 def grouped_deadlines(rows: list) -> list:
     """The dashboard's view of running_deadlines: the clocks of one kind that fall due at the same
     moment for several units (the 33 member units' 2-hour measures clocks of one order round) are one
     row naming the units, with one countdown; a clock of its own stays a row of its own. The
-    deadlines page (alerts:deadlines) keeps one row per clock."""
+    deadlines page (deadlines:list) keeps one row per clock."""
     groups: dict[tuple, object] = {}
     for d in rows:
         key = (d.kind, d.due_at) if d.unit_id is not None else ("own", d.pk)
@@ -192,7 +185,7 @@ def latest_audit(limit: int = 10) -> list:
 
 def my_orders(user, limit: int = 10) -> list:
     """A unit's (or county's) latest orders with their acknowledgement clocks (response.selectors)."""
-    from alerts.deadlines import remaining
+    from deadlines.countdown import remaining
     from response.selectors import order_deadlines, orders_for
 
     orders = list(orders_for(user)[:limit])

@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from deadlines import keys as deadline_keys
+
 
 class ResponseLevel(models.TextChoices):
     III = "III", _("Ⅲ级响应")
@@ -148,7 +150,7 @@ class Order(models.Model):
 
     @property
     def deadline_key(self) -> str:
-        return f"measures:order:{self.pk}"
+        return deadline_keys.measures(self.pk)
 
     @property
     def own_measures(self) -> list[dict]:

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from command.models import MemberUnit
+from deadlines import selectors as deadline_selectors
 
 from .models import DailyReport, Order, Response
 from .services import SHANGHAI, report_due_at, report_required, response_covering
@@ -60,9 +61,8 @@ def latest_orders(response: Response) -> list[Order]:
 
 
 def order_deadlines(orders: list[Order]) -> dict[str, object]:
-    from alerts.models import Deadline
-
-    return {d.key: d for d in Deadline.objects.filter(key__in=[o.deadline_key for o in orders])}
+    """The measures clock of each order, by its key (Order.deadline_key)."""
+    return deadline_selectors.by_key(o.deadline_key for o in orders)
 
 
 def reports_for(user) -> QuerySet[DailyReport]:

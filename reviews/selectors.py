@@ -16,6 +16,8 @@ from django.db.models import Model, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from alerts.models import ApprovalForm, Warning
+from deadlines import keys as deadline_keys
+from deadlines import selectors as deadline_selectors
 
 from . import domain
 from .models import DrillRecord, EffectEvaluation, ResponseSummary
@@ -162,10 +164,9 @@ def order_figures(warning: Warning, ep: domain.Episode) -> dict | None:
     rows = list(qs.values_list("pk", "issued_at", "acknowledged_at", "in_place_at", "unit_id",
                                *(["form_id"] if "form" in _fields(model) else [])))
     due = {}
-    deadline_model = _model("alerts.Deadline")
-    if deadline_model is not None and rows:
-        keys = {f"measures:order:{row[0]}": row[0] for row in rows}
-        due = {keys[k]: d for k, d in deadline_model._default_manager.filter(key__in=keys).values_list("key", "due_at")}
+    if rows:
+        keys = {deadline_keys.measures(row[0]): row[0] for row in rows}
+        due = {keys[k]: d for k, d in deadline_selectors.due_times(keys).items()}
     for row in rows:
         pk, issued, acknowledged, in_place = row[:4]
         figures["issued"] += 1

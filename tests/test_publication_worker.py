@@ -15,10 +15,11 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from alerts import publication, services
-from alerts.models import ApprovalForm, Deadline, Warning
+from alerts.models import ApprovalForm, Warning
 from audit.models import AuditEntry
 from command.models import Area, MemberUnit
 from core.models import OutboxEvent
+from deadlines.models import Deadline
 from notifications.models import Delivery, Notification, UnitContact
 from tests.factories import warning_content
 

@@ -34,7 +34,7 @@ def beat_schedule() -> dict:
         # SMS deliveries: failed-and-retryable ones whose backoff has passed, and queued ones whose task was lost.
         "sms-retry-sweep": {"task": "notifications.tasks.retry_deliveries", "schedule": sweep, "options": {"expires": sweep}},
         # The plan's deadlines (warning-rules.md §9): remind, then escalate; each step sent once.
-        "deadline-tick": {"task": "alerts.tasks.tick_deadlines", "schedule": 60.0, "options": {"expires": 60}},
+        "deadline-tick": {"task": "deadlines.tasks.tick_deadlines", "schedule": 60.0, "options": {"expires": 60}},
         # 收件目录: files dropped into FORECAST_INBOX_DIR are imported within a minute.
         "forecast-inbox-scan": {
             "task": "forecasts.tasks.scan_inbox",

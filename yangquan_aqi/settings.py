@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "command",
     "forecasts",
     "alerts",
+    "deadlines",
     "measures",
     "notifications",
     "response",

@@ -41,6 +41,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("command/", include("command.urls")),
     path("forecasts/", include("forecasts.urls")),
+    path("warnings/deadlines/", include("deadlines.urls")),
     path("warnings/", include("alerts.urls")),
     path("public/", PublicWarningPageView.as_view(), name="public"),  # 公众页面: no login
     path("measures/", include("measures.urls")),

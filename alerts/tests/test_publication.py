@@ -14,10 +14,11 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from alerts import publication
-from alerts.models import ApprovalForm, Deadline, DutyConfirmation, Warning
+from alerts.models import ApprovalForm, DutyConfirmation, Warning
 from alerts.services import form_approve, form_draft, form_submit
 from audit.models import AuditEntry
 from command.models import MemberUnit
+from deadlines.models import Deadline
 from forecasts.domain.categories import category_for
 from notifications.models import Delivery, Notification, SmsSubscriber, UnitContact
 from notifications.tests.test_transports import RECORDING, RecordingTransport

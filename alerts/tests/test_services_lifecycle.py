@@ -14,10 +14,12 @@ from django.utils import timezone
 from accounts.roles import Role
 from alerts import services
 from alerts.domain import lifecycle as lc
-from alerts.models import ApprovalForm, Deadline, Warning
+from alerts.models import ApprovalForm, Warning
 from audit.models import AuditEntry
 from core import outbox
 from core.models import OutboxEvent
+from deadlines import services as deadline_services
+from deadlines.models import Deadline
 from tests.factories import warning_content
 
 PASSWORD = "correct horse battery"
@@ -265,7 +267,7 @@ def test_withdrawing_an_upgrade_leaves_the_warning_in_force_and_cancels_nothing(
 def test_lift_ends_the_warning_and_cancels_daily_reports(people, plan):
     issued = approved(people)
     unit = plan.first()
-    services.deadline_start(kind="daily_report", key="daily:x", start=timezone.now(), warning=issued.warning, unit=unit)
+    deadline_services.deadline_start(kind="daily_report", key="daily:x", start=timezone.now(), warning=issued.warning, unit=unit)
     lift = approved(people, action="lift", level=None)
     warning = Warning.objects.get(pk=issued.warning_id)
     assert (warning.status, warning.level, warning.response_level) == ("lifted", "none", "")
@@ -308,15 +310,6 @@ def test_notice_needs_a_document_number_and_a_level(people):
     with pytest.raises(services.WarningError, match="级别无效"):
         services.provincial_notice_record(actor=people["office"], scope="region", level="none", document_number="x",
                                           period_start=timezone.now(), period_end=None, received_at=timezone.now())
-
-
-def test_deadline_start_is_idempotent(db):
-    start = timezone.now()
-    first = services.deadline_start(kind="form", key="k", start=start)
-    again = services.deadline_start(kind="form", key="k", start=start + dt.timedelta(hours=5))
-    assert first.pk == again.pk and again.due_at == start + dt.timedelta(hours=1)
-    assert services.deadline_meet(key="k") == 1
-    assert services.deadline_meet(key="k") == 0
 
 
 @pytest.mark.django_db(transaction=True)

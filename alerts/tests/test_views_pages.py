@@ -15,7 +15,9 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from alerts import services
-from alerts.models import ApprovalForm, Deadline, ProvincialNotice, Warning
+from alerts.models import ApprovalForm, ProvincialNotice, Warning
+from deadlines import services as deadline_services
+from deadlines.models import Deadline
 from forecasts.models import Consultation, Evaluation
 from tests.factories import warning_content
 
@@ -120,7 +122,7 @@ def test_warning_page_links_its_evaluation_and_consultation_and_counts_down(clie
     consultation = Consultation.objects.create(kind="evaluation", evaluation=evaluation, conclusion="达到橙色预警条件",
                                                concluded_level="orange", status="concluded",
                                                concluded_at=timezone.now(), concluded_by=people["office"])
-    services.form_clock_for_consultation(consultation=consultation)
+    deadline_services.form_clock_for_consultation(consultation=consultation)
     form = make_form(people["office"], evaluation=evaluation, consultation=consultation)
     services.form_approve(actor=people["vice"], form_id=form.pk, password=PASSWORD)
     client.force_login(people["office"])
@@ -318,27 +320,3 @@ def test_only_the_office_records_notices(client, people):
     response = client.post(reverse("alerts:notices"), {"scope": "region", "level": "red", "document_number": "x"})
     assert response.status_code == 403
     assert not ProvincialNotice.objects.exists()
-
-
-# ----------------------------------------------------------------------------- deadlines
-
-
-def test_deadlines_page_renders_countdowns_overdue_in_red_and_met_collapsed(client, people):
-    now = timezone.now()
-    services.deadline_start(kind="form", key="t:overdue", start=now - dt.timedelta(hours=2))
-    services.deadline_start(kind="publish", key="t:open", start=now)
-    met = services.deadline_start(kind="form", key="t:met", start=now - dt.timedelta(minutes=10))
-    services.deadline_meet(key=met.key)
-    client.force_login(people["supervisor"])
-    page = client.get(reverse("alerts:deadlines")).content.decode()
-    open_part, closed_part = page.split('class="card closed-deadlines"')
-    assert '<tr class="overdue">' in open_part and "已超时 1小时" in open_part
-    assert "剩余 1小时5" in open_part or "剩余 2小时00分" in open_part or "剩余 1小时" in open_part
-    assert "填报预警审批表" in closed_part and "<details" in page
-    assert "1 项超时" in page
-
-
-def test_forecasters_and_units_do_not_see_the_deadlines_board(client, people):
-    for who in ("forecaster", "unit"):
-        client.force_login(people[who])
-        assert client.get(reverse("alerts:deadlines")).status_code == 403

@@ -11,14 +11,14 @@ from django.conf import settings
 from django.utils import translation
 
 from accounts.roles import Role
-from alerts.deadlines import STEP_AUDIT
 from alerts.models import ApprovalForm
 from audit.labels import ACTION_LABELS, action_label
 from audit.services import audit_record
+from deadlines.services import STEP_AUDIT
 
 ROOT = Path(settings.BASE_DIR)
-APPS = ("accounts", "audit", "command", "core", "forecasts", "alerts", "measures", "notifications", "response",
-        "supervision", "reviews")
+APPS = ("accounts", "audit", "command", "core", "forecasts", "alerts", "deadlines", "measures", "notifications",
+        "response", "supervision", "reviews")
 # f-string actions and the values their placeholder takes.
 FAMILIES = {
     "alerts.warning.{form.action}": ApprovalForm.Action.values,

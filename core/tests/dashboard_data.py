@@ -13,9 +13,10 @@ from accounts.roles import Role
 
 
 def populate(size: int, *, office, vice, commander) -> dict:
-    from alerts.models import ApprovalForm, Deadline, DutyConfirmation, Warning
+    from alerts.models import ApprovalForm, DutyConfirmation, Warning
     from audit.services import audit_record
     from command.models import MemberUnit
+    from deadlines.models import Deadline
     from notifications.models import Delivery
     from response.models import DailyReport, Order, Response
 

@@ -141,7 +141,7 @@ def test_pending_forms_say_where_each_one_sits(client, people):
 
 
 def test_deadlines_count_down_and_turn_red_when_late(client, people):
-    from alerts.models import Deadline
+    from deadlines.models import Deadline
 
     populate(1, **people)
     client.force_login(people["office"])

@@ -8,10 +8,10 @@ import datetime as dt
 import pytest
 import time_machine
 
-from alerts.models import Deadline
 from audit.models import AuditEntry
 from command.models import MemberUnit
 from core.models import OutboxEvent
+from deadlines.models import Deadline
 from notifications.models import Notification
 from response import services
 from response.handlers import orders_for_form

@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 import time_machine
 
-from alerts.models import Deadline
 from audit.models import AuditEntry
+from deadlines.models import Deadline
 from notifications.models import Notification
 from response import services
 from response.handlers import orders_for_form
@@ -150,7 +150,7 @@ def test_figures_and_counts_are_validated(started, people):
 
 
 def test_the_generic_deadline_tick_does_not_remind_a_unit_twice(started, people):
-    from alerts.deadlines import deadlines_tick
+    from deadlines.services import deadlines_tick
 
     with time_machine.travel(at(2, 9, 0), tick=False):
         remind_daily_reports()

@@ -1,4 +1,4 @@
-"""The deadline clock (alerts/deadlines.py, beat task alerts.tasks.tick_deadlines): reminded
+"""The deadline clock (deadlines/services.py, beat task deadlines.tasks.tick_deadlines): reminded
 before, escalated to the office head and then to the approver after; each step once, however
 often the beat ticks, and never twice when two ticks run at the same moment."""
 
@@ -12,12 +12,15 @@ import time_machine
 from django.db import connection
 
 from accounts.roles import Role
-from alerts import services
-from alerts.deadlines import deadline_step_send, deadlines_tick, remaining
+from alerts import services as alert_services
 from alerts.domain.lifecycle import SHANGHAI
-from alerts.models import ApprovalForm, Deadline
-from alerts.tasks import tick_deadlines
+from alerts.models import ApprovalForm
 from audit.models import AuditEntry
+from deadlines import services
+from deadlines.countdown import remaining
+from deadlines.models import Deadline
+from deadlines.services import deadline_step_send, deadlines_tick
+from deadlines.tasks import tick_deadlines
 from notifications.models import Notification
 from tests.factories import warning_content
 
@@ -90,8 +93,8 @@ def test_a_met_deadline_is_left_alone(people):
 
 
 def test_the_escalation_of_a_red_form_goes_to_the_commander(people):
-    form = services.form_draft(actor=people["clerk"], action="issue", level="red", basis="依据", content="内容",
-                               effective_at=T0, **warning_content())
+    form = alert_services.form_draft(actor=people["clerk"], action="issue", level="red", basis="依据", content="内容",
+                                     effective_at=T0, **warning_content())
     assert form.approver_role == "commander"
     services.deadline_start(kind="publish", key=f"publish:form:{form.pk}", start=T0, warning=form.warning, form=form)
     tick_at(T0 + dt.timedelta(hours=2, minutes=31))

@@ -1,27 +1,25 @@
-"""The deadline clock (warning-rules.md §9): every minute the beat calls `deadlines_tick`, which
-reminds before a deadline passes and escalates when it has passed — to the office head
-(办公室主任), then to the approving leader. Each step goes out once: it is claimed by a conditional
-UPDATE on its timestamp, so two ticks running at the same moment never send it twice.
-
-Also the countdown shown beside every deadline (`remaining`), the same text the page's JS updates.
+"""Every write of the deadline engine (时限, warning-rules.md §9): a clock is started once (by its
+key, deadlines/keys.py), met or cancelled once; and the beat's clock — every minute
+`deadlines_tick` reminds before a deadline passes and escalates when it has passed, to the office
+head (办公室主任), then to the approving leader. Each step goes out once: it is claimed by a
+conditional UPDATE on its timestamp, so two ticks running at the same moment never send it twice.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from accounts.roles import Role
+from alerts.domain import lifecycle as lc
 from audit.services import audit_record
 from notifications.services import notify_users
 
-from .domain import lifecycle as lc
+from . import keys
 from .models import Deadline
 
 #: Step → the deadline's timestamp that records it was sent.
@@ -44,32 +42,65 @@ HORIZON = max(lc.REMIND_BEFORE.values())
 OFFICE_HEAD_MARK = "主任"
 
 
-@dataclass(frozen=True)
-class Remaining:
-    """The countdown of a deadline at one moment, as words (剩余 1小时05分 / 已超时 12分)."""
-
-    seconds: int
-    overdue: bool
-    text: str
+# ----------------------------------------------------------------------------- start, meet, cancel
 
 
-def duration_text(seconds: int) -> str:
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, secs = divmod(rest, 60)
-    if days:
-        return _("%(days)d天%(hours)d小时%(minutes)02d分") % {"days": days, "hours": hours, "minutes": minutes}
-    if hours:
-        return _("%(hours)d小时%(minutes)02d分") % {"hours": hours, "minutes": minutes}
-    return _("%(minutes)d分%(seconds)02d秒") % {"minutes": minutes, "seconds": secs}
+def deadline_start(*, kind: str, key: str, start: dt.datetime, warning=None, form=None, notice=None,
+                   unit=None) -> Deadline:
+    """Create a deadline once (by key); a second call returns the existing one."""
+    deadline, _ = Deadline.objects.get_or_create(
+        key=key,
+        defaults={"kind": kind, "warning": warning, "form": form, "provincial_notice": notice, "unit": unit,
+                  "started_at": start, "due_at": lc.due_at(kind, start)},
+    )
+    return deadline
 
 
-def remaining(due: dt.datetime, now: dt.datetime | None = None) -> Remaining:
-    now = now or timezone.now()
-    seconds = int((due - now).total_seconds())
-    if seconds >= 0:
-        return Remaining(seconds, False, _("剩余 %(duration)s") % {"duration": duration_text(seconds)})
-    return Remaining(seconds, True, _("已超时 %(duration)s") % {"duration": duration_text(-seconds)})
+def deadline_meet(*, key: str, at: dt.datetime | None = None) -> int:
+    """Meet the open deadline of ``key`` (1), or nothing when it is met, cancelled or unknown (0)."""
+    return Deadline.objects.filter(key=key, met_at__isnull=True, cancelled_at__isnull=True).update(
+        met_at=at or timezone.now()
+    )
+
+
+def deadlines_cancel(*, at: dt.datetime, keys: list[str] | None = None, warning=None, kind: str | None = None) -> int:
+    """Stop the open deadlines of ``keys`` (or of a warning, of one kind): the thing they timed is over."""
+    rows = Deadline.objects.filter(met_at__isnull=True, cancelled_at__isnull=True)
+    if keys is not None:
+        rows = rows.filter(key__in=keys)
+    if warning is not None:
+        rows = rows.filter(warning=warning)
+    if kind is not None:
+        rows = rows.filter(kind=kind)
+    return rows.update(cancelled_at=at)
+
+
+def deadline_claim(*, key: str, step: str, at: dt.datetime) -> bool:
+    """Claim one step of the open deadline of ``key`` (a conditional UPDATE of its timestamp: exactly
+    one row or none), for a caller that sends the step itself; False when it was claimed already."""
+    field = STEP_FIELDS[step]
+    return Deadline.objects.filter(
+        key=key, met_at__isnull=True, cancelled_at__isnull=True, **{f"{field}__isnull": True}
+    ).update(**{field: at}) == 1
+
+
+def deadlines_meet_form_clock(*, consultation_id: int | None, notice_id: int | None, at: dt.datetime) -> None:
+    """The form is filed: the 1-hour clocks of the consultation and the notice it answers are met."""
+    if consultation_id:
+        deadline_meet(key=keys.form_for_consultation(consultation_id), at=at)
+    if notice_id:
+        deadline_meet(key=keys.form_for_notice(notice_id), at=at)
+
+
+def form_clock_for_consultation(*, consultation) -> Deadline | None:
+    """§9: a consultation concluding that a level is reached starts the office's 1-hour clock."""
+    if consultation.concluded_level in ("", "none") or consultation.concluded_at is None:
+        return None
+    return deadline_start(kind=lc.DeadlineKind.FORM, key=keys.form_for_consultation(consultation.pk),
+                          start=consultation.concluded_at)
+
+
+# ----------------------------------------------------------------------------- reminders and escalations
 
 
 def _office_users():
@@ -124,14 +155,11 @@ def deadline_step_send(*, deadline: Deadline, step: str, now: dt.datetime) -> bo
     row or nothing), notify, audit — all in one transaction. False when already sent or closed."""
     field = STEP_FIELDS[step]
     with transaction.atomic():
-        claimed = Deadline.objects.filter(
-            pk=deadline.pk, met_at__isnull=True, cancelled_at__isnull=True, **{f"{field}__isnull": True}
-        ).update(**{field: now})
-        if claimed != 1:
+        if not deadline_claim(key=deadline.key, step=step, at=now):
             return False
         people = recipients(deadline, step)
         title, body = _message(deadline, step)
-        link = reverse("alerts:warning", args=[deadline.warning_id]) if deadline.warning_id else reverse("alerts:deadlines")
+        link = reverse("alerts:warning", args=[deadline.warning_id]) if deadline.warning_id else reverse("deadlines:list")
         notify_users(people, kind=f"alerts.deadline.{step}", title=title, body=body, link=link, target=deadline)
         audit_record(
             actor=None, action=f"alerts.deadline.{STEP_AUDIT[step]}", target=deadline,

@@ -1,0 +1,9 @@
+"""Who reads the plan's clocks: the office that keeps them, the leaders they escalate to,
+supervision and administrators (the deadlines page, the clocks on a warning and its forms, the
+dashboard's panel)."""
+
+from __future__ import annotations
+
+from accounts.roles import LEADERS, Role
+
+DEADLINE_READERS: frozenset[str] = frozenset({Role.OFFICE, Role.SUPERVISOR, Role.ADMIN, *LEADERS})

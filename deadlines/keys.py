@@ -1,0 +1,41 @@
+"""The key of every deadline (Deadline.key, unique): one clock per thing it times, so starting it
+again is a no-op. Every module that starts, meets or looks up a clock spells its key here."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+
+def form_for_consultation(consultation_id: int) -> str:
+    """The office's 1-hour clock to file the form after a consultation reached a level (§9)."""
+    return f"form:consultation:{consultation_id}"
+
+
+def form_for_notice(notice_id: int) -> str:
+    """The office's 1-hour clock to file the form after a provincial or regional notice (§9)."""
+    return f"form:notice:{notice_id}"
+
+
+def publish(form_id: int) -> str:
+    """Publication within 2 hours of the signature (plan §4.2.2)."""
+    return f"publish:form:{form_id}"
+
+
+def units_notified(form_id: int) -> str:
+    """The member units notified within 2 hours of the approval (plan §5.6)."""
+    return f"units:form:{form_id}"
+
+
+def written_report(form_id: int) -> str:
+    """The same day's written report to the city and the provincial office (plan §5.4)."""
+    return f"report:form:{form_id}"
+
+
+def measures(order_id: int) -> str:
+    """A member unit's measures in place within 2 hours of its order (plan §5.6)."""
+    return f"measures:order:{order_id}"
+
+
+def daily_report(response_id: int, unit_id: int, report_date: dt.date) -> str:
+    """A member unit's 10:00 report on ``report_date`` during a response (plan §5.4, §7.1)."""
+    return f"daily:{response_id}:{unit_id}:{report_date.isoformat()}"
