@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +10,7 @@ from django.db import models, transaction
 
 from audit.services import audit_record
 from core.errors import DomainError
+from core.loading import LoadReport, read_json, upsert
 
 from .models import Area, CommandBody, Expert, MemberUnit, Post, WorkingGroup
 
@@ -22,42 +21,6 @@ class PlanDataError(DomainError):
     """The plan's data file is missing a key or names something that does not exist."""
 
     code = "command.plan_data.invalid"
-
-
-@dataclass
-class LoadReport:
-    created: dict[str, int] = field(default_factory=dict)
-    updated: dict[str, int] = field(default_factory=dict)
-    unchanged: dict[str, int] = field(default_factory=dict)
-
-    def count(self, kind: str, outcome: str) -> None:
-        bucket = getattr(self, outcome)
-        bucket[kind] = bucket.get(kind, 0) + 1
-
-    @property
-    def total_created(self) -> int:
-        return sum(self.created.values())
-
-    @property
-    def total_updated(self) -> int:
-        return sum(self.updated.values())
-
-
-def _upsert(model: type[models.Model], lookup: dict, values: dict, *, update: bool, report: LoadReport, kind: str):
-    obj = model.objects.filter(**lookup).first()
-    if obj is None:
-        obj = model.objects.create(**lookup, **values)
-        report.count(kind, "created")
-        return obj
-    changed = [name for name, value in values.items() if getattr(obj, name) != value]
-    if changed and update:
-        for name in changed:
-            setattr(obj, name, values[name])
-        obj.save(update_fields=changed)
-        report.count(kind, "updated")
-    else:
-        report.count(kind, "unchanged")
-    return obj
 
 
 def _set_m2m(manager, targets: list[models.Model], *, created_or_update: bool) -> bool:
@@ -74,10 +37,7 @@ def plan_load(*, path: Path = PLAN_FILE, update: bool = False, actor: Any = None
     overwrite rows whose fields differ from the file (otherwise edits made in the admin, such as
     a corrected phone number, are kept). Idempotent: a second run creates nothing.
     All or nothing: one transaction."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise PlanDataError(f"无法读取预案数据文件 {path}：{exc}") from exc
+    data = read_json(path, error=PlanDataError, what="预案数据文件")
     report = LoadReport()
     try:
         with transaction.atomic():
@@ -86,7 +46,8 @@ def plan_load(*, path: Path = PLAN_FILE, update: bool = False, actor: Any = None
             audit_record(
                 actor=actor,
                 action="command.plan.loaded",
-                data={"file": str(path), "update": update, "created": report.created, "updated": report.updated},
+                data={"file": str(path), "update": update, "created": report.created, "updated": report.updated,
+                      "deleted": report.deleted},
             )
     except KeyError as exc:
         raise PlanDataError(f"预案数据文件 {path} 缺少字段 {exc}") from exc
@@ -97,18 +58,13 @@ def _load_measures(*, update: bool, report: LoadReport) -> None:
     """The measures of §5.3 and 附件11 (measures app), which name the units just loaded."""
     from measures.services import measures_load
 
-    loaded = measures_load(update=update)
-    for outcome, counts in (("created", loaded.created), ("updated", loaded.updated),
-                            ("updated", loaded.deleted), ("unchanged", loaded.unchanged)):
-        for kind, n in counts.items():
-            bucket = getattr(report, outcome)
-            bucket[kind] = bucket.get(kind, 0) + n
+    report.add(measures_load(update=update))
 
 
 def _load(data: dict, *, update: bool, report: LoadReport) -> None:
     areas = {}
     for order, item in enumerate(data["areas"], start=1):
-        areas[item["code"]] = _upsert(
+        areas[item["code"]], _ = upsert(
             Area, {"code": item["code"]}, {"name": item["name"], "kind": item["kind"], "order": order},
             update=update, report=report, kind="area",
         )
@@ -117,7 +73,7 @@ def _load(data: dict, *, update: bool, report: LoadReport) -> None:
         area_code = item.get("area")
         if area_code and area_code not in areas:
             raise PlanDataError(f"成员单位 {item['name']} 指向不存在的区域 {area_code}")
-        units[item["slug"]] = _upsert(
+        units[item["slug"]], _ = upsert(
             MemberUnit,
             {"slug": item["slug"]},
             {
@@ -141,16 +97,16 @@ def _load(data: dict, *, update: bool, report: LoadReport) -> None:
     hq = data["headquarters"]
     office = data["office"]
     bodies = {
-        "headquarters": _upsert(
+        "headquarters": upsert(
             CommandBody, {"slug": "headquarters"}, {"name": hq["name"], "duties": hq.get("duties", ""), "host_unit": None, "order": 1},
             update=update, report=report, kind="body",
-        ),
-        "office": _upsert(
+        )[0],
+        "office": upsert(
             CommandBody,
             {"slug": "office"},
             {"name": office["name"], "duties": office.get("duties", ""), "host_unit": unit(office["host_unit"]), "order": 2},
             update=update, report=report, kind="body",
-        ),
+        )[0],
     }
     posts = [
         ("commander", "headquarters", hq["commander"]["title"], hq["commander"]["holder"]),
@@ -159,12 +115,11 @@ def _load(data: dict, *, update: bool, report: LoadReport) -> None:
         ("office_deputy_director", "office", "办公室副主任", office["deputy_director"]),
     ]
     for order, (slug, body, title, holder) in enumerate(posts, start=1):
-        _upsert(Post, {"slug": slug}, {"body": bodies[body], "title": title, "holder": holder, "order": order},
-                update=update, report=report, kind="post")
+        upsert(Post, {"slug": slug}, {"body": bodies[body], "title": title, "holder": holder, "order": order},
+               update=update, report=report, kind="post")
 
     for order, item in enumerate(data["groups"], start=1):
-        created_before = report.created.get("group", 0)
-        group = _upsert(
+        group, fresh = upsert(
             WorkingGroup,
             {"slug": item["slug"]},
             {
@@ -176,7 +131,6 @@ def _load(data: dict, *, update: bool, report: LoadReport) -> None:
             },
             update=update, report=report, kind="group",
         )
-        fresh = report.created.get("group", 0) > created_before
         leads = [unit(s) for s in item.get("lead_units", []) if s in units or _is_slug(s)]
         members = [unit(s) for s in item.get("member_units", [])]
         changed = _set_m2m(group.lead_units, leads, created_or_update=fresh or update)
@@ -185,7 +139,7 @@ def _load(data: dict, *, update: bool, report: LoadReport) -> None:
             report.count("group_members", "updated")
 
     for item in data["experts"]:
-        _upsert(
+        upsert(
             Expert, {"seq": item["seq"]},
             {"name": item["name"], "organisation": item["organisation"], "title": item.get("title", "")},
             update=update, report=report, kind="expert",

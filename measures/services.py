@@ -3,8 +3,7 @@ enterprise list (应急减排清单)."""
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from audit.services import audit_record
 from command.models import Area, MemberUnit
 from command.services import PlanDataError
 from core.errors import DomainError
+from core.loading import LoadReport, read_json, upsert
 
 from .domain.constants import GRADES, LEVELS
 from .domain.registry import EnterpriseRow, Lookups, RegistryRead, industry_keys, key, read_registry
@@ -38,66 +38,22 @@ class MeasuresDataError(PlanDataError):
     code = "measures.plan_data.invalid"
 
 
-@dataclass
-class MeasuresLoadReport:
-    created: dict[str, int] = field(default_factory=dict)
-    updated: dict[str, int] = field(default_factory=dict)
-    unchanged: dict[str, int] = field(default_factory=dict)
-    deleted: dict[str, int] = field(default_factory=dict)
-
-    def count(self, kind: str, outcome: str, n: int = 1) -> None:
-        bucket = getattr(self, outcome)
-        bucket[kind] = bucket.get(kind, 0) + n
-
-    @property
-    def total_created(self) -> int:
-        return sum(self.created.values())
-
-    @property
-    def total_updated(self) -> int:
-        return sum(self.updated.values()) + sum(self.deleted.values())
-
-
-def _upsert(model, lookup: dict, values: dict, *, update: bool, report: MeasuresLoadReport, kind: str):
-    obj = model.objects.filter(**lookup).first()
-    if obj is None:
-        obj = model.objects.create(**lookup, **values)
-        report.count(kind, "created")
-        return obj, True
-    changed = [name for name, value in values.items() if getattr(obj, name) != value]
-    if changed and update:
-        for name in changed:
-            setattr(obj, name, values[name])
-        obj.save(update_fields=changed)
-        report.count(kind, "updated")
-    else:
-        report.count(kind, "unchanged")
-    return obj, False
-
-
-def _read_json(path: Path) -> dict:
-    try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise MeasuresDataError(f"无法读取预案措施数据文件 {path}：{exc}") from exc
-
-
 def measures_load(
     *,
     update: bool = False,
     annex11_path: Path = ANNEX11_FILE,
     measures_path: Path = MEASURES_FILE,
     actor: Any = None,
-) -> MeasuresLoadReport:
+) -> LoadReport:
     """Load §5.3 (response measures with their responsible units, reduction targets) and 附件11
     (22 industries × Ⅲ/Ⅱ/Ⅰ × six grades, sub-types, notes) from the plan's data files.
 
     Like ``command.services.plan_load``: creates what is missing; with ``update`` also rewrites
     rows that differ from the files (and removes 附件11 entries the file no longer has). A second
     run creates nothing. All or nothing: one transaction. Member units must be loaded first."""
-    annex = _read_json(annex11_path)
-    plan = _read_json(measures_path)
-    report = MeasuresLoadReport()
+    annex = read_json(annex11_path, error=MeasuresDataError, what="预案措施数据文件")
+    plan = read_json(measures_path, error=MeasuresDataError, what="预案措施数据文件")
+    report = LoadReport()
     try:
         with transaction.atomic():
             _load_annex11(annex, update=update, report=report)
@@ -119,11 +75,11 @@ def measures_load(
     return report
 
 
-def _load_annex11(data: dict, *, update: bool, report: MeasuresLoadReport) -> None:
+def _load_annex11(data: dict, *, update: bool, report: LoadReport) -> None:
     if tuple(data["levels"]) != LEVELS or tuple(data["grades"]) != GRADES:
         raise MeasuresDataError("附件11数据文件的级别或绩效等级与系统不一致")
     for item in data["industries"]:
-        industry, _ = _upsert(
+        industry, _ = upsert(
             Industry,
             {"seq": item["seq"]},
             {
@@ -164,11 +120,11 @@ def _load_annex11(data: dict, *, update: bool, report: MeasuresLoadReport) -> No
     notes_by_level = data.get("notes_by_level") or dict.fromkeys(LEVELS, data["notes"])
     for level in LEVELS:
         for number, text in enumerate(notes_by_level[level], start=1):
-            _upsert(Annex11Note, {"level": level, "number": number}, {"text": text},
+            upsert(Annex11Note, {"level": level, "number": number}, {"text": text},
                     update=update, report=report, kind="annex11_note")
 
 
-def _load_measures(data: dict, *, update: bool, report: MeasuresLoadReport) -> None:
+def _load_measures(data: dict, *, update: bool, report: LoadReport) -> None:
     units = {u.slug: u for u in MemberUnit.objects.all()}
 
     def resolve(slugs: list[str]) -> list[MemberUnit]:
@@ -180,7 +136,7 @@ def _load_measures(data: dict, *, update: bool, report: MeasuresLoadReport) -> N
     rows: list[tuple[dict, dict, list[MemberUnit]]] = []
     for level in LEVELS:
         block = data["levels"][level]
-        _upsert(
+        upsert(
             ReductionTarget,
             {"level": level},
             {"percent": int(block["reduction_target_percent"]), "intro": block.get("mandatory_intro", "")},
@@ -207,7 +163,7 @@ def _load_measures(data: dict, *, update: bool, report: MeasuresLoadReport) -> N
             resolve(ozone.get("units", [])),
         ))
     for lookup, values, targets in rows:
-        measure, created = _upsert(ResponseMeasure, lookup, values, update=update, report=report, kind="response_measure")
+        measure, created = upsert(ResponseMeasure, lookup, values, update=update, report=report, kind="response_measure")
         current = set(measure.units.values_list("pk", flat=True))
         wanted = {u.pk for u in targets}
         if current != wanted and (created or update):
