@@ -12,10 +12,12 @@ from django.utils import timezone
 from audit.services import audit_record
 from core.errors import BAD_INPUT, CONFLICT, NOT_YOURS, DomainError
 from core.outbox import outbox_emit
+from deadlines import keys as deadline_keys
+from deadlines.services import deadline_start, deadlines_cancel, deadlines_meet_form_clock
 
 from .domain import content as content_domain
 from .domain import lifecycle as lc
-from .models import ApprovalForm, Deadline, ProvincialNotice, Warning
+from .models import ApprovalForm, ProvincialNotice, Warning
 
 
 class WarningError(DomainError):
@@ -109,41 +111,6 @@ def _next_number(year: int) -> str:
     return f"阳泉重污染预警〔{year}〕第{count + 1}号"
 
 
-# ----------------------------------------------------------------------------- deadlines
-
-
-def deadline_start(*, kind: str, key: str, start: dt.datetime, warning: Warning | None = None,
-                   form: ApprovalForm | None = None, notice: ProvincialNotice | None = None, unit=None) -> Deadline:
-    """Create a deadline once (by key); a second call returns the existing one."""
-    deadline, _ = Deadline.objects.get_or_create(
-        key=key,
-        defaults={"kind": kind, "warning": warning, "form": form, "provincial_notice": notice, "unit": unit,
-                  "started_at": start, "due_at": lc.due_at(kind, start)},
-    )
-    return deadline
-
-
-def deadline_meet(*, key: str, at: dt.datetime | None = None) -> int:
-    return Deadline.objects.filter(key=key, met_at__isnull=True, cancelled_at__isnull=True).update(
-        met_at=at or timezone.now()
-    )
-
-
-def deadlines_meet_form_clock(*, consultation_id: int | None, notice_id: int | None, at: dt.datetime) -> None:
-    if consultation_id:
-        deadline_meet(key=f"form:consultation:{consultation_id}", at=at)
-    if notice_id:
-        deadline_meet(key=f"form:notice:{notice_id}", at=at)
-
-
-def form_clock_for_consultation(*, consultation) -> Deadline | None:
-    """§9: a consultation concluding that a level is reached starts the office's 1-hour clock."""
-    if consultation.concluded_level in ("", "none") or consultation.concluded_at is None:
-        return None
-    return deadline_start(kind=lc.DeadlineKind.FORM, key=f"form:consultation:{consultation.pk}",
-                          start=consultation.concluded_at)
-
-
 # ----------------------------------------------------------------------------- notices
 
 
@@ -158,7 +125,8 @@ def provincial_notice_record(*, actor, scope: str, level: str, document_number: 
             scope=scope, level=level, document_number=document_number.strip(), period_start=period_start,
             period_end=period_end, received_at=received_at, text=text, recorded_by=actor,
         )
-        deadline_start(kind=lc.DeadlineKind.FORM, key=f"form:notice:{notice.pk}", start=received_at, notice=notice)
+        deadline_start(kind=lc.DeadlineKind.FORM, key=deadline_keys.form_for_notice(notice.pk), start=received_at,
+                       notice=notice)
         audit_record(actor=actor, action="alerts.notice.recorded", target=notice,
                      after={"level": level, "document_number": notice.document_number})
     return notice
@@ -480,8 +448,7 @@ def form_approve(*, actor, form_id: int, password: str | None = None, opinion: s
             warning.level = lc.Level.NONE
             warning.response_level = ""
             warning.lifted_at = form.effective_at if form.effective_at > now else now
-            Deadline.objects.filter(warning=warning, met_at__isnull=True, cancelled_at__isnull=True,
-                                    kind=Deadline.Kind.DAILY_REPORT).update(cancelled_at=now)
+            deadlines_cancel(at=now, warning=warning, kind=lc.DeadlineKind.DAILY_REPORT)
         else:
             if form.action == lc.Action.ISSUE and Warning.objects.filter(status=Warning.Status.ACTIVE).exclude(pk=warning.pk).exists():
                 raise WarningError("已有生效的预警，不能再发布新的预警。")
@@ -502,10 +469,12 @@ def form_approve(*, actor, form_id: int, password: str | None = None, opinion: s
             warning.public_message = form.public_message
         warning.save(update_fields=["status", "level", "response_level", "lifted_at", "episode_start", "episode_end",
                                     "primary_pollutant", "aqi_range", "public_message"])
-        deadline_start(kind=lc.DeadlineKind.PUBLISH, key=f"publish:form:{form.pk}", start=now, warning=warning, form=form)
-        deadline_start(kind=lc.DeadlineKind.UNITS_NOTIFIED, key=f"units:form:{form.pk}", start=now, warning=warning, form=form)
+        deadline_start(kind=lc.DeadlineKind.PUBLISH, key=deadline_keys.publish(form.pk), start=now, warning=warning,
+                       form=form)
+        deadline_start(kind=lc.DeadlineKind.UNITS_NOTIFIED, key=deadline_keys.units_notified(form.pk), start=now,
+                       warning=warning, form=form)
         if form.action in (lc.Action.ISSUE, lc.Action.UPGRADE) and form.level in ("yellow", "orange", "red"):
-            deadline_start(kind=lc.DeadlineKind.WRITTEN_REPORT, key=f"report:form:{form.pk}", start=now,
+            deadline_start(kind=lc.DeadlineKind.WRITTEN_REPORT, key=deadline_keys.written_report(form.pk), start=now,
                            warning=warning, form=form)
         audit_record(actor=actor, action="alerts.form.approved", target=form, before=before, after=_snapshot(form),
                      data={"opinion": form.leader_opinion, "effective_at": form.effective_at,

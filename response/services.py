@@ -20,12 +20,14 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from alerts.domain import lifecycle as lc
-from alerts.models import ApprovalForm, Deadline, Warning
-from alerts.services import deadline_meet, deadline_start
+from alerts.models import ApprovalForm, Warning
 from audit.services import audit_record
 from command.models import MemberUnit
 from core.errors import CONFLICT, NOT_FOUND, NOT_YOURS, DomainError
 from core.outbox import outbox_emit
+from deadlines import keys as deadline_keys
+from deadlines.models import Deadline
+from deadlines.services import deadline_claim, deadline_meet, deadline_start, deadlines_cancel
 from notifications.services import notify_users
 
 from .measures_source import measures_for_level, measures_for_unit
@@ -116,9 +118,7 @@ def _close_orders(response: Response, *, status: str, at: dt.datetime) -> list[i
     open_ids = list(response.orders.filter(status__in=Order.OPEN_STATUSES).values_list("pk", flat=True))
     if open_ids:
         Order.objects.filter(pk__in=open_ids).update(status=status, closed_at=at)
-        Deadline.objects.filter(
-            key__in=[f"measures:order:{pk}" for pk in open_ids], met_at__isnull=True, cancelled_at__isnull=True
-        ).update(cancelled_at=at)
+        deadlines_cancel(at=at, keys=[deadline_keys.measures(pk) for pk in open_ids])
     return open_ids
 
 
@@ -200,7 +200,7 @@ def response_apply_form(*, form_id: int, now: dt.datetime | None = None) -> Resp
                 data={"form": form.pk, "action": form.action, "reason": "已有更晚签发的决定或响应已终止"},
             )
             return change
-        deadline_meet(key=f"units:form:{form.pk}", at=now)
+        deadline_meet(key=deadline_keys.units_notified(form.pk), at=now)
         approved_by = form.decided_by.username if form.decided_by_id else None
         if form.action == lc.Action.LIFT:
             closed = _close_orders(response, status=Order.Status.CLOSED, at=now)
@@ -371,10 +371,6 @@ def report_is_late(report_date: dt.date, submitted_at: dt.datetime) -> bool:
     return submitted_at > report_due_at(report_date)
 
 
-def daily_deadline_key(response_id: int, unit_id: int, report_date: dt.date) -> str:
-    return f"daily:{response_id}:{unit_id}:{report_date.isoformat()}"
-
-
 def response_covering(day: dt.date) -> Response | None:
     """The response in force on a day (started on or before it, not ended before it)."""
     day_start = dt.datetime.combine(day, dt.time(0, 0), tzinfo=SHANGHAI)
@@ -496,7 +492,7 @@ def daily_report_submit(
                 ReportAttachment.objects.create(
                     report=report, file=upload, name=info.name, size=info.size, content_type=info.content_type
                 )
-            deadline_meet(key=daily_deadline_key(response.pk, actor.unit_id, report_date), at=now)
+            deadline_meet(key=deadline_keys.daily_report(response.pk, actor.unit_id, report_date), at=now)
             audit_record(
                 actor=actor,
                 action="response.report.submitted",
@@ -512,7 +508,7 @@ def daily_report_submit(
 
 def daily_deadlines_open(*, day: dt.date | None = None) -> int:
     """At 00:00 of each day of a response: one clock per member unit for the report on the
-    previous day, due at 10:00 (alerts kind daily_report). Idempotent (keyed)."""
+    previous day, due at 10:00 (deadline kind daily_report). Idempotent (keyed)."""
     day = day or timezone.localdate(timezone.now(), SHANGHAI)
     report_date = day - dt.timedelta(days=1)
     response = Response.objects.filter(status=Response.Status.ACTIVE).select_related("warning").first()
@@ -522,7 +518,7 @@ def daily_deadlines_open(*, day: dt.date | None = None) -> int:
     filed = dict(DailyReport.objects.filter(report_date=report_date).values_list("unit_id", "submitted_at"))
     count = 0
     for unit in MemberUnit.objects.filter(active=True):
-        key = daily_deadline_key(response.pk, unit.pk, report_date)
+        key = deadline_keys.daily_report(response.pk, unit.pk, report_date)
         deadline_start(kind=lc.DeadlineKind.DAILY_REPORT, key=key, start=start, warning=response.warning, unit=unit)
         if unit.pk in filed:
             deadline_meet(key=key, at=filed[unit.pk])
@@ -552,14 +548,11 @@ def daily_reports_remind(*, now: dt.datetime | None = None) -> int:
     for unit in missing:
         users = users_by_unit.get(unit.pk, [])
         if not users:
-            continue  # nobody to tell here; the generic deadline tick (alerts.deadlines) tells the office
-        key = daily_deadline_key(response.pk, unit.pk, report_date)
+            continue  # nobody to tell here; the generic deadline tick (deadlines.services) tells the office
+        key = deadline_keys.daily_report(response.pk, unit.pk, report_date)
         with transaction.atomic():
-            # Claimed like every deadline step (alerts.deadlines): one reminder, whoever sends it first.
-            claimed = Deadline.objects.filter(
-                key=key, met_at__isnull=True, cancelled_at__isnull=True, reminded_at__isnull=True
-            ).update(reminded_at=now)
-            if claimed != 1:
+            # Claimed like every deadline step (deadlines.services): one reminder, whoever sends it first.
+            if not deadline_claim(key=key, step="remind", at=now):
                 continue
             deadline = Deadline.objects.get(key=key)
             notify_users(

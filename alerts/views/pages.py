@@ -1,5 +1,6 @@
 """The warning pages (预警): the office's list, warning and approval-form pages (附件5), the
-provincial notices, the approver's inbox with signature and send-back, and the deadlines board.
+provincial notices, the approver's inbox with signature and send-back (the deadlines board is
+deadlines/views.py).
 
 Thin views: a form validates, a service in alerts.services writes (and refuses with a Chinese
 message, shown as is), the page redirects. Reads come from alerts.selectors."""
@@ -11,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 from django.contrib import messages
-from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Case, IntegerField, Prefetch, Value, When
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -23,9 +24,11 @@ from django.views.generic import TemplateView
 from accounts.permissions import RoleRequiredMixin
 from accounts.roles import LEADERS, STAFF, Role
 from core.views_mixins import DomainErrorMessageMixin
+from deadlines import selectors as deadline_selectors
+from deadlines.access import DEADLINE_READERS
+from deadlines.countdown import duration_text
 
 from .. import selectors, services
-from ..deadlines import duration_text, remaining
 from ..domain import lifecycle as lc
 from ..forms import (
     ApprovalFormDraftForm,
@@ -36,13 +39,12 @@ from ..forms import (
     WithdrawForm,
     now_local_minute,
 )
-from ..models import ApprovalForm, Deadline, ProvincialNotice, Warning
+from ..models import ApprovalForm, ProvincialNotice, Warning
 
 OFFICE = frozenset({Role.OFFICE})
 #: Who reads approval forms, notices and deadlines: the office that writes them, the leaders who
 #: sign them, the forecasting group whose evaluation they cite, supervision and administrators.
 FORM_READERS: frozenset[str] = frozenset({Role.OFFICE, Role.FORECASTER, Role.SUPERVISOR, Role.ADMIN, *LEADERS})
-DEADLINE_READERS: frozenset[str] = frozenset({Role.OFFICE, Role.SUPERVISOR, Role.ADMIN, *LEADERS})
 
 #: The forecasts app's pages for an evaluation and a consultation (forecasts/urls.py).
 EVALUATION_URL = "/forecasts/evaluations/{}/"
@@ -61,14 +63,6 @@ def _form_queryset():
     return ApprovalForm.objects.select_related(
         "warning", "evaluation", "consultation", "provincial_notice", "drafted_by", "submitted_by", "decided_by"
     )
-
-
-def _with_countdown(deadlines, now: dt.datetime) -> list[Deadline]:
-    rows = list(deadlines)
-    for d in rows:
-        d.remaining = remaining(d.due_at, now)
-        d.kind_basis = _(lc.DEADLINE_BASIS[lc.DeadlineKind(d.kind)])
-    return rows
 
 
 def _first_process_start(form: ApprovalForm) -> dt.datetime | None:
@@ -242,12 +236,9 @@ class WarningDetailView(RoleRequiredMixin, TemplateView):
         if user.role in DEADLINE_READERS:
             # The warning's own clocks, and the 1-hour form clocks of the consultations and
             # notices its forms answered.
-            clock_keys = [f"form:consultation:{pk}" for pk in consultations] + [
-                f"form:notice:{f.provincial_notice_id}" for f in forms if f.provincial_notice_id
-            ]
-            deadlines = _with_countdown(
-                Deadline.objects.filter(Q(warning=warning) | Q(form__warning=warning) | Q(key__in=clock_keys))
-                .select_related("unit", "form").distinct().order_by("due_at", "pk"),
+            deadlines = deadline_selectors.with_countdown(
+                deadline_selectors.of_warning(warning, consultation_ids=consultations,
+                                              notice_ids=[f.provincial_notice_id for f in forms]),
                 now,
             )
         ctx.update(
@@ -442,14 +433,6 @@ class FormDetailView(RoleRequiredMixin, TemplateView):
         is_leader = user.role in LEADERS
         status = form.status
         open_sibling = form.warning.forms.filter(status__in=["draft", "submitted"]).exclude(pk=form.pk).first()
-        deadlines = Deadline.objects.filter(form=form)
-        clock_keys = []
-        if form.consultation_id:
-            clock_keys.append(f"form:consultation:{form.consultation_id}")
-        if form.provincial_notice_id:
-            clock_keys.append(f"form:notice:{form.provincial_notice_id}")
-        if clock_keys:
-            deadlines = deadlines | Deadline.objects.filter(key__in=clock_keys)
         ctx.update(
             form_obj=form,
             warning=form.warning,
@@ -470,7 +453,7 @@ class FormDetailView(RoleRequiredMixin, TemplateView):
             lead=lead_time(form, now),
             evaluation=_evaluation_view(form.evaluation),
             consultation_url=CONSULTATION_URL.format(form.consultation_id) if form.consultation_id else "",
-            deadlines=_with_countdown(deadlines.select_related("unit").order_by("due_at", "pk"), now),
+            deadlines=deadline_selectors.with_countdown(deadline_selectors.of_form(form), now),
             approver_label=lc.APPROVER_NAMES.get(lc.Approver(form.approver_role), ""),
             response_label=lc.RESPONSE_NAMES.get(form.response_level, ""),
         )
@@ -647,12 +630,12 @@ class NoticeListView(RoleRequiredMixin, DomainErrorMessageMixin, TemplateView):
             ProvincialNotice.objects.select_related("recorded_by")
             .prefetch_related(
                 Prefetch("forms", queryset=ApprovalForm.objects.select_related("warning").order_by("drafted_at", "id")),
-                Prefetch("deadlines", queryset=Deadline.objects.order_by("due_at")),
+                Prefetch("deadlines", queryset=deadline_selectors.ordered()),
             )[:50]
         )
         active = _active_level()
         for notice in notices:
-            notice.clocks = _with_countdown(notice.deadlines.all(), now)
+            notice.clocks = deadline_selectors.with_countdown(notice.deadlines.all(), now)
             notice.suggested_action = _suggested_action(notice.level, active)
         form = kwargs.get("form") or NoticeForm(initial={"received_at": now_local_minute(), "period_start": now_local_minute()})
         ctx.update(notices=notices, form=form, is_office=self.request.user.role == Role.OFFICE)
@@ -671,30 +654,3 @@ class NoticeListView(RoleRequiredMixin, DomainErrorMessageMixin, TemplateView):
         messages.success(request, _("已登记%(notice)s。请在接到通知后 1 小时内填报审批表。") % {"notice": notice})
         action = _suggested_action(notice.level, _active_level())
         return redirect(f"{reverse('alerts:form-new')}?action={action}&notice={notice.pk}")
-
-
-# ----------------------------------------------------------------------------- deadlines
-
-
-class DeadlineListView(RoleRequiredMixin, TemplateView):
-    """时限: every open clock with its due time and a live countdown (overdue in red); those met
-    or cancelled recently, collapsed."""
-
-    allowed_roles = DEADLINE_READERS
-    template_name = "alerts/deadlines.html"
-    CLOSED_SHOWN = 50
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        now = timezone.now()
-        open_ = _with_countdown(selectors.open_deadlines().select_related("provincial_notice").order_by("due_at", "pk"), now)
-        closed = list(
-            Deadline.objects.filter(Q(met_at__isnull=False) | Q(cancelled_at__isnull=False))
-            .select_related("warning", "form", "unit", "provincial_notice")
-            .order_by("-due_at", "-pk")[: self.CLOSED_SHOWN]
-        )
-        for d in closed:
-            d.late = bool(d.met_at and d.met_at > d.due_at)
-        ctx.update(open_deadlines=open_, closed=closed, now=now,
-                   overdue_count=sum(1 for d in open_ if d.remaining.overdue))
-        return ctx
