@@ -371,7 +371,7 @@ def publish_form(payload: dict) -> PublishResult | None:
     contacts = UnitContact.objects.filter(active=True, unit__active=True).select_related("unit")
     result.sms_created += sms_to_numbers([(f"{c.unit.short_name} {c.name}", c.mobile) for c in contacts], text=text, key=key)
     subscribers = SmsSubscriber.objects.filter(confirmed=True, unsubscribed_at__isnull=True).values_list("phone", flat=True)
-    public_text = f"{text}退订：{settings.PUBLIC_BASE_URL}{reverse('alerts:subscribe')}"
+    public_text = f"{text}退订：{settings.PUBLIC_BASE_URL}{reverse('notifications:subscribe')}"
     result.sms_created += sms_to_numbers([("", phone) for phone in subscribers], text=public_text, key=key)
 
     # 3. In-app notices to member units and counties; their read time is the read receipt.

@@ -18,12 +18,9 @@ urlpatterns: list = [
     path("forms/<int:pk>/reject/", pages.FormRejectView.as_view(), name="form-reject"),
     path("inbox/", pages.InboxView.as_view(), name="inbox"),
     path("notices/", pages.NoticeListView.as_view(), name="notices"),
-    # --- publication pages (alerts/views/publication.py): CAP feed, written report, duty confirmations, subscriptions ---
+    # --- publication pages (alerts/views/publication.py): CAP feed, written report, duty confirmations ---
     path("cap/feed.atom", publication_views.CapFeedView.as_view(), name="cap-feed"),
     path("cap/<int:form_id>.xml", publication_views.CapAlertView.as_view(), name="cap-alert"),
     path("<int:warning_id>/report/", publication_views.WrittenReportView.as_view(), name="report"),
     path("duty/", publication_views.DutyView.as_view(), name="duty"),
-    path("deliveries/", publication_views.DeliveryListView.as_view(), name="deliveries"),
-    path("sms/receipt/", publication_views.SmsReceiptView.as_view(), name="sms-receipt"),
-    path("subscribe/", publication_views.SubscribeView.as_view(), name="subscribe"),
 ]

@@ -32,6 +32,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -367,7 +368,7 @@ def deliveries_failed_notify(*, key: str) -> None:
         return
     notify_roles([Role.OFFICE], kind="notifications.delivery.failed", title=f"短信发送失败：{describe_key(key)}",
                  body="部分短信多次发送失败或被网关拒绝，请在“短信发送记录”中查看原因并重试。",
-                 link="/warnings/deliveries/?status=failed")
+                 link=f"{reverse('notifications:deliveries')}?status=failed")
 
 
 def deliveries_due(*, now: dt.datetime | None = None) -> list[int]:

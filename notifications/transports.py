@@ -46,6 +46,7 @@ from typing import Protocol
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -114,7 +115,7 @@ class HttpGatewayTransport:
         self.url = url or settings.SMS_GATEWAY_URL
         self.token = settings.SMS_GATEWAY_TOKEN if token is None else token
         self.timeout = float(settings.SMS_GATEWAY_TIMEOUT if timeout is None else timeout)
-        self.callback_url = callback_url if callback_url is not None else f"{settings.PUBLIC_BASE_URL}/warnings/sms/receipt/"
+        self.callback_url = callback_url if callback_url is not None else f"{settings.PUBLIC_BASE_URL}{reverse('notifications:sms-receipt')}"
         #: Numbers per gateway call for one text (1: the one-message form only).
         self.batch_size = max(int(settings.SMS_GATEWAY_BATCH if batch_size is None else batch_size), 1)
         if not self.url.startswith(("http://", "https://")):

@@ -15,7 +15,7 @@ from accounts.roles import PUBLIC, Role
 from audit.models import AuditEntry
 from tests.test_role_matrix import EXAMPLES, ROUTES, _view_class, route_objects  # noqa: F401 - fixture
 
-CSRF_EXEMPT = {"alerts:sms-receipt": "SMS gateway callback, authenticated by a bearer token, never by a cookie"}
+CSRF_EXEMPT = {"notifications:sms-receipt": "SMS gateway callback, authenticated by a bearer token, never by a cookie"}
 
 
 def _writer(access):

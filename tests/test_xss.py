@@ -67,7 +67,7 @@ SHOWN: dict[str, tuple[str, ...]] = {
                                   "supervision.TipOff.verification_note", "supervision.TipOff.reward_note"),
     "measures:enterprises": ("measures.Enterprise.name", "measures.Enterprise.subtype"),
     "notifications:list": ("notifications.Notification.title", "notifications.Notification.body"),
-    "alerts:deliveries": ("notifications.Delivery.name", "notifications.Delivery.text",
+    "notifications:deliveries": ("notifications.Delivery.name", "notifications.Delivery.text",
                           "notifications.Delivery.last_error"),
     "alerts:notices": ("alerts.ProvincialNotice.document_number", "alerts.ProvincialNotice.text"),
     "alerts:duty": ("alerts.DutyConfirmation.note",),

@@ -49,7 +49,7 @@ urlpatterns = [
     path("supervision/", include("supervision.urls")),
     path("reviews/", include("reviews.urls")),
     path("audit/", include("audit.urls")),
-    path("notifications/", include("notifications.urls")),
+    path("", include("notifications.urls")),  # /notifications/… and the SMS pages under /warnings/
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include(api_v1)),

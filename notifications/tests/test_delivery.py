@@ -284,7 +284,7 @@ def test_invalid_number_is_refused_without_sending(recording, client):
     response = client.post("/warnings/subscribe/", {"action": "subscribe", "phone": "12345"}, REMOTE_ADDR=address())
     assert response.status_code == 400 and "11 位手机号码" in body_of(response)
     assert recording.sent == []
-    assert reverse("alerts:subscribe") == "/warnings/subscribe/"
+    assert reverse("notifications:subscribe") == "/warnings/subscribe/"
 
 
 # ----------------------------------------------------------------------------- contacts in the admin
