@@ -176,6 +176,9 @@ class SignForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         error_messages={"required": _("请输入登录密码以确认签发。")},
     )
+    # Asked for (and checked) where the second factor is required: accounts/reauth.py.
+    otp = forms.CharField(label=_("动态口令（确认签发）"), required=False, max_length=12,
+                          widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
     opinion = forms.CharField(label=_("审批意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
                               help_text=_("不填写时记为“同意。”"))
 
@@ -189,6 +192,14 @@ class RejectForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(label=_("撤回原因"), required=False, max_length=500)
+
+
+class NoticeLiftForm(forms.Form):
+    """The lift notice (解除通知) of a provincial or regional notice (warning-rules.md §8)."""
+
+    lift_document_number = forms.CharField(label=_("解除通知文号"), max_length=100,
+                                           error_messages={"required": _("请填写解除通知文号。")})
+    lifted_at = _datetime_field(_("解除时间"), required=True)
 
 
 class NoticeForm(forms.Form):

@@ -1,6 +1,6 @@
 """Warnings (预警) and their approval forms (审批表, 附件5) and provincial notices (plan §4.2–§4.5).
-Their clocks are deadlines.Deadline; publication leaves the database through the outbox
-(core/outbox.py)."""
+Their clocks are deadlines.Deadline; publication (publication/, with the on-duty confirmations)
+follows an approval through the outbox (core/outbox.py)."""
 
 from __future__ import annotations
 
@@ -35,6 +35,12 @@ class ProvincialNotice(models.Model):
     text = models.TextField(_("通知内容"), blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    # warning-rules.md §8: a notice is in force until its lift notice (解除通知) is recorded.
+    lifted_at = models.DateTimeField(_("解除时间"), null=True, blank=True)
+    lift_document_number = models.CharField(_("解除通知文号"), max_length=100, blank=True)
+    lift_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("解除登记人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("省/区域预警通知")
@@ -43,6 +49,10 @@ class ProvincialNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_scope_display()}{self.get_level_display()}（{self.document_number}）"
+
+    @property
+    def in_force(self) -> bool:
+        return self.lifted_at is None
 
 
 class Warning(models.Model):  # noqa: A001 - the plan's word (预警); never shadows the builtin at import sites
@@ -195,36 +205,3 @@ class ApprovalForm(models.Model):
         if len(ends) == 2 and ends[0] == ends[1]:
             return ends[0]
         return "～".join(ends)
-
-
-class DutyConfirmation(models.Model):
-    """在岗指挥确认 (plan §5.2): in an orange response each county government's head (县级政府主要
-    负责人), in a red one also the county party secretary (党委主要负责人), must be on duty; the
-    county confirms it here, once per published form, and the office sees who has not."""
-
-    class DutyRole(models.TextChoices):
-        GOVERNMENT = "government", _("政府主要负责人")
-        PARTY = "party", _("党委主要负责人")
-
-    warning = models.ForeignKey(Warning, verbose_name=_("预警"), on_delete=models.CASCADE, related_name="duty_confirmations")
-    form = models.ForeignKey(ApprovalForm, verbose_name=_("审批表"), on_delete=models.CASCADE, related_name="duty_confirmations")
-    unit = models.ForeignKey("command.MemberUnit", verbose_name=_("县区"), on_delete=models.PROTECT, related_name="duty_confirmations")
-    role = models.CharField(_("在岗人员"), max_length=12, choices=DutyRole.choices)
-    contact_name = models.CharField(_("姓名（联系人登记）"), max_length=50, blank=True)
-    requested_at = models.DateTimeField(_("要求时间"), auto_now_add=True)
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("确认人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
-    note = models.CharField(_("说明"), max_length=200, blank=True)
-
-    class Meta:
-        verbose_name = _("在岗指挥确认")
-        verbose_name_plural = _("在岗指挥确认")
-        ordering = ["form_id", "unit__order", "role"]
-        constraints = [
-            models.UniqueConstraint(fields=["form", "unit", "role"], name="duty_confirmation_once"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.unit.short_name} {self.get_role_display()}（{'已确认' if self.confirmed_at else '未确认'}）"

@@ -17,6 +17,7 @@ from deadlines.services import deadline_start, deadlines_cancel, deadlines_meet_
 
 from .domain import content as content_domain
 from .domain import lifecycle as lc
+from .domain import notices as notice_rules
 from .models import ApprovalForm, ProvincialNotice, Warning
 
 
@@ -132,6 +133,42 @@ def provincial_notice_record(*, actor, scope: str, level: str, document_number: 
     return notice
 
 
+def provincial_notice_lift_record(*, actor, notice_id: int, document_number: str, lifted_at: dt.datetime) -> ProvincialNotice:
+    """Record the lift (解除通知) of a provincial or regional notice: from then on it no longer binds
+    the city's decisions (warning-rules.md §8)."""
+    if not document_number.strip():
+        raise WarningError("请填写解除通知文号。", status=BAD_INPUT)
+    with transaction.atomic():
+        notice = ProvincialNotice.objects.select_for_update().get(pk=notice_id)
+        if notice.lifted_at is not None:
+            raise WarningError(f"该通知已于 {timezone.localtime(notice.lifted_at):%Y-%m-%d %H:%M} 登记解除。")
+        if lifted_at < notice.received_at:
+            raise WarningError("解除时间不能早于接到通知的时间。", status=BAD_INPUT)
+        notice.lifted_at = lifted_at
+        notice.lift_document_number = document_number.strip()
+        notice.lift_recorded_by = actor
+        notice.save(update_fields=["lifted_at", "lift_document_number", "lift_recorded_by"])
+        audit_record(actor=actor, action="alerts.notice.lifted", target=notice, before={"in_force": True},
+                     after={"in_force": False, "lifted_at": lifted_at, "document_number": notice.lift_document_number})
+    return notice
+
+
+def _notice_levels(named: ProvincialNotice | None = None) -> list[str]:
+    """The levels of the notices in force (§8). The one a form names counts while it is in force,
+    like every other: naming it or not changes nothing (a lifted notice binds no more)."""
+    return list(ProvincialNotice.objects.filter(lifted_at__isnull=True).values_list("level", flat=True))
+
+
+def _notice_guard(*, from_level: str, to_level: str, consent: str, named: ProvincialNotice | None) -> str:
+    """§8: the approver on the higher of the city's levels and the notices in force; refused when
+    the decision leaves the city below a notice in force without the provincial office's consent."""
+    levels = _notice_levels(named)
+    problem = notice_rules.consent_problem(to_level=to_level, notice_levels=levels, consent=consent)
+    if problem:
+        raise WarningError(problem, status=BAD_INPUT)
+    return notice_rules.approver_for(from_level=from_level, to_level=to_level, notice_levels=levels)
+
+
 # ----------------------------------------------------------------------------- forms
 
 
@@ -190,12 +227,8 @@ def form_draft(
         except lc.LifecycleError as exc:
             # The draft asks for an action or level the plan does not allow now: the office's input.
             raise WarningError(str(exc), status=BAD_INPUT) from exc
-        if provincial_notice is not None:
-            problem = lc.provincial_response_check(
-                notice_level=provincial_notice.level, city_level=decision.to_level, consent=provincial_consent
-            )
-            if problem and decision.action != lc.Action.LIFT:
-                raise WarningError(problem, status=BAD_INPUT)
+        approver = _notice_guard(from_level=decision.from_level, to_level=decision.to_level,
+                                 consent=provincial_consent, named=provincial_notice)
         if decision.action == lc.Action.ISSUE:
             if Warning.objects.filter(status=Warning.Status.PENDING, forms__status__in=["draft", "submitted"]).exists():
                 raise WarningError("已有一份待审批的预警发布审批表，请先处理。")
@@ -214,7 +247,7 @@ def form_draft(
         try:
             form = ApprovalForm.objects.create(
                 warning=warning, action=decision.action, from_level=decision.from_level, level=decision.to_level,
-                approver_role=decision.approver, effective_at=effective_at, episode_end=episode_end,
+                approver_role=approver, effective_at=effective_at, episode_end=episode_end,
                 basis=basis.strip(), content=content.strip(), public_message=public_message.strip(),
                 department_opinion=department_opinion.strip(), evaluation=evaluation, consultation=consultation,
                 provincial_notice=provincial_notice, provincial_consent=provincial_consent.strip(), auto_drafted=auto,
@@ -320,17 +353,16 @@ def form_submit(*, actor, form_id: int) -> ApprovalForm:
         if form.status != ApprovalForm.Status.DRAFT:
             raise WarningError(f"审批表当前为「{form.get_status_display()}」，不能提交。")
         _content_guard(form)
-        if form.provincial_notice_id and form.action != "lift":
-            problem = lc.provincial_response_check(notice_level=form.provincial_notice.level, city_level=form.level,
-                                                   consent=form.provincial_consent)
-            if problem:
-                raise WarningError(problem, status=BAD_INPUT)
+        # A notice recorded (or lifted) since the draft changes who signs and whether consent is needed.
+        approver = _notice_guard(from_level=form.from_level, to_level=form.level, consent=form.provincial_consent,
+                                 named=form.provincial_notice)
         before = _snapshot(form)
         now = timezone.now()
         form.status = ApprovalForm.Status.SUBMITTED
         form.submitted_by = actor
         form.submitted_at = now
-        form.save(update_fields=["status", "submitted_by", "submitted_at"])
+        form.approver_role = approver
+        form.save(update_fields=["status", "submitted_by", "submitted_at", "approver_role"])
         deadlines_meet_form_clock(consultation_id=form.consultation_id, notice_id=form.provincial_notice_id, at=now)
         audit_record(actor=actor, action="alerts.form.submitted", target=form, before=before, after=_snapshot(form))
         outbox_emit("alerts.form.submitted", {"form_id": form.pk})
@@ -387,7 +419,9 @@ def form_redraft(*, actor, form_id: int) -> ApprovalForm:
         try:
             form = ApprovalForm.objects.create(
                 warning=old.warning, action=old.action, from_level=decision.from_level, level=decision.to_level,
-                approver_role=decision.approver, effective_at=old.effective_at, episode_end=old.episode_end,
+                approver_role=notice_rules.approver_for(from_level=decision.from_level, to_level=decision.to_level,
+                                                        notice_levels=_notice_levels(old.provincial_notice)),
+                effective_at=old.effective_at, episode_end=old.episode_end,
                 basis=old.basis, content=old.content, public_message=old.public_message,
                 department_opinion=old.department_opinion, evaluation=old.evaluation, consultation=old.consultation,
                 provincial_notice=old.provincial_notice, provincial_consent=old.provincial_consent,
@@ -418,17 +452,45 @@ def _decide_guard(form: ApprovalForm, actor) -> None:
         raise WarningError(f"审批表当前为「{form.get_status_display()}」，不能审批。")
 
 
+def _notice_sign_guard(form: ApprovalForm) -> None:
+    """§8 at the signature: a notice recorded since the submission may need the commander or the
+    provincial office's consent; the office then withdraws and resubmits the form."""
+    levels = _notice_levels(form.provincial_notice)
+    problem = notice_rules.consent_problem(to_level=form.level, notice_levels=levels, consent=form.provincial_consent)
+    if problem:
+        raise WarningError(problem + "请办公室撤回审批表，补充同意情况后重新提交。")
+    needed = notice_rules.approver_for(from_level=form.from_level, to_level=form.level, notice_levels=levels)
+    if needed != form.approver_role:
+        raise NotYourDecisionError(
+            f"省（区域）预警通知生效中，本审批表应由{lc.APPROVER_NAMES[needed]}审批：请办公室撤回后重新提交。"
+        )
+
+
+def _reauth_guard(actor, *, reauth, password: str | None, refusal: str) -> tuple[str, ...]:
+    """The signer proved who they are in this request: ``reauth`` is the proof of
+    accounts.reauth.signer_reauthenticate (pages and API: password, and the TOTP code where the
+    second factor is required, counted by the lockout); callers without a request (scripts,
+    tests) give the password. Returns the factors used, for the audit entry."""
+    if reauth is not None:
+        if reauth.user_id != actor.pk:
+            raise NotYourDecisionError("身份验证与签发人不符，未执行。")
+        return reauth.factors
+    if not password or not actor.check_password(password):
+        raise WarningError(refusal)
+    return ("password",)
+
+
 def form_approve(*, actor, form_id: int, password: str | None = None, opinion: str = "",
-                 reauthenticated: bool = False) -> ApprovalForm:
-    """Sign (签发): re-authenticate (the password, unless the caller already proved it, e.g. an API
-    token obtained with it), lock the form, apply it to the warning, start the publication and
-    notification clocks, and publish after commit (outbox). Two approvers at once give one
-    approval: the second finds the form no longer submitted."""
-    if not reauthenticated and (not password or not actor.check_password(password)):
-        raise WarningError("密码不正确，未签发。")
+                 reauth=None) -> ApprovalForm:
+    """Sign (签发): the signer re-authenticated in this request (``reauth``, or the password), lock
+    the form, apply it to the warning, start the publication and notification clocks, and publish
+    after commit (outbox). Possession of a session or an API token is never enough. Two approvers
+    at once give one approval: the second finds the form no longer submitted."""
+    factors = _reauth_guard(actor, reauth=reauth, password=password, refusal="密码不正确，未签发。")
     with transaction.atomic():
         form = ApprovalForm.objects.select_for_update().get(pk=form_id)
         _decide_guard(form, actor)
+        _notice_sign_guard(form)
         warning = Warning.objects.select_for_update().get(pk=form.warning_id)
         now = timezone.now()
         before = _snapshot(form)
@@ -478,7 +540,8 @@ def form_approve(*, actor, form_id: int, password: str | None = None, opinion: s
                            warning=warning, form=form)
         audit_record(actor=actor, action="alerts.form.approved", target=form, before=before, after=_snapshot(form),
                      data={"opinion": form.leader_opinion, "effective_at": form.effective_at,
-                           "effective_on_publication": form.effective_on_publication})
+                           "effective_on_publication": form.effective_on_publication,
+                           "reauthenticated": list(factors)})
         audit_record(actor=actor, action=f"alerts.warning.{form.action}", target=warning, before=warning_before,
                      after={"status": warning.status, "level": warning.level}, data={"form": form.pk})
         outbox_emit("alerts.form.decided", {"form_id": form.pk})
@@ -487,10 +550,13 @@ def form_approve(*, actor, form_id: int, password: str | None = None, opinion: s
     return form
 
 
-def form_reject(*, actor, form_id: int, comment: str) -> ApprovalForm:
-    """Send back (退回) with a comment; the office may redraft."""
+def form_reject(*, actor, form_id: int, comment: str, reauth=None) -> ApprovalForm:
+    """Send back (退回) with a comment; the office may redraft. The API requires the signer's
+    re-authentication for it too (``reauth``, recorded in the audit entry)."""
     if not comment.strip():
         raise WarningError("退回时请填写理由。", status=BAD_INPUT)
+    if reauth is not None and reauth.user_id != actor.pk:
+        raise NotYourDecisionError("身份验证与签发人不符，未执行。")
     with transaction.atomic():
         form = ApprovalForm.objects.select_for_update().get(pk=form_id)
         _decide_guard(form, actor)
@@ -502,7 +568,8 @@ def form_reject(*, actor, form_id: int, comment: str) -> ApprovalForm:
         form.leader_opinion = comment.strip()
         form.save(update_fields=["status", "decided_by", "decided_at", "decision_comment", "leader_opinion"])
         audit_record(actor=actor, action="alerts.form.rejected", target=form, before=before, after=_snapshot(form),
-                     data={"comment": form.decision_comment})
+                     data={"comment": form.decision_comment,
+                           "reauthenticated": list(reauth.factors) if reauth is not None else []})
         outbox_emit("alerts.form.decided", {"form_id": form.pk})
     return form
 

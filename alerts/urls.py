@@ -1,11 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
 from .views import pages
-from .views import publication as publication_views
 
 app_name = "alerts"
+# The office and approver pages (alerts/views/pages.py): warnings, forms, inbox, notices. The
+# deadlines board is deadlines/urls.py, publication's pages publication/urls.py, the SMS pages
+# notifications/urls.py — at their addresses under /warnings/.
 urlpatterns: list = [
-    # --- office and approver pages (alerts/views/pages.py): warnings, forms, inbox, notices ---
     path("", pages.WarningListView.as_view(), name="list"),
     path("<int:pk>/", pages.WarningDetailView.as_view(), name="warning"),
     path("new/", pages.FormNewView.as_view(), name="form-new"),
@@ -18,9 +19,5 @@ urlpatterns: list = [
     path("forms/<int:pk>/reject/", pages.FormRejectView.as_view(), name="form-reject"),
     path("inbox/", pages.InboxView.as_view(), name="inbox"),
     path("notices/", pages.NoticeListView.as_view(), name="notices"),
-    # --- publication pages (alerts/views/publication.py): CAP feed, written report, duty confirmations ---
-    path("cap/feed.atom", publication_views.CapFeedView.as_view(), name="cap-feed"),
-    path("cap/<int:form_id>.xml", publication_views.CapAlertView.as_view(), name="cap-alert"),
-    path("<int:warning_id>/report/", publication_views.WrittenReportView.as_view(), name="report"),
-    path("duty/", publication_views.DutyView.as_view(), name="duty"),
+    path("notices/<int:pk>/lift/", pages.NoticeLiftView.as_view(), name="notice-lift"),
 ]

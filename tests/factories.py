@@ -63,17 +63,19 @@ def example_objects(users: dict) -> None:
       (the CAP alert), its Response with Order pk=1 (交通运输局, in place), DailyReport pk=1 with
       ReportAttachment pk=1, a county's duty confirmation, Inspection pk=1 (+ InspectionPhoto pk=1,
       of an enterprise of 140321), TipOff pk=1, Notification pk=1 (for the office user), a failed SMS;
-    - DrillRecord pk=1, Replay pk=1, Evaluation pk=1 with Consultation pk=1, ForecastImport pk=1.
+    - DrillRecord pk=1, Replay pk=1, Evaluation pk=1 with Consultation pk=1, ForecastImport pk=1;
+    - ApiToken pk=1, a live API token of the office user.
     """
     import datetime as dt
 
     from django.core.files.base import ContentFile
     from django.utils import timezone
 
-    from alerts.models import ApprovalForm, DutyConfirmation, ProvincialNotice, Warning
+    from alerts.models import ApprovalForm, ProvincialNotice, Warning
     from forecasts.models import Consultation, Evaluation, ForecastImport, Replay
     from measures.models import Enterprise, Industry
     from notifications.models import Delivery, Notification
+    from publication.models import DutyConfirmation
     from response.models import DailyReport, Order, ReportAttachment, Response, ResponseChange
     from reviews.models import DrillRecord, EffectEvaluation, ResponseSummary
     from supervision.models import Inspection, InspectionPhoto, TipOff
@@ -118,7 +120,7 @@ def example_objects(users: dict) -> None:
 
     # Warning pk=3 in force, its approved form pk=2 and its response
     notice = ProvincialNotice.objects.create(
-        scope=ProvincialNotice.Scope.PROVINCE, level="orange", document_number="晋污染防治〔示例〕1号",
+        pk=1, scope=ProvincialNotice.Scope.PROVINCE, level="orange", document_number="晋污染防治〔示例〕1号",
         period_start=now - dt.timedelta(days=1), received_at=now - dt.timedelta(days=1), text="示例通知", recorded_by=office,
     )
     warning = Warning.objects.create(
@@ -167,6 +169,11 @@ def example_objects(users: dict) -> None:
     )
     Notification.objects.create(pk=1, recipient=office, kind="example", title="示例通知", body="示例内容", link="/",
                                 target_type="alerts.warning", target_id="3")
+    from accounts.models import ApiToken
+    from accounts.services import api_token_hash
+
+    ApiToken.objects.create(pk=1, user=office, name="示例客户端", prefix="example0", key_hash=api_token_hash("example-token"),
+                            created_at=now, expires_at=now + dt.timedelta(hours=12))
     Delivery.objects.create(
         key=f"warning:{form.pk}", recipient_key="example-1", name="示例接收人", phone="13800000000", text="示例短信",
         status=Delivery.Status.FAILED, retryable=False, attempts=3, last_error="示例错误", provider_id="示例编号",
@@ -177,8 +184,8 @@ def example_objects(users: dict) -> None:
     from django.core.management.color import no_style
     from django.db import connection
 
-    explicit = [ApprovalForm, Consultation, DailyReport, DrillRecord, Evaluation, ForecastImport, Inspection,
-                InspectionPhoto, Notification, Order, Replay, ReportAttachment, TipOff, Warning]
+    explicit = [ApiToken, ApprovalForm, Consultation, DailyReport, DrillRecord, Evaluation, ForecastImport, Inspection,
+                InspectionPhoto, Notification, Order, ProvincialNotice, Replay, ReportAttachment, TipOff, Warning]
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), explicit):
             cursor.execute(sql)

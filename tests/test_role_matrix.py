@@ -26,10 +26,11 @@ EXAMPLES: dict[str, dict] = {
     # The objects named below are created by the fixture `route_objects` (tests/factories.py: example_objects);
     # test_every_example_object_exists checks that each of these routes renders for a role it allows.
     # publication: the written report of Warning pk=1; the CAP alert of the approved ApprovalForm pk=2 (warning pk=3)
-    "alerts:report": {"warning_id": 1},
-    "alerts:cap-alert": {"form_id": 2},
+    "publication:report": {"warning_id": 1},
+    "publication:cap-alert": {"form_id": 2},
     # alerts pages: Warning pk=1 with its draft ApprovalForm pk=1
     "alerts:warning": {"pk": 1},
+    "alerts:notice-lift": {"pk": 1},  # ProvincialNotice pk=1 (POST-only → 405 on GET)
     **{f"alerts:{name}": {"pk": 1} for name in (
         "form", "form-edit", "form-submit", "form-withdraw", "form-redraft", "form-approve", "form-reject")},
     # response/supervision: Order pk=1 and DailyReport pk=1 (+ attachment pk=1) of 交通运输局 in the response to
@@ -58,6 +59,9 @@ EXAMPLES: dict[str, dict] = {
     "forecasts:evaluation-json": {"pk": 1},
     "forecasts:consultation": {"pk": 1},
     "forecast-evaluation-detail": {"pk": 1},
+    # ApiToken pk=1 of the office user: its API detail (GET, DELETE) and the page's revoke button (POST-only → 405 on GET)
+    "api-token-detail": {"pk": 1},
+    "accounts:token-revoke": {"pk": 1},
 }
 # Third-party views that guard themselves (Django admin: is_staff), tested separately below.
 SELF_GUARDED_NAMESPACES = {"admin"}

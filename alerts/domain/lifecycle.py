@@ -113,15 +113,6 @@ def may_sign(*, approver: str, signer_role: str, signer_id: int, drafted_by_id: 
     return None
 
 
-def provincial_response_check(*, notice_level: str, city_level: str, consent: str) -> str | None:
-    """§5.2 / rules §8: the city responds at the notice's level or higher; lower only with the
-    provincial office's consent, recorded. None when fine, else the reason."""
-    if RANK[Level(city_level)] < RANK[Level(notice_level)] and not consent.strip():
-        return (f"本市响应级别低于省（区域）预警通知的{LEVEL_NAMES[Level(notice_level)]}，"
-                "须经省重污染天气应急指挥部办公室同意并记录同意情况。")
-    return None
-
-
 class DeadlineKind(StrEnum):
     FORM = "form"                    # 办公室 1 小时内填报审批表
     PUBLISH = "publish"              # 签发后 2 小时内发布

@@ -11,7 +11,6 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from accounts.roles import Role
 from alerts import services
 from alerts.domain import lifecycle as lc
 from alerts.models import ApprovalForm, Warning
@@ -77,14 +76,6 @@ def test_may_sign_rules():
     assert lc.may_sign(approver="commander", signer_role="commander", **auto) is None
 
 
-def test_provincial_response_check():
-    assert lc.provincial_response_check(notice_level="orange", city_level="orange", consent="") is None
-    assert lc.provincial_response_check(notice_level="orange", city_level="red", consent="") is None
-    assert "须经省重污染天气应急指挥部办公室同意" in lc.provincial_response_check(
-        notice_level="orange", city_level="yellow", consent=" ")
-    assert lc.provincial_response_check(notice_level="red", city_level="orange", consent="省办同意") is None
-
-
 def test_due_times():
     start = dt.datetime(2026, 12, 1, 14, 20, tzinfo=SH)
     assert lc.due_at("form", start) == start + dt.timedelta(hours=1)
@@ -121,20 +112,9 @@ def test_lead_time_hours():
 # ----------------------------------------------------------------------------- services
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
-def people(make_user):
-    return {
-        "office": make_user(Role.OFFICE),
-        "office2": make_user(Role.OFFICE),
-        "vice": make_user(Role.VICE_COMMANDER),
-        "vice2": make_user(Role.VICE_COMMANDER),
-        "commander": make_user(Role.COMMANDER),
-    }
+def people_cast():
+    return ("office", "office2", "vice", "vice2", "commander")
 
 
 def drafted(people, action="issue", level="orange", **extra) -> ApprovalForm:

@@ -22,7 +22,9 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.permissions import RoleRequiredMixin
+from accounts.reauth import ReauthenticationError, signer_reauthenticate
 from accounts.roles import LEADERS, STAFF, Role
+from accounts.twofactor import role_needs_second_factor
 from core.views_mixins import DomainErrorMessageMixin
 from deadlines import selectors as deadline_selectors
 from deadlines.access import DEADLINE_READERS
@@ -34,6 +36,7 @@ from ..forms import (
     ApprovalFormDraftForm,
     ApprovalFormFields,
     NoticeForm,
+    NoticeLiftForm,
     RejectForm,
     SignForm,
     WithdrawForm,
@@ -448,6 +451,7 @@ class FormDetailView(RoleRequiredMixin, TemplateView):
             decide=status == ApprovalForm.Status.SUBMITTED and is_leader,
             sign_refusal=_sign_refusal(form, user) if is_leader else None,
             sign_form=SignForm(),
+            sign_needs_otp=role_needs_second_factor(user),
             reject_form=RejectForm(),
             withdraw_form=WithdrawForm(),
             lead=lead_time(form, now),
@@ -556,7 +560,8 @@ class FormRedraftView(_FormActionView):
 
 
 class FormApproveView(_FormActionView):
-    """签发: the routed approver confirms with their password (re-authentication)."""
+    """签发: the routed approver confirms with their password, and where the second factor is
+    required a fresh code (re-authentication, accounts/reauth.py: counted by the lockout, audited)."""
 
     allowed_roles = LEADERS
 
@@ -564,7 +569,14 @@ class FormApproveView(_FormActionView):
         data = SignForm(request.POST)
         if not data.is_valid():
             raise services.WarningError(" ".join(e for errors in data.errors.values() for e in errors))
-        form = services.form_approve(actor=request.user, form_id=form_id, password=data.cleaned_data["password"],
+        try:
+            reauth = signer_reauthenticate(request, password=data.cleaned_data["password"],
+                                           otp=data.cleaned_data.get("otp", ""), purpose="alerts.form.approve",
+                                           target=ApprovalForm.objects.filter(pk=form_id).first())
+        except ReauthenticationError as exc:
+            messages.error(request, str(exc))
+            return redirect("accounts:login") if exc.ended else _redirect_to_form(form_id)
+        form = services.form_approve(actor=request.user, form_id=form_id, reauth=reauth,
                                      opinion=data.cleaned_data.get("opinion", ""))
         messages.success(request, _("已签发：%(form)s。办公室将在 2 小时内发布预警信息。") % {"form": form})
         return redirect("alerts:form", pk=form.pk)
@@ -607,7 +619,8 @@ class InboxView(RoleRequiredMixin, TemplateView):
         decided = (
             ApprovalForm.objects.filter(decided_by=user).select_related("warning").order_by("-decided_at")[:10]
         )
-        ctx.update(items=items, decided=decided, sign_form=SignForm(), reject_form=RejectForm())
+        ctx.update(items=items, decided=decided, sign_form=SignForm(), reject_form=RejectForm(),
+                   sign_needs_otp=role_needs_second_factor(user))
         return ctx
 
 
@@ -654,3 +667,30 @@ class NoticeListView(RoleRequiredMixin, DomainErrorMessageMixin, TemplateView):
         messages.success(request, _("已登记%(notice)s。请在接到通知后 1 小时内填报审批表。") % {"notice": notice})
         action = _suggested_action(notice.level, _active_level())
         return redirect(f"{reverse('alerts:form-new')}?action={action}&notice={notice.pk}")
+
+
+class NoticeLiftView(RoleRequiredMixin, DomainErrorMessageMixin, View):
+    """POST-only: record a notice's lift (解除通知); from then on it no longer binds the city's
+    decisions (warning-rules.md §8)."""
+
+    allowed_roles = OFFICE
+    http_method_names = ["post"]
+    domain_error_redirect = "alerts:notices"
+
+    def domain_error_url(self, exc) -> str:
+        return reverse("alerts:notices")
+
+    def post(self, request, pk: int):
+        notice = get_object_or_404(ProvincialNotice.objects.only("pk"), pk=pk)
+        form = NoticeLiftForm(request.POST)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect("alerts:notices")
+        notice = services.provincial_notice_lift_record(
+            actor=request.user, notice_id=notice.pk, document_number=form.cleaned_data["lift_document_number"],
+            lifted_at=form.cleaned_data["lifted_at"],
+        )
+        messages.success(request, _("已登记%(notice)s的解除。") % {"notice": notice})
+        return redirect("alerts:notices")
