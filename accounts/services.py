@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from audit.services import audit_record
 from command.models import Area, MemberUnit
 
-from .models import User
+from .models import ApiToken, User
 from .roles import Role
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - interfaces.md §3; demo accounts exist only on the embedded default
@@ -75,3 +79,76 @@ def demo_seed() -> tuple[list[DemoAccount], int]:
         if created:
             audit_record(actor=None, action="accounts.demo.seeded", data={"created": created})
     return accounts, created
+
+
+# ----------------------------------------------------------------------------- API tokens (接口令牌)
+
+#: Default client name of a token asked for without one (``client`` of POST /api/v1/auth/token/).
+DEFAULT_TOKEN_CLIENT = "api"  # noqa: S105 - a client's name, not a secret
+
+
+class TokenError(Exception):
+    """A token refused (unknown, expired, revoked, its user inactive); the message is Chinese."""
+
+
+def api_token_hash(key: str) -> str:
+    """SHA-256 of the token: 256 random bits need no slow hash, and the database never holds a
+    usable token (a copy of the table signs nothing)."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def api_token_issue(*, user: User, client: str = DEFAULT_TOKEN_CLIENT) -> tuple[ApiToken, str]:
+    """A new token for ``client`` of ``user``, valid settings.API_TOKEN_HOURS; the client's previous
+    token (one live token per user and client) is revoked. Returns (the row, the token itself),
+    the token being shown this once only."""
+    client = (client or DEFAULT_TOKEN_CLIENT).strip()[:100] or DEFAULT_TOKEN_CLIENT
+    key = secrets.token_urlsafe(32)
+    now = timezone.now()
+    with transaction.atomic():
+        replaced = list(ApiToken.objects.select_for_update().filter(user=user, name=client, revoked_at__isnull=True)
+                        .values_list("pk", flat=True))
+        if replaced:
+            ApiToken.objects.filter(pk__in=replaced).update(revoked_at=now, revoked_by=user, revoke_reason="replaced")
+        token = ApiToken.objects.create(user=user, name=client, prefix=key[:8], key_hash=api_token_hash(key),
+                                        created_at=now, expires_at=now + dt.timedelta(hours=settings.API_TOKEN_HOURS))
+        audit_record(actor=user, action="auth.token.issued", target=user,
+                     data={"token": token.pk, "client": client, "expires_at": token.expires_at.isoformat(),
+                           "replaced": replaced})
+    return token, key
+
+
+def api_token_authenticate(key: str) -> ApiToken:
+    """The live token of ``key`` with its user, its last use recorded (at most once a minute, so
+    a busy script does not write on every request); TokenError when it is refused."""
+    token = ApiToken.objects.select_related("user").filter(key_hash=api_token_hash(key)).first()
+    now = timezone.now()
+    if token is None:
+        raise TokenError("令牌无效。")
+    if token.revoked_at is not None:
+        raise TokenError("令牌已被撤销，请重新获取令牌。")
+    if token.expires_at <= now:
+        raise TokenError("令牌已过期，请重新获取令牌。")
+    if not token.user.is_active:
+        raise TokenError("用户已停用。")
+    if token.last_used_at is None or now - token.last_used_at >= dt.timedelta(seconds=settings.API_TOKEN_TOUCH_SECONDS):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token
+
+
+def api_token_revoke(*, actor: User, token_id: int, reason: str = "owner") -> ApiToken:
+    """Revoke (撤销) a token: its owner's own (``reason="owner"``), an administrator's
+    (``"admin"``), or after too many wrong codes when signing (``"otp_locked"``). Revoking a
+    revoked token changes nothing and records nothing."""
+    with transaction.atomic():
+        token = ApiToken.objects.select_for_update().select_related("user").get(pk=token_id)
+        if token.revoked_at is not None:
+            return token
+        token.revoked_at = timezone.now()
+        token.revoked_by = actor
+        token.revoke_reason = reason
+        token.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+        audit_record(actor=actor, action="auth.token.revoked", target=token.user,
+                     after={"revoked_at": token.revoked_at.isoformat()},
+                     data={"token": token.pk, "client": token.name, "reason": reason})
+    return token

@@ -65,10 +65,19 @@ def verify_device_code(user, code: str, *, channel: str) -> tuple[str, TOTPDevic
     """Check a code against the user's confirmed device; audit the outcome.
 
     Returns (VerifyResult.*, device). LOCKED means the successive failures reached the limit:
-    the caller ends the session (pages) or refuses the token (API)."""
+    the caller ends the session (pages) or refuses the token (API).
+
+    The device row is locked while the code is checked, so a code is used once even by requests
+    that arrive together (django-otp records the last time step used, but does not lock)."""
     device = confirmed_device(user)
     if device is None:
         return VerifyResult.NO_DEVICE, None
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+        return _verify_locked(user, device, code, channel=channel)
+
+
+def _verify_locked(user, device: TOTPDevice, code: str, *, channel: str) -> tuple[str, TOTPDevice]:
     allowed, info = device.verify_is_allowed()
     if not allowed:
         audit_record(actor=user, action="auth.otp.throttled", target=user,

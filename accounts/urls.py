@@ -8,4 +8,6 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("otp/", views.OtpVerifyView.as_view(), name="otp-verify"),
     path("otp/enrol/", views.OtpEnrolView.as_view(), name="otp-enrol"),
+    path("tokens/", views.TokenPageView.as_view(), name="tokens"),
+    path("tokens/<int:pk>/revoke/", views.TokenRevokeView.as_view(), name="token-revoke"),
 ]

@@ -4,28 +4,28 @@ import django_otp
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import authenticate, logout
 from django.contrib.auth import views as auth_views
-from django.shortcuts import redirect, resolve_url
+from django.shortcuts import get_object_or_404, redirect, resolve_url
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.views import View
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import TemplateView
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
-from rest_framework.authtoken.models import Token
-from rest_framework.authtoken.serializers import AuthTokenSerializer
-from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from audit.services import audit_record
 
-from . import twofactor
+from . import services, twofactor
+from .models import ApiToken
 from .permissions import RoleRequiredMixin
 from .roles import PUBLIC, STAFF, TWO_FACTOR_ROLES
 
@@ -47,15 +47,24 @@ class TokenThrottle(AnonRateThrottle):
     rate = "20/min"
 
 
-class TokenRequestSerializer(AuthTokenSerializer):
-    """Username and password; for the office and the leaders (when the second factor is on) also
-    the six-digit code of their authenticator app, in `otp`."""
+class TokenRequestSerializer(serializers.Serializer):
+    """Username and password; for the office, the leaders and the administrator (where the second
+    factor is required) also the six-digit code of their authenticator app, in `otp`; `client`
+    names the script or app (one live token per user and client: asking again replaces it)."""
 
+    username = serializers.CharField(label=_("用户名"), write_only=True)
+    password = serializers.CharField(label=_("密码"), style={"input_type": "password"}, trim_whitespace=False,
+                                     write_only=True)
     otp = serializers.CharField(label=_("动态口令"), required=False, allow_blank=True, max_length=12, write_only=True)
+    client = serializers.CharField(label=_("客户端名称"), required=False, allow_blank=True, max_length=100,
+                                   default=services.DEFAULT_TOKEN_CLIENT, write_only=True)
 
     def validate(self, attrs):
-        attrs = super().validate(attrs)
-        user = attrs["user"]
+        # Through authenticate with the request, as the login page: failures count for django-axes.
+        user = authenticate(request=self.context.get("request"), username=attrs["username"], password=attrs["password"])
+        if user is None:
+            raise serializers.ValidationError(_("用户名或密码不正确，或账户已被暂时锁定。"), code="authorization")
+        attrs["user"] = user
         if twofactor.role_needs_second_factor(user):
             code = twofactor.normalise_code(attrs.get("otp"))
             if not code:
@@ -73,26 +82,108 @@ class TokenRequestSerializer(AuthTokenSerializer):
 
 
 class TokenResponseSerializer(serializers.Serializer):
-    token = serializers.CharField()
+    token = serializers.CharField(help_text="send as `Authorization: Token <token>`; shown this once only")
+    expires_at = serializers.DateTimeField(help_text="the token is refused (401) from then on")
+    client = serializers.CharField()
 
 
 @method_decorator(sensitive_post_parameters("password", "otp"), name="dispatch")
-class TokenView(ObtainAuthToken):
-    """POST username and password (and `otp` for roles with the second factor) → {"token": ...};
-    repeated failures lock the account (django-axes), wrong codes are throttled (django-otp)."""
+class TokenView(APIView):
+    """POST username and password (and `otp` for roles with the second factor) → {"token": ...,
+    "expires_at": ...}; the token ends after API_TOKEN_HOURS. Repeated failures lock the account
+    (django-axes), wrong codes are throttled (django-otp)."""
 
     allowed_roles = PUBLIC
+    authentication_classes: list = []
     throttle_classes = [TokenThrottle]
-    serializer_class = TokenRequestSerializer
 
     @extend_schema(request=TokenRequestSerializer, responses={200: TokenResponseSerializer})
     def post(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
+        serializer = TokenRequestSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         user = serializer.validated_data["user"]
-        token, _created = Token.objects.get_or_create(user=user)
-        audit_record(actor=user, action="auth.token.issued", target=user)
-        return Response({"token": token.key})
+        token, key = services.api_token_issue(user=user, client=serializer.validated_data["client"])
+        return Response({"token": key, "expires_at": token.expires_at, "client": token.name})
+
+
+class ApiTokenSerializer(serializers.ModelSerializer):
+    client = serializers.CharField(source="name")
+    live = serializers.SerializerMethodField()
+    current = serializers.SerializerMethodField(help_text="the token of this request")
+
+    class Meta:
+        model = ApiToken
+        fields = ["id", "client", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at", "revoke_reason",
+                  "live", "current"]
+
+    def get_live(self, token) -> bool:
+        return token.is_live(self.context["now"])
+
+    def get_current(self, token) -> bool:
+        in_use = self.context["request"].auth
+        return isinstance(in_use, ApiToken) and in_use.pk == token.pk
+
+
+def _own_tokens(user):
+    return ApiToken.objects.filter(user=user)
+
+
+class TokenListView(APIView):
+    """The caller's API tokens (live, expired and revoked), newest first; never the tokens themselves."""
+
+    allowed_roles = STAFF
+
+    @extend_schema(responses=ApiTokenSerializer(many=True))
+    def get(self, request):
+        context = {"request": request, "now": timezone.now()}
+        return Response(ApiTokenSerializer(_own_tokens(request.user)[:100], many=True, context=context).data)
+
+
+class TokenDetailView(APIView):
+    """GET one of the caller's tokens; DELETE revokes it (撤销) at once, the token of this very
+    request included. Another person's token is not found (404)."""
+
+    allowed_roles = STAFF
+
+    @extend_schema(responses=ApiTokenSerializer)
+    def get(self, request, pk: int):
+        token = get_object_or_404(_own_tokens(request.user), pk=pk)
+        return Response(ApiTokenSerializer(token, context={"request": request, "now": timezone.now()}).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, pk: int):
+        token = get_object_or_404(_own_tokens(request.user), pk=pk)
+        services.api_token_revoke(actor=request.user, token_id=token.pk, reason="owner")
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TokenPageView(RoleRequiredMixin, TemplateView):
+    """接口令牌: the person's API tokens, each with its client, issue and expiry, last use and a
+    revoke button (the tokens themselves are never shown again after issue)."""
+
+    allowed_roles = STAFF
+    template_name = "accounts/tokens.html"
+
+    def get_context_data(self, **kwargs):
+        now = timezone.now()
+        tokens = list(_own_tokens(self.request.user)[:100])
+        for token in tokens:
+            token.live = token.is_live(now)
+        return super().get_context_data(tokens=tokens, token_hours=settings.API_TOKEN_HOURS, **kwargs)
+
+
+class TokenRevokeView(RoleRequiredMixin, View):
+    """POST: revoke one of my tokens."""
+
+    allowed_roles = STAFF
+    http_method_names = ["post"]
+
+    def post(self, request, pk: int):
+        token = get_object_or_404(_own_tokens(request.user), pk=pk)
+        if token.revoked_at is None:
+            services.api_token_revoke(actor=request.user, token_id=token.pk, reason="owner")
+            messages.success(request, _("令牌「%(client)s」已撤销，使用它的程序需要重新获取令牌。") % {"client": token.name})
+        return redirect("accounts:tokens")
 
 
 class MeSerializer(serializers.Serializer):

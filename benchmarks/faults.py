@@ -7,9 +7,10 @@ Celery beat, the fake SMS gateway). Each scenario prints PASS/FAIL with its figu
     .venv/bin/python benchmarks/faults.py --only kill9,redis --json out.json
 
 Scenarios (in this order, each on the next level change of one warning):
-  approvals  100 simultaneous approval requests (real HTTP, token of the signing leader) for one
-             form → one approval, one publication, one set of deliveries, one audit entry; the
-             others 409, no 5xx.
+  approvals  100 simultaneous approval requests (real HTTP) for one form, by 100 vice-commanders,
+             each with an API token of their own and, as signing needs (accounts/reauth.py), their
+             password and a fresh TOTP code in the body → one approval, one publication, one set of
+             deliveries, one audit entry; the others 409, no 5xx.
   kill9      kill -9 the whole worker (parent and pool) after ~20 % of a fan-out reached the
              gateway, start it again → every subscriber exactly one message, none missing.
   redis      redis-server stopped for 30 s (restarted empty: its queue is lost) → GET /public/ answers
@@ -78,12 +79,39 @@ def wait(condition, timeout: float, step: float = 0.2) -> float | None:
     return None
 
 
+class Signers:
+    """Leaders of one role, each with an API token and a TOTP device: every approval takes the next
+    one, so no code is used twice (a code signs once) and 100 approvals can run at the same time."""
+
+    def __init__(self, role: str, count: int, password_hash: str):
+        import pyotp
+        from django.contrib.auth import get_user_model
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from accounts.services import api_token_issue
+
+        self.people = []
+        for i in range(count):
+            user = get_user_model().objects.create(username=f"f-{role}-{i}", password=password_hash, role=role)
+            device = TOTPDevice.objects.create(user=user, name="faults", confirmed=True)
+            self.people.append((user, api_token_issue(user=user, client="faults")[1],
+                                pyotp.TOTP(__import__("base64").b32encode(device.bin_key).decode())))
+        self._next = 0
+        self._lock = threading.Lock()
+
+    def take(self):
+        with self._lock:
+            person = self.people[self._next % len(self.people)]
+            self._next += 1
+        return person
+
+
 class World:
     """The people, subscribers and the warning the scenarios move through its levels."""
 
     def __init__(self, stack: Stack, subscribers: int):
         from django.contrib.auth import get_user_model
-        from rest_framework.authtoken.models import Token
+        from django.contrib.auth.hashers import make_password
 
         from accounts.roles import Role
         from notifications.models import SmsSubscriber
@@ -92,10 +120,10 @@ class World:
         self.gateway = GatewayClient(stack.gateway_port)
         user_model = get_user_model()
         self.office = user_model.objects.create_user("f-office", password=PASSWORD, role=Role.OFFICE)
-        self.vice = user_model.objects.create_user("f-vice", password=PASSWORD, role=Role.VICE_COMMANDER)
-        self.commander = user_model.objects.create_user("f-commander", password=PASSWORD, role=Role.COMMANDER)
-        self.tokens = {Role.VICE_COMMANDER: Token.objects.create(user=self.vice).key,
-                       Role.COMMANDER: Token.objects.create(user=self.commander).key}
+        password_hash = make_password(PASSWORD)  # hashed once for all the signers (the hasher is slow on purpose)
+        self.signers = {Role.VICE_COMMANDER: Signers(Role.VICE_COMMANDER, 120, password_hash),
+                        Role.COMMANDER: Signers(Role.COMMANDER, 20, password_hash)}
+        self.tokens = {role: signers.people[0][1] for role, signers in self.signers.items()}
         now = time.time()
         SmsSubscriber.objects.bulk_create(
             [SmsSubscriber(phone=f"139{i:08d}", confirmed=True) for i in range(subscribers)], batch_size=5000)
@@ -115,7 +143,7 @@ class World:
 
     def next_form(self, level: str | None):
         """Draft and submit the form that moves the warning to ``level`` (None: lift; issue when no
-        warning is in force) through the services; returns (form, the approver's token)."""
+        warning is in force) through the services; returns (form, the signers of its approver role)."""
         from django.utils import timezone
 
         from alerts import services
@@ -141,7 +169,7 @@ class World:
                                    episode_end=start + dt.timedelta(days=2),
                                    public_message=f"故障演练：{action} {level or ''}。", **warning_content(action))
         form = services.form_submit(actor=self.office, form_id=form.pk)
-        return form, self.tokens[form.approver_role]
+        return form, self.signers[form.approver_role]
 
     def settle(self) -> None:
         """Wait until every publication so far is done (nothing queued), so a scenario starts clean."""
@@ -152,9 +180,11 @@ class World:
              and not Delivery.objects.filter(status="queued").exists()
              and not Delivery.objects.filter(status="failed", retryable=True).exists(), 120)
 
-    def approve_http(self, form, token: str) -> tuple[int, bytes]:
+    def approve_http(self, form, signers: Signers) -> tuple[int, bytes]:
+        """The next signer approves by the API: their token, password and a fresh code."""
+        _user, token, totp = signers.take()
         return self.stack.http("POST", f"/api/v1/warnings/{form.warning_id}/approve/",
-                               body={"password": "", "comment": "同意（演练）"},
+                               body={"password": PASSWORD, "otp": totp.now(), "comment": "同意（演练）"},
                                headers={"Authorization": f"Token {token}"})
 
     def deliveries(self, form):
@@ -201,12 +231,12 @@ def scenario_approvals(world: World, n: int = 100) -> bool:
 
     world.settle()
     world.gateway.reset()
-    form, token = world.next_form("yellow" if not _active() else None)
+    form, signers = world.next_form("yellow" if not _active() else None)
     barrier = threading.Barrier(n)
 
     def one(_):
         barrier.wait()
-        status, _body = world.approve_http(form, token)
+        status, _body = world.approve_http(form, signers)
         return status
 
     started = time.monotonic()
@@ -233,8 +263,8 @@ def scenario_kill9(world: World) -> bool:
     world.settle()
     world.gateway.reset()
     world.gateway.control(latency=0.03)  # a real gateway's round trip: the fan-out lasts long enough to be cut
-    form, token = world.next_form(_higher_or_lift())
-    status, body = world.approve_http(form, token)
+    form, signers = world.next_form(_higher_or_lift())
+    status, body = world.approve_http(form, signers)
     target = max(len(world.phones) // 5, 1)
     reached = wait(lambda: world.gateway.stats()["messages"] >= target, 60, step=0.02)
     at_kill = world.gateway.stats()["messages"]
@@ -259,7 +289,7 @@ def scenario_redis(world: World, outage: float) -> bool:
 
     world.settle()
     world.gateway.reset()
-    form, token = world.next_form(_higher_or_lift())
+    form, signers = world.next_form(_higher_or_lift())
     world.stack.stop_redis()
     down_at = time.monotonic()
     statuses: Counter = Counter()
@@ -275,7 +305,7 @@ def scenario_redis(world: World, outage: float) -> bool:
         statuses[status] += 1
         if approval is None and time.monotonic() - down_at > 2:
             started = time.monotonic()
-            code, body = world.approve_http(form, token)
+            code, body = world.approve_http(form, signers)
             approval = {"status": code, "seconds": round(time.monotonic() - started, 2),
                         "detail": body[:200].decode(errors="replace") if code != 200 else ""}
         time.sleep(0.25)
@@ -323,8 +353,8 @@ def scenario_pg(world: World) -> bool:
 
     connection.close()  # this script's own connection died with the restart too
     # The worker must recover too: a publication after the restart goes through it.
-    form, approver_token = world.next_form(None)
-    status, _ = world.approve_http(form, approver_token)
+    form, approver_signers = world.next_form(None)
+    status, _ = world.approve_http(form, approver_signers)
     done = wait(lambda: world.all_sent(form), 120)
     check = world.gateway_check(form)
     ok = before == 200 and recovered is not None and status == 200 and done is not None and check["missing"] == 0 \
@@ -341,14 +371,14 @@ def _gateway_fault(world: World, name: str, mode: str, level: str) -> bool:
 
     world.settle()
     if _active():  # the scenario issues a warning of its own: lift the one in force first
-        lift, lift_token = world.next_form(None)
-        world.approve_http(lift, lift_token)
+        lift, lift_signers = world.next_form(None)
+        world.approve_http(lift, lift_signers)
         world.settle()
     world.gateway.reset()
     world.gateway.control(mode=mode, hang_seconds=float(settings.SMS_GATEWAY_TIMEOUT) + 2)
-    form, token = world.next_form(level)
+    form, signers = world.next_form(level)
     started = time.monotonic()
-    status, _ = world.approve_http(form, token)
+    status, _ = world.approve_http(form, signers)
     rows = world.deliveries(form)
     attempts = settings.SMS_MAX_ATTEMPTS
     settled = wait(lambda: rows.count() == len(world.phones) and rows.filter(status="failed", retryable=False).count()

@@ -40,13 +40,20 @@ def system_status() -> dict:
 
 
 class HealthView(RoleRequiredMixin, View):
-    """Liveness for the load balancer and docker-compose: database, cache, last beat."""
+    """Liveness for the load balancer and docker-compose: database, cache, last beat. Anyone gets
+    the bare status ({"ok": …}, 200 or 503); the details go to signed-in staff, or to anyone on
+    the embedded default (settings.PUBLIC_DIAGNOSTICS)."""
 
     allowed_roles = PUBLIC
 
     def get(self, request):
+        from django.conf import settings
+
         status = system_status()
-        return JsonResponse(status, status=200 if status["ok"] else 503)
+        code = 200 if status["ok"] else 503
+        if settings.PUBLIC_DIAGNOSTICS or (request.user.is_authenticated and request.user.role in STAFF):
+            return JsonResponse(status, status=code)
+        return JsonResponse({"ok": status["ok"]}, status=code)
 
 
 class HomeView(RoleRequiredMixin, TemplateView):

@@ -24,11 +24,11 @@ def test_login_failed_login_and_refusals_are_audited(client, make_user):
 
 
 def test_refused_token_call_is_audited(client, make_user):
-    from rest_framework.authtoken.models import Token
+    from accounts.services import api_token_issue
 
     user = make_user(Role.COUNTY)
-    token = Token.objects.create(user=user)
+    _token, key = api_token_issue(user=user)
     response = client.post("/api/v1/warnings/", {}, content_type="application/json",
-                           HTTP_AUTHORIZATION=f"Token {token.key}")
+                           HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 403
     assert AuditEntry.objects.filter(actor=user, action="auth.access.denied", data__path="/api/v1/warnings/").exists()

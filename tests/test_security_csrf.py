@@ -70,13 +70,13 @@ def test_the_same_post_with_the_token_gets_through(make_user):
 
 
 def test_token_authenticated_api_call_needs_no_csrf(make_user):
-    from rest_framework.authtoken.models import Token
+    from accounts.services import api_token_issue
 
     user = make_user(Role.OFFICE)
-    token = Token.objects.create(user=user)
+    _token, key = api_token_issue(user=user)
     client = Client(enforce_csrf_checks=True)
     response = client.post("/api/v1/warnings/", {}, content_type="application/json",
-                           HTTP_AUTHORIZATION=f"Token {token.key}")
+                           HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 400
 
 

@@ -53,7 +53,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
@@ -218,6 +217,8 @@ AXES_LOCKOUT_PARAMETERS = ["username", ["ip_address", "user_agent"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# Kept out of axes' failure records (the password field is left out by axes itself).
+AXES_SENSITIVE_PARAMETERS = ["otp", "code"]
 
 # --- Internationalisation: Chinese first, English switchable; Asia/Shanghai. -----------------
 LANGUAGE_CODE = "zh-hans"
@@ -276,9 +277,10 @@ DEMO_ACCOUNTS_ALLOWED = env_bool("DEMO_ACCOUNTS", EMBEDDED and not DATABASE_URL)
 
 # --- REST API. ----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
+    # The project's expiring, hashed tokens (accounts.ApiToken) first: a refused token answers 401.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["accounts.permissions.DenyUnlessDeclared"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -288,7 +290,8 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "阳泉市重污染天气应急指挥系统 API",
-    "DESCRIPTION": "Yangquan heavy-air-pollution emergency command system. Token: POST /api/v1/auth/token/.",
+    "DESCRIPTION": "Yangquan heavy-air-pollution emergency command system. Token: POST /api/v1/auth/token/ "
+                   "(valid API_TOKEN_HOURS; signing also needs the password and, where required, the TOTP code).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
@@ -370,4 +373,11 @@ OTP_FAILURE_LIMIT = int(os.environ.get("OTP_FAILURE_LIMIT", "5"))  # successive 
 SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_MINUTES", "30")) * 60
 SESSION_ABSOLUTE_TIMEOUT = int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12")) * 3600
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT  # the stored session never outlives the absolute limit
+# API tokens (accounts.ApiToken): they end like a session does, API_TOKEN_HOURS after issue (default:
+# the session's absolute limit); the last use is written at most every API_TOKEN_TOUCH_SECONDS.
+API_TOKEN_HOURS = int(os.environ.get("API_TOKEN_HOURS", os.environ.get("SESSION_ABSOLUTE_HOURS", "12")))
+API_TOKEN_TOUCH_SECONDS = 60
+# The API schema and docs, and the details of /healthz/, for anyone on the embedded default; in
+# production (SECRET_KEY set) for signed-in staff only (anyone else gets the bare status of /healthz/).
+PUBLIC_DIAGNOSTICS = EMBEDDED
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)

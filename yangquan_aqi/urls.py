@@ -1,11 +1,13 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from accounts.roles import PUBLIC
-from accounts.views import MeView, TokenView
+from accounts.permissions import RoleAccess
+from accounts.roles import PUBLIC, STAFF
+from accounts.views import MeView, TokenDetailView, TokenListView, TokenView
 from alerts.views.public import PublicWarningPageView
 
 admin.site.site_header = _("阳泉市重污染天气应急指挥系统 · 后台管理")
@@ -16,17 +18,29 @@ admin.site.index_title = _("数据维护")
 set_language.allowed_roles = PUBLIC
 
 
+class _DiagnosticsAccess:
+    """Who may read the API schema and docs: anyone on the embedded default, signed-in staff in
+    production (settings.PUBLIC_DIAGNOSTICS). Read when asked, so the role matrix follows it."""
+
+    def __get__(self, instance, owner):
+        return PUBLIC if settings.PUBLIC_DIAGNOSTICS else STAFF
+
+
 class SchemaView(SpectacularAPIView):
-    allowed_roles = PUBLIC
+    allowed_roles = _DiagnosticsAccess()
+    permission_classes = [RoleAccess]  # instead of SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]
 
 
 class DocsView(SpectacularSwaggerView):
-    allowed_roles = PUBLIC
+    allowed_roles = _DiagnosticsAccess()
+    permission_classes = [RoleAccess]
 
 
 api_v1 = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
     path("auth/me/", MeView.as_view(), name="api-me"),
+    path("auth/tokens/", TokenListView.as_view(), name="api-tokens"),
+    path("auth/tokens/<int:pk>/", TokenDetailView.as_view(), name="api-token-detail"),
     path("command/", include("command.api.urls")),
     path("forecasts/", include("forecasts.api.urls")),
     path("", include("alerts.api.urls")),

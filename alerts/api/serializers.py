@@ -114,13 +114,24 @@ class WarningCreateSerializer(serializers.Serializer):
         return attrs
 
 
-class ApproveSerializer(serializers.Serializer):
+class ReauthFields(serializers.Serializer):
+    """The signer's re-authentication, in the body of every signing call (accounts/reauth.py)."""
+
+    password = serializers.CharField(
+        required=False, allow_blank=True, default="", trim_whitespace=False, style={"input_type": "password"},
+        help_text="the signer's login password, needed on every signing call whatever authenticated it (token or "
+                  "session); missing or wrong: 403, counted by the login lockout")
+    otp = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=12,
+        help_text="a fresh six-digit code of the signer's authenticator app, where the second factor is required "
+                  "(production): each code signs once")
+
+
+class ApproveSerializer(ReauthFields):
     comment = serializers.CharField(required=False, allow_blank=True, default="", help_text="the leader's opinion")
-    password = serializers.CharField(required=False, allow_blank=True, default="", style={"input_type": "password"},
-                                     help_text="required for browser sessions (re-authentication); token calls are already authenticated by a password-issued token")
 
 
-class RejectSerializer(serializers.Serializer):
+class RejectSerializer(ReauthFields):
     comment = serializers.CharField(help_text="why it is sent back")
 
 

@@ -7,14 +7,14 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.authentication import TokenAuthentication
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.reauth import ReauthenticationError, signer_reauthenticate
 from accounts.roles import LEADERS, PUBLIC, STAFF, Role
 from alerts import selectors, services
 from alerts.models import ApprovalForm, Warning
-from alerts.publication import public_warning_payload
+from publication.public import public_warning_payload
 
 from . import serializers
 
@@ -92,8 +92,15 @@ def _submitted_form(warning_id: int) -> ApprovalForm | None:
     return ApprovalForm.objects.filter(warning_id=warning_id, status=ApprovalForm.Status.SUBMITTED).first()
 
 
+def _reauth_refusal(exc: ReauthenticationError) -> Response:
+    return Response(exc.as_dict(), status=exc.status)
+
+
 class WarningApproveView(APIView):
-    """The routed approver signs the warning's submitted form; approval publishes."""
+    """The routed approver signs the warning's submitted form (签发; issue, upgrade, downgrade and
+    lift alike); approval publishes. The body carries the signer's `password` and, where the second
+    factor is required, a fresh `otp`, whatever authenticated the call (token or session): without
+    them 403, counted by the lockout and audited (accounts/reauth.py)."""
 
     allowed_roles = LEADERS
 
@@ -105,20 +112,23 @@ class WarningApproveView(APIView):
         form = _submitted_form(warning.pk)
         if form is None:
             return Response({"detail": "该预警没有待审批的审批表。"}, status=status.HTTP_409_CONFLICT)
-        token_call = isinstance(request.successful_authenticator, TokenAuthentication)
         try:
-            services.form_approve(
-                actor=request.user, form_id=form.pk, password=body.validated_data["password"],
-                opinion=body.validated_data["comment"], reauthenticated=token_call,
-            )
+            reauth = signer_reauthenticate(request, password=body.validated_data["password"],
+                                           otp=body.validated_data["otp"], purpose="alerts.form.approve", target=form)
+        except ReauthenticationError as exc:
+            return _reauth_refusal(exc)
+        try:
+            services.form_approve(actor=request.user, form_id=form.pk, reauth=reauth,
+                                  opinion=body.validated_data["comment"])
         except services.WarningError as exc:
-            if not token_call and "密码" in str(exc):
-                return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
             return _refusal(exc)
         return Response(serializers.WarningSerializer(selectors.warnings_list().get(pk=pk)).data)
 
 
 class WarningRejectView(APIView):
+    """The routed approver sends the submitted form back (退回) with a comment; like signing, with
+    the signer's `password` (and `otp` where required) in the body."""
+
     allowed_roles = LEADERS
 
     @extend_schema(request=serializers.RejectSerializer, responses=serializers.WarningSerializer)
@@ -130,7 +140,13 @@ class WarningRejectView(APIView):
         if form is None:
             return Response({"detail": "该预警没有待审批的审批表。"}, status=status.HTTP_409_CONFLICT)
         try:
-            services.form_reject(actor=request.user, form_id=form.pk, comment=body.validated_data["comment"])
+            reauth = signer_reauthenticate(request, password=body.validated_data["password"],
+                                           otp=body.validated_data["otp"], purpose="alerts.form.reject", target=form)
+        except ReauthenticationError as exc:
+            return _reauth_refusal(exc)
+        try:
+            services.form_reject(actor=request.user, form_id=form.pk, comment=body.validated_data["comment"],
+                                 reauth=reauth)
         except services.WarningError as exc:
             return _refusal(exc)
         return Response(serializers.WarningSerializer(selectors.warnings_list().get(pk=pk)).data)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from rest_framework.authtoken.models import Token
 
 from accounts.roles import Role
+from accounts.services import api_token_issue
 from alerts.models import ApprovalForm, Warning
 from audit.models import AuditEntry
 from core.models import OutboxEvent
 
 PASSWORD = "correct horse battery"
+#: Every signing call carries the signer's password (accounts/reauth.py), token or not.
+SIGN = {"password": PASSWORD}
 #: What the warning says (warning-rules.md §11): required to submit.
 CONTENT = {"weather_trend": "静稳天气持续，扩散条件差", "pollution_start": "2026-12-01T00:00:00+08:00",
            "pollution_end": "2026-12-03T23:00:00+08:00", "aqi_low": 150, "aqi_high": 240, "degree": "轻度至重度污染",
@@ -20,11 +22,14 @@ LIFT_CONTENT = {"weather_trend": "冷空气过境，扩散条件转好"}
 
 @pytest.fixture
 def api(client):
+    tokens: dict[int, str] = {}
+
     def call(user, method, path, data=None):
         headers = {}
         if user is not None:
-            token, _ = Token.objects.get_or_create(user=user)
-            headers["HTTP_AUTHORIZATION"] = f"Token {token.key}"
+            if user.pk not in tokens:
+                tokens[user.pk] = api_token_issue(user=user)[1]
+            headers["HTTP_AUTHORIZATION"] = f"Token {tokens[user.pk]}"
         fn = getattr(client, method)
         return fn(path, data or {}, content_type="application/json", **headers) if method == "post" else fn(path, **headers)
 
@@ -60,11 +65,11 @@ def test_office_files_orange_and_it_routes_to_the_vice_commander(api, people):
 
 def test_red_routes_to_the_commander_and_the_vice_commander_cannot_sign(api, people):
     warning_id = issue(api, people, level="red").json()["id"]
-    refused = api(people["vice"], "post", f"/api/v1/warnings/{warning_id}/approve/")
+    refused = api(people["vice"], "post", f"/api/v1/warnings/{warning_id}/approve/", SIGN)
     assert refused.status_code == 403
     assert "总指挥" in refused.json()["detail"]
     assert Warning.objects.get(pk=warning_id).status == "pending"
-    signed = api(people["commander"], "post", f"/api/v1/warnings/{warning_id}/approve/", {"comment": "同意发布"})
+    signed = api(people["commander"], "post", f"/api/v1/warnings/{warning_id}/approve/", {"comment": "同意发布", **SIGN})
     assert signed.status_code == 200, signed.json()
     assert signed.json()["status"] == "active" and signed.json()["level"] == "red"
     assert signed.json()["response_level"] == "I"
@@ -72,7 +77,7 @@ def test_red_routes_to_the_commander_and_the_vice_commander_cannot_sign(api, peo
 
 def test_approval_publishes_and_is_audited(api, people):
     warning_id = issue(api, people).json()["id"]
-    response = api(people["vice"], "post", f"/api/v1/warnings/{warning_id}/approve/")
+    response = api(people["vice"], "post", f"/api/v1/warnings/{warning_id}/approve/", SIGN)
     assert response.status_code == 200
     warning = Warning.objects.get(pk=warning_id)
     assert (warning.status, warning.level, warning.response_level) == ("active", "orange", "II")
@@ -81,14 +86,14 @@ def test_approval_publishes_and_is_audited(api, people):
     assert approved.actor == people["vice"] and approved.before["status"] == "submitted"
     assert AuditEntry.objects.filter(action="alerts.warning.issue", target_id=str(warning_id)).exists()
     # Approving again: nothing left to sign.
-    again = api(people["vice"], "post", f"/api/v1/warnings/{warning_id}/approve/")
+    again = api(people["vice"], "post", f"/api/v1/warnings/{warning_id}/approve/", SIGN)
     assert again.status_code == 409
 
 
 def test_reject_needs_a_comment_and_sends_back(api, people):
     warning_id = issue(api, people, level="yellow").json()["id"]
     assert api(people["vice"], "post", f"/api/v1/warnings/{warning_id}/reject/").status_code == 400
-    response = api(people["vice"], "post", f"/api/v1/warnings/{warning_id}/reject/", {"comment": "依据不足，请补充会商意见"})
+    response = api(people["vice"], "post", f"/api/v1/warnings/{warning_id}/reject/", {"comment": "依据不足，请补充会商意见", **SIGN})
     assert response.status_code == 200
     form = ApprovalForm.objects.get(warning_id=warning_id)
     assert form.status == "rejected" and form.decision_comment == "依据不足，请补充会商意见"
@@ -102,9 +107,9 @@ def test_only_the_office_files_and_only_leaders_sign(api, people):
         assert response.status_code == 403 and response.json()["detail"]
     warning_id = issue(api, people, level="yellow").json()["id"]
     for who in ("office", "unit", "monitor"):
-        response = api(people[who], "post", f"/api/v1/warnings/{warning_id}/approve/")
+        response = api(people[who], "post", f"/api/v1/warnings/{warning_id}/approve/", SIGN)
         assert response.status_code == 403
-    assert api(None, "post", f"/api/v1/warnings/{warning_id}/approve/").status_code in (401, 403)
+    assert api(None, "post", f"/api/v1/warnings/{warning_id}/approve/", SIGN).status_code in (401, 403)
 
 
 def test_bad_requests_say_where_and_what(api, people):
@@ -119,19 +124,19 @@ def test_bad_requests_say_where_and_what(api, people):
 
 def test_upgrade_downgrade_and_lift_follow_the_routing_rule(api, people):
     warning_id = issue(api, people, level="yellow").json()["id"]
-    api(people["vice"], "post", f"/api/v1/warnings/{warning_id}/approve/")
+    api(people["vice"], "post", f"/api/v1/warnings/{warning_id}/approve/", SIGN)
     up = api(people["office"], "post", "/api/v1/warnings/", {"action": "upgrade", "level": "red", "basis": "加重",
                                                              "start": "2026-12-02T00:00:00+08:00", **CONTENT})
     assert up.status_code == 201 and up.json()["approver_role"] == "commander"
-    assert api(people["commander"], "post", f"/api/v1/warnings/{warning_id}/approve/").status_code == 200
+    assert api(people["commander"], "post", f"/api/v1/warnings/{warning_id}/approve/", SIGN).status_code == 200
     down = api(people["office"], "post", "/api/v1/warnings/", {"action": "downgrade", "level": "orange", "basis": "好转",
                                                                "start": "2026-12-03T00:00:00+08:00", **CONTENT})
     assert down.json()["approver_role"] == "commander"  # downgrade from red involves red
-    api(people["commander"], "post", f"/api/v1/warnings/{warning_id}/approve/")
+    api(people["commander"], "post", f"/api/v1/warnings/{warning_id}/approve/", SIGN)
     lift = api(people["office"], "post", "/api/v1/warnings/", {"action": "lift", "basis": "优良持续36小时",
                                                                "start": "2026-12-04T00:00:00+08:00", **LIFT_CONTENT})
     assert lift.json()["approver_role"] == "vice_commander"
-    api(people["vice"], "post", f"/api/v1/warnings/{warning_id}/approve/")
+    api(people["vice"], "post", f"/api/v1/warnings/{warning_id}/approve/", SIGN)
     warning = Warning.objects.get(pk=warning_id)
     assert warning.status == "lifted" and warning.level == "none"
 
@@ -139,7 +144,7 @@ def test_upgrade_downgrade_and_lift_follow_the_routing_rule(api, people):
 def test_public_endpoint_needs_no_login(api, people, client):
     assert client.get("/api/v1/public/warning/").json()["level"] == "none"
     warning_id = issue(api, people, level="orange").json()["id"]
-    api(people["vice"], "post", f"/api/v1/warnings/{warning_id}/approve/")
+    api(people["vice"], "post", f"/api/v1/warnings/{warning_id}/approve/", SIGN)
     from alerts.publication import publish_form
 
     publish_form({"form_id": ApprovalForm.objects.get(warning_id=warning_id).pk})  # the outbox handler
@@ -193,7 +198,7 @@ def test_effective_on_publication_needs_no_start_and_takes_the_signing_time(api,
     assert response.status_code == 201, response.json()
     assert response.json()["forms"][0]["effective_on_publication"] is True
     warning_id = response.json()["id"]
-    approved = api(people["vice"], "post", f"/api/v1/warnings/{warning_id}/approve/")
+    approved = api(people["vice"], "post", f"/api/v1/warnings/{warning_id}/approve/", SIGN)
     form = approved.json()["forms"][0]
     assert form["status"] == "approved" and form["effective_at"] == form["decided_at"]
     refused = api(people["office"], "post", "/api/v1/warnings/", {"action": "issue", "level": "yellow", "basis": "x"})

@@ -10,9 +10,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from rest_framework.authtoken.models import Token
 
 from accounts.roles import Role
+from accounts.services import api_token_issue
 from forecasts.models import AirQualityRecord, Evaluation, ForecastImport
 
 REPO = Path(__file__).resolve().parents[2]
@@ -92,8 +92,8 @@ def test_the_same_file_again_is_200_duplicate_with_the_earlier_id(forecaster_cli
 
 def test_office_imports_gbk_xlsx_and_json_by_token(client, make_user):
     user = make_user(Role.OFFICE)
-    token = Token.objects.create(user=user)
-    auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    _token, key = api_token_issue(user=user)
+    auth = {"HTTP_AUTHORIZATION": f"Token {key}"}
     gbk = client.post(IMPORTS, {"file": upload("daily-ranges-gbk.csv")}, **auth)
     assert gbk.status_code == 201, gbk.content
     assert (gbk.json()["period"], gbk.json()["row_count"], gbk.json()["area_codes"]) == ("day", 4, ["140300"])

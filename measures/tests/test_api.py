@@ -64,9 +64,9 @@ def test_staff_only(client, make_user):
 
 
 def test_token_login_works(client, make_user):
-    from rest_framework.authtoken.models import Token
+    from accounts.services import api_token_issue
 
     user = make_user("unit")
-    token, _ = Token.objects.get_or_create(user=user)
-    response = client.get(URL, {"level": "III", "grade": "D", "industry": "水泥"}, HTTP_AUTHORIZATION=f"Token {token.key}")
+    _token, key = api_token_issue(user=user)
+    response = client.get(URL, {"level": "III", "grade": "D", "industry": "水泥"}, HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 200
