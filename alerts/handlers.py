@@ -1,6 +1,6 @@
-"""Outbox handlers of the approval chain and the publication (core/outbox.py; idempotent:
-notices are unique per person, kind, target; a form is auto-drafted once per evaluation; a
-publication is written once per form)."""
+"""Outbox handlers of the approval chain (core/outbox.py; idempotent: notices are unique per person,
+kind, target; a form is auto-drafted once per evaluation). The publication of an approved form is
+publication/handlers.py."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from notifications.services import notify_users
 
 from .domain.lifecycle import APPROVER_NAMES, Approver
 from .models import ApprovalForm
-from .publication import publish_form
 from .services import form_draft_from_evaluation
 
 
@@ -54,13 +53,3 @@ def form_decided(payload: dict) -> None:
     body = form.decision_comment or form.leader_opinion
     notify_users(office, kind=f"alerts.form.{form.status}", title=title, body=body,
                  link=reverse("alerts:form", args=[form.pk]), target=form)
-
-
-@handles("alerts.warning.publish", stage="publication")
-def warning_publish(payload: dict) -> None:
-    """Publish the approved decision: the public page and CAP feed, the warning's SMS to
-    subscribers and the units' contacts, the duty confirmations (alerts/publication.py); each
-    step once per form.
-
-    Payload {"form_id"}; emitted by the approval, beside ``response.orders``."""
-    publish_form(payload)

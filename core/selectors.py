@@ -222,8 +222,8 @@ def my_reports(user, limit: int = 5) -> UnitReports:
 
 
 def my_duty(user) -> list:
-    """A county's on-duty confirmations (在岗指挥确认) for the warning in force (alerts.publication)."""
-    from alerts.publication import duty_for_user
+    """A county's on-duty confirmations (在岗指挥确认) for the warning in force (publication.selectors)."""
+    from publication.selectors import duty_for_user
 
     return list(duty_for_user(user))
 

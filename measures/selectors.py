@@ -58,6 +58,26 @@ def measures_for_level(level: str, *, ozone: bool = False) -> QuerySet[ResponseM
     )
 
 
+def level_sections(level: str) -> list[dict]:
+    """The §5.3 measures of a response level as the plan groups them: each run of measures of one
+    category and title is a section ``{category, title, items: [{text, audience}]}``, in the plan's
+    order (the office may have edited the texts in the admin); ``[]`` for no response level."""
+    if level not in LEVELS:
+        return []
+    sections: list[dict] = []
+    for m in ResponseMeasure.objects.filter(level=level).order_by("order").only("category", "title", "text", "audience"):
+        if not sections or (sections[-1]["category"], sections[-1]["title"]) != (m.category, m.title):
+            sections.append({"category": m.category, "title": m.title, "items": []})
+        sections[-1]["items"].append({"text": m.text, "audience": m.audience})
+    return sections
+
+
+def health_texts(level: str) -> list[str]:
+    """The health-protection items (健康防护引导措施) of a response level: what the public is told."""
+    return [item["text"] for section in level_sections(level) if section["category"] == ResponseMeasure.Category.HEALTH
+            for item in section["items"]]
+
+
 def ozone_measures() -> QuerySet[ResponseMeasure]:
     return ResponseMeasure.objects.filter(level="").prefetch_related("units").order_by("order")
 

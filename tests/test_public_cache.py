@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from accounts.roles import Role
 from alerts import services
-from alerts.publication import publish_form
+from publication.services import publish_form
 from tests.factories import warning_content
 
 PASSWORD = "correct horse battery"
@@ -82,13 +82,13 @@ def test_a_publication_leaves_the_new_page_rendered_in_every_language(make_user)
     from django.core.cache import cache
     from django.utils import translation
 
-    from alerts.views import public
+    from publication import page
 
     decide(make_user, "issue", "orange")
     for language, marker, level in (("zh-hans", "阳泉市重污染天气预警信息", "橙色预警"),
                                     ("en", "Yangquan Heavy Air Pollution Warning Information", "Orange warning")):
         with translation.override(language):
-            html = cache.get(public.page_cache_key(public._published()))
+            html = cache.get(page.page_cache_key(page._published()))
         assert html is not None, f"{language}: not rendered by the publication"
         assert f'class="public-level">{level}<' in html and marker in html
 

@@ -14,13 +14,14 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.roles import Role
-from alerts import publication, services
+from alerts import services
 from alerts.models import ApprovalForm, Warning
 from audit.models import AuditEntry
 from command.models import Area, MemberUnit
 from core.models import OutboxEvent
 from deadlines.models import Deadline
 from notifications.models import Delivery, Notification, UnitContact
+from publication import public
 from tests.factories import warning_content
 
 pytestmark = [
@@ -99,7 +100,7 @@ def test_an_approved_orange_warning_is_published_by_the_worker(worker, make_user
     # The public page: the warning is published, and the worker refreshed the shared cache.
     warning = Warning.objects.get(pk=form.warning_id)
     assert (warning.status, warning.level) == ("active", "orange") and warning.published_at is not None
-    payload = publication.public_warning_payload()
+    payload = public.public_warning_payload()
     assert (payload["level"], payload["number"]) == ("orange", warning.number)
 
     # SMS: one row per unit contact, sent through the file transport by the worker's send task.

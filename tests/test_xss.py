@@ -39,8 +39,8 @@ LONGEST_PAYLOAD = len(_payload("x999"))
 RAW_MARKERS = ('<script>alert("x', "<img src=x onerror")
 # The payload as a page may show it: HTML-escaped, or in json_script / escapejs form. Group 1: its tag.
 ESCAPED = re.compile(r'(?:&lt;|\\u003[cC])script(?:&gt;|\\u003[eE])alert\((?:&quot;|&#34;|\\"|\\u0022)(x\d*)')
-PROJECT_APPS = {"core", "accounts", "audit", "command", "forecasts", "alerts", "measures", "notifications",
-                "response", "supervision", "reviews"}
+PROJECT_APPS = {"core", "accounts", "audit", "command", "forecasts", "alerts", "deadlines", "publication", "measures",
+                "notifications", "response", "supervision", "reviews"}
 # Identifiers the URLs and lookups use (slugs, codes, user names) are not free text.
 SKIP_FIELDS = {"username", "password", "slug", "code", "number", "key", "token", "source_file", "file"}
 # Text fields no page shows (checked in the templates and views), so their models need no row here.
@@ -70,7 +70,7 @@ SHOWN: dict[str, tuple[str, ...]] = {
     "notifications:deliveries": ("notifications.Delivery.name", "notifications.Delivery.text",
                           "notifications.Delivery.last_error"),
     "alerts:notices": ("alerts.ProvincialNotice.document_number", "alerts.ProvincialNotice.text"),
-    "alerts:duty": ("alerts.DutyConfirmation.note",),
+    "publication:duty": ("publication.DutyConfirmation.note",),
     "alerts:form": ("alerts.ApprovalForm.basis", "alerts.ApprovalForm.content", "alerts.ApprovalForm.weather_trend",
                     "forecasts.Consultation.conclusion", "forecasts.Consultation.expert_opinion"),
     "reviews:summary": ("reviews.ResponseSummary.measures_summary", "reviews.ResponseSummary.achievements",

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "forecasts",
     "alerts",
     "deadlines",
+    "publication",
     "measures",
     "notifications",
     "response",
@@ -253,7 +254,7 @@ if SMS_BACKEND not in {"console", "file", "http"}:
     raise ImproperlyConfigured(f"SMS_BACKEND must be console, file or http, not {SMS_BACKEND!r}")
 if SMS_BACKEND == "http" and not SMS_GATEWAY_URL:
     raise ImproperlyConfigured("SMS_BACKEND=http needs SMS_GATEWAY_URL")
-# Publication (alerts/publication.py, notifications/delivery.py): bounded retries with exponential
+# Publication (publication/services.py, notifications/delivery.py): bounded retries with exponential
 # backoff, a city-wide send rate (a token bucket in the cache), the gateway's timeout.
 SMS_MAX_ATTEMPTS = int(os.environ.get("SMS_MAX_ATTEMPTS", "5"))
 SMS_RETRY_BASE_SECONDS = int(os.environ.get("SMS_RETRY_BASE_SECONDS", "30"))

@@ -8,7 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from accounts.permissions import RoleAccess
 from accounts.roles import PUBLIC, STAFF
 from accounts.views import MeView, TokenDetailView, TokenListView, TokenView
-from alerts.views.public import PublicWarningPageView
+from publication.views import PublicWarningPageView
 
 admin.site.site_header = _("阳泉市重污染天气应急指挥系统 · 后台管理")
 admin.site.site_title = _("应急指挥系统后台")
@@ -56,6 +56,7 @@ urlpatterns = [
     path("command/", include("command.urls")),
     path("forecasts/", include("forecasts.urls")),
     path("warnings/deadlines/", include("deadlines.urls")),
+    path("", include("publication.urls")),  # the CAP feed, the written report, on-duty confirmations under /warnings/
     path("warnings/", include("alerts.urls")),
     path("public/", PublicWarningPageView.as_view(), name="public"),  # 公众页面: no login
     path("measures/", include("measures.urls")),

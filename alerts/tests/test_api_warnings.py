@@ -145,7 +145,7 @@ def test_public_endpoint_needs_no_login(api, people, client):
     assert client.get("/api/v1/public/warning/").json()["level"] == "none"
     warning_id = issue(api, people, level="orange").json()["id"]
     api(people["vice"], "post", f"/api/v1/warnings/{warning_id}/approve/", SIGN)
-    from alerts.publication import publish_form
+    from publication.services import publish_form
 
     publish_form({"form_id": ApprovalForm.objects.get(warning_id=warning_id).pk})  # the outbox handler
     data = client.get("/api/v1/public/warning/").json()

@@ -17,8 +17,8 @@ from audit.services import audit_record
 from deadlines.services import STEP_AUDIT
 
 ROOT = Path(settings.BASE_DIR)
-APPS = ("accounts", "audit", "command", "core", "forecasts", "alerts", "deadlines", "measures", "notifications",
-        "response", "supervision", "reviews")
+APPS = ("accounts", "audit", "command", "core", "forecasts", "alerts", "deadlines", "publication", "measures",
+        "notifications", "response", "supervision", "reviews")
 # f-string actions and the values their placeholder takes.
 FAMILIES = {
     "alerts.warning.{form.action}": ApprovalForm.Action.values,

@@ -13,11 +13,12 @@ from accounts.roles import Role
 
 
 def populate(size: int, *, office, vice, commander) -> dict:
-    from alerts.models import ApprovalForm, DutyConfirmation, Warning
+    from alerts.models import ApprovalForm, Warning
     from audit.services import audit_record
     from command.models import MemberUnit
     from deadlines.models import Deadline
     from notifications.models import Delivery
+    from publication.models import DutyConfirmation
     from response.models import DailyReport, Order, Response
 
     now = timezone.now()

@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from alerts import services
 from alerts.models import Warning
-from alerts.views import public
+from publication import page
 from tests.factories import warning_content
 
 PASSWORD = "correct horse battery"
@@ -39,7 +39,7 @@ def active_warning(make_user, *, level="orange", publish=True) -> Warning:
     services.form_submit(actor=office, form_id=form.pk)
     services.form_approve(actor=approver, form_id=form.pk, password=PASSWORD)
     if publish:
-        from alerts.publication import publish_form
+        from publication.services import publish_form
 
         publish_form({"form_id": form.pk})
     return Warning.objects.get(pk=form.warning_id)
@@ -99,17 +99,9 @@ def test_the_published_warning_is_on_the_page_with_colour_number_and_advice(clie
 
 
 def test_an_approved_warning_waits_for_publication(client, make_user):
-    """The public sees what the publication step published (alerts.publication decides)."""
+    """The public sees what the publication step published (publication.public decides)."""
     active_warning(make_user, publish=False)
     assert "当前无重污染天气预警" in client.get("/public/").content.decode()
-
-
-def test_without_the_publication_module_the_page_reads_the_warning_in_force(client, make_user, monkeypatch):
-    monkeypatch.setattr(public, "_published", lambda: None)
-    warning = active_warning(make_user, level="red", publish=False)
-    page = client.get("/public/").content.decode()
-    assert "红色预警" in page and "Ⅰ级响应" in page and warning.number in page
-    assert "减排比例达到全社会占比的40%以上" in page
 
 
 def test_cached_page_costs_at_most_one_query_and_is_fast(client, make_user, django_assert_max_num_queries):
@@ -123,15 +115,6 @@ def test_cached_page_costs_at_most_one_query_and_is_fast(client, make_user, djan
     assert elapsed < 0.25, f"cached public page took {elapsed * 1000:.0f} ms"
 
 
-def test_cached_page_without_publication_module_costs_one_query(client, make_user, monkeypatch,
-                                                                django_assert_num_queries):
-    monkeypatch.setattr(public, "_published", lambda: None)
-    active_warning(make_user, publish=False)
-    client.get("/public/")
-    with django_assert_num_queries(1):
-        assert "橙色预警" in client.get("/public/").content.decode()
-
-
 def test_a_decision_changes_the_page_at_once(client, make_user):
     warning = active_warning(make_user)
     assert warning.number in client.get("/public/").content.decode()
@@ -140,7 +123,7 @@ def test_a_decision_changes_the_page_at_once(client, make_user):
                                effective_at=timezone.now(), **warning_content("lift"))
     services.form_submit(actor=office, form_id=lift.pk)
     services.form_approve(actor=vice, form_id=lift.pk, password=PASSWORD)
-    from alerts.publication import publish_form
+    from publication.services import publish_form
 
     publish_form({"form_id": lift.pk})
     page = client.get("/public/").content.decode()
@@ -241,7 +224,7 @@ def test_the_api_gives_what_the_page_shows_before_during_and_after(client, make_
     assert warning.number in page and during["must_do"][0]["text"] in page
 
     office, commander = make_user(Role.OFFICE), make_user(Role.COMMANDER)
-    from alerts.publication import publish_form
+    from publication.services import publish_form
 
     for action, level in (("upgrade", "red"), ("lift", None)):
         form = services.form_draft(actor=office, action=action, level=level, basis="会商", content="内容",
@@ -268,7 +251,7 @@ def test_the_api_gives_what_the_page_shows_before_during_and_after(client, make_
 def test_last_years_warnings_are_not_this_years(client, make_user):
     warning = active_warning(make_user)
     Warning.objects.filter(pk=warning.pk).update(published_at=timezone.now() - dt.timedelta(days=400))
-    from alerts.publication import public_warning_payload
+    from publication.public import public_warning_payload
 
     assert public_warning_payload(refresh=True)["this_year"] == []
 
@@ -277,18 +260,18 @@ def test_last_years_warnings_are_not_this_years(client, make_user):
 def test_the_current_aqi_text_colour_is_readable_on_its_category_colour(make_user, aqi):
     """WCAG AA (4.5:1) for text on the HJ 633 category colour the payload carries — 中度污染's
     pure red (#FF0000) needs black: white reaches only 4.0."""
-    from alerts.views.public import today_air
     from core.colours import contrast
+    from publication.public import public_warning_payload
 
     observation(make_user, hours_ago=0, aqi=aqi)
-    air = today_air()
+    air = page.public_page_payload(published=public_warning_payload(refresh=True))["today"]
     assert air["aqi"] == aqi
     assert contrast(air["hex"], air["text_colour"]) >= 4.5, air
 
 
 def test_every_public_banner_colour_pair_is_readable():
-    from alerts.views.public import LEVEL_COLOURS, LEVEL_TEXT_COLOURS
     from core.colours import contrast
+    from publication.page import LEVEL_COLOURS, LEVEL_TEXT_COLOURS
 
     for level, fill in LEVEL_COLOURS.items():
         assert contrast(fill, LEVEL_TEXT_COLOURS[level]) >= 4.5, level

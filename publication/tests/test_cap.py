@@ -20,10 +20,10 @@ from lxml import etree
 from xsdata.formats.dataclass.parsers import XmlParser
 
 from accounts.roles import Role
-from alerts import cap, publication
 from alerts.models import ApprovalForm
 from alerts.services import form_approve, form_draft, form_submit
 from notifications.tests.test_transports import RECORDING, RecordingTransport
+from publication import cap, public
 from tests.factories import warning_content
 
 PASSWORD = "correct horse battery"
@@ -45,7 +45,7 @@ def eager(settings):
     settings.SMS_RATE_PER_SECOND = 1000
     settings.PUBLIC_BASE_URL = BASE
     RecordingTransport.reset()
-    cache.delete_many([publication.PUBLIC_CACHE_KEY, publication.CAP_FEED_CACHE_KEY])
+    cache.delete_many([public.PUBLIC_CACHE_KEY, cap.CAP_FEED_CACHE_KEY])
     before = (app.conf.task_always_eager, app.conf.task_eager_propagates)
     app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
     yield

@@ -1,33 +1,56 @@
-"""Publication pages (plan §4.2.4, §5.2, §5.4): the CAP feed and alerts (public), the counties'
-on-duty confirmations and the written report."""
+"""Publication pages (plan §4.2.4, §5.2, §5.4): the public page and the CAP feed and alerts (no
+login), the counties' on-duty confirmations and the written report."""
 
 from __future__ import annotations
+
+import time
 
 from django.contrib import messages
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views import View
 
 from accounts.permissions import RoleRequiredMixin
 from accounts.roles import LEADERS, OFFICE_AND_ADMIN, PUBLIC, Role
+from alerts.models import ApprovalForm, Warning
+from alerts.services import WarningError
 
-from .. import cap
-from ..models import ApprovalForm, DutyConfirmation, Warning
-from ..publication import (
-    CAP_FEED_CACHE_KEY,
-    duty_confirm,
-    duty_current,
-    duty_for_user,
-    report_context,
-    written_report_mark_sent,
-)
-from ..services import WarningError
+from . import cap
+from .models import DutyConfirmation
+from .page import BROWSER_SECONDS, TEMPLATE, page_html
+from .selectors import duty_current, duty_for_user, report_context
+from .services import duty_confirm, written_report_mark_sent
 
 CAP_FEED_CACHE_SECONDS = 60
 DUTY_READERS = frozenset({Role.COUNTY, Role.OFFICE, Role.ADMIN, Role.SUPERVISOR, *LEADERS})
 REPORT_READERS = frozenset({*OFFICE_AND_ADMIN, *LEADERS})
+
+
+# ----------------------------------------------------------------------------- the public page
+
+
+class PublicWarningPageView(RoleRequiredMixin, View):
+    """/public/: no login; the rendered page is cached (publication/page.py)."""
+
+    allowed_roles = PUBLIC
+    http_method_names = ["get", "head"]
+    template_name = TEMPLATE
+
+    def get(self, request):
+        response = HttpResponse(page_html())
+        patch_vary_headers(response, ["Cookie"])  # the language cookie chooses the page
+        if request.user.is_authenticated:
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True, no_store=True)
+        else:
+            patch_cache_control(response, public=True, max_age=BROWSER_SECONDS)
+            # nginx (deploy/nginx.conf) keeps it until the end of this second, not one more: a
+            # publication shows within a second. The header is nginx's own; it hides it from clients.
+            response.headers["X-Accel-Expires"] = f"@{int(time.time())}"
+        return response
 
 
 # ----------------------------------------------------------------------------- CAP (public)
@@ -40,10 +63,10 @@ class CapFeedView(RoleRequiredMixin, View):
     http_method_names = ["get", "head"]
 
     def get(self, request):
-        body = cache.get(CAP_FEED_CACHE_KEY)
+        body = cache.get(cap.CAP_FEED_CACHE_KEY)
         if body is None:
             body = cap.feed_xml()
-            cache.set(CAP_FEED_CACHE_KEY, body, CAP_FEED_CACHE_SECONDS)
+            cache.set(cap.CAP_FEED_CACHE_KEY, body, CAP_FEED_CACHE_SECONDS)
         return HttpResponse(body, content_type="application/atom+xml; charset=utf-8")
 
 
@@ -69,7 +92,7 @@ class DutyView(RoleRequiredMixin, View):
 
     allowed_roles = DUTY_READERS
     write_roles = frozenset({Role.COUNTY})
-    template_name = "alerts/duty.html"
+    template_name = "publication/duty.html"
 
     def get(self, request):
         warning = Warning.objects.filter(status=Warning.Status.ACTIVE).first()
@@ -91,7 +114,7 @@ class DutyView(RoleRequiredMixin, View):
             messages.error(request, str(exc) if isinstance(exc, WarningError) else _("请求无效。"))
         else:
             messages.success(request, _("已确认：%(who)s在岗指挥。") % {"who": confirmation.get_role_display()})
-        return redirect("alerts:duty")
+        return redirect("publication:duty")
 
 
 # ----------------------------------------------------------------------------- written report (§5.4)
@@ -103,7 +126,7 @@ class WrittenReportView(RoleRequiredMixin, View):
 
     allowed_roles = REPORT_READERS
     write_roles = OFFICE_AND_ADMIN
-    template_name = "alerts/report.html"
+    template_name = "publication/report.html"
 
     def get(self, request, warning_id: int):
         warning = get_object_or_404(Warning, pk=warning_id)
@@ -119,4 +142,4 @@ class WrittenReportView(RoleRequiredMixin, View):
             messages.error(request, str(exc))
         else:
             messages.success(request, _("已记录：书面报告已报送市政府和省应急指挥部办公室。"))
-        return redirect("alerts:report", warning_id=warning.pk)
+        return redirect("publication:report", warning_id=warning.pk)

@@ -13,8 +13,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from accounts.roles import Role
-from alerts import publication
-from alerts.models import ApprovalForm, DutyConfirmation, Warning
+from alerts.models import ApprovalForm, Warning
 from alerts.services import form_approve, form_draft, form_submit
 from audit.models import AuditEntry
 from command.models import MemberUnit
@@ -22,6 +21,8 @@ from deadlines.models import Deadline
 from forecasts.domain.categories import category_for
 from notifications.models import Delivery, Notification, SmsSubscriber, UnitContact
 from notifications.tests.test_transports import RECORDING, RecordingTransport
+from publication import cap, public, services
+from publication.models import DutyConfirmation
 from tests.factories import warning_content
 
 PASSWORD = "correct horse battery"
@@ -50,7 +51,7 @@ def recording(settings):
     settings.SMS_RATE_PER_SECOND = 1000
     settings.PUBLIC_BASE_URL = "https://aqi.example.test"
     RecordingTransport.reset()
-    cache.delete_many([publication.PUBLIC_CACHE_KEY, publication.CAP_FEED_CACHE_KEY])
+    cache.delete_many([public.PUBLIC_CACHE_KEY, cap.CAP_FEED_CACHE_KEY])
     yield RecordingTransport
     RecordingTransport.reset()
 
@@ -151,7 +152,7 @@ def test_orange_issue_is_published_once_on_every_channel(people, contacts, recor
 
     # Publishing again (a retried task, the outbox sweep) creates nothing and sends nothing.
     with django_capture_on_commit_callbacks(execute=True):
-        again = publication.publish_form({"form_id": form.pk})
+        again = services.publish_form({"form_id": form.pk})
     assert (again.sms_created, again.notices_created, again.confirmations_created, again.first_time) == (0, 0, 0, False)
     assert len(recording.sent) == sent_before
     assert Delivery.objects.filter(key=f"warning:{form.pk}").count() == 7
@@ -162,12 +163,12 @@ def test_orange_issue_is_published_once_on_every_channel(people, contacts, recor
 @pytest.mark.django_db
 def test_public_payload_is_cached_and_says_level_measures_and_advice(people, recording, eager, django_capture_on_commit_callbacks):
     year = timezone.localdate().year
-    assert publication.public_warning_payload(refresh=True) == {"level": "none", "air": None, "year": year,
+    assert public.public_warning_payload(refresh=True) == {"level": "none", "air": None, "year": year,
                                                                  "this_year": []}
     form = approve(people, django_capture_on_commit_callbacks, level="orange", message="橙色预警：请减少户外活动。")
     warning = form.warning
-    cached = cache.get(publication.PUBLIC_CACHE_KEY)
-    assert cached is not None and cached == publication.public_warning_payload()
+    cached = cache.get(public.PUBLIC_CACHE_KEY)
+    assert cached is not None and cached == public.public_warning_payload()
     assert cached["level"] == "orange" and cached["response_level"] == "II"
     assert cached["number"] == warning.number and cached["message"] == "橙色预警：请减少户外活动。"
     assert cached["since"] == timezone.localtime(Warning.objects.get(pk=warning.pk).published_at).isoformat()
@@ -183,7 +184,7 @@ def test_public_payload_is_cached_and_says_level_measures_and_advice(people, rec
     assert [row["number"] for row in cached["this_year"]] == [warning.number]
 
     lift = approve(people, django_capture_on_commit_callbacks, action="lift", level=None)
-    after = cache.get(publication.PUBLIC_CACHE_KEY)
+    after = cache.get(public.PUBLIC_CACHE_KEY)
     assert after["level"] == "none" and set(after) == {"level", "air", "year", "this_year"}
     lifted = Warning.objects.get(pk=warning.pk)
     assert after["this_year"] == [{
@@ -200,7 +201,7 @@ def test_public_payload_is_cached_and_says_level_measures_and_advice(people, rec
     ("I", "红色", "提醒儿童、老年人和呼吸道、心脑血管病及其他慢性病患者尽量留在室内，不要外出"),
 ])
 def test_public_items_of_each_level_come_from_the_plan(plan, response_level, truck_colour, health_first):
-    items = publication.public_items(response_level)
+    items = public.public_items(response_level)
     assert items["health"][0].startswith(health_first)
     assert not any("医疗卫生机构" in text or "中小学" in text for text in items["health"])
     kinds = [m["kind"] for m in items["must_do"]]
@@ -211,24 +212,23 @@ def test_public_items_of_each_level_come_from_the_plan(plan, response_level, tru
     assert "国四及以下重型载货车辆" in traffic and truck_colour not in traffic  # the road restriction, not bulk freight
     assert items["must_do"][1]["title"] == "禁放烟花爆竹" and "禁放烟花爆竹" in items["must_do"][1]["text"]
     assert items["should_do"] and all(text.startswith("倡导公众") for text in items["should_do"])
-    assert publication.public_items("") == {"health": [], "must_do": [], "should_do": []}
+    assert public.public_items("") == {"health": [], "must_do": [], "should_do": []}
 
 
 @pytest.mark.django_db
-def test_public_items_follow_the_measures_registry_else_the_plan_file(plan):
+def test_public_items_follow_the_measures_registry(plan):
     """The office may correct a measure in the registry (measures app); the public page says what the
-    registry says. Without the registry's rows, the plan's data file is read."""
+    registry says, and nothing else: the registry is the one source of the §5.3 texts."""
     from measures.models import ResponseMeasure
 
     fireworks = ResponseMeasure.objects.get(level="II", category="fireworks")
     fireworks.text = "市域范围内全时段禁放烟花爆竹（更正稿）。"
     fireworks.save(update_fields=["text"])
-    assert publication.public_items("II")["must_do"][1]["text"] == "市域范围内全时段禁放烟花爆竹（更正稿）。"
+    assert public.public_items("II")["must_do"][1]["text"] == "市域范围内全时段禁放烟花爆竹（更正稿）。"
 
+    # The registry is the one source (§5.3 from measures alone): without it, nothing is made up.
     ResponseMeasure.objects.all().delete()
-    from_file = publication.public_items("II")
-    assert from_file["must_do"][1]["text"] == "市域范围内全时段禁放烟花爆竹,严禁燃煤旺火。"
-    assert [m["kind"] for m in from_file["must_do"]] == ["traffic", "fireworks", "schools", "events"]
+    assert public.public_items("II") == {"health": [], "must_do": [], "should_do": []}
 
 
 @pytest.mark.django_db
@@ -312,7 +312,7 @@ def test_written_report_is_printable_and_marked_sent_by_the_office(people, recor
 def test_publish_ignores_a_form_that_is_not_approved(people, recording, eager):
     form = form_draft(actor=people["office"], action="issue", level="yellow", basis="依据", content="内容",
                       effective_at=timezone.now(), **warning_content())
-    assert publication.publish_form({"form_id": form.pk}) is None
+    assert services.publish_form({"form_id": form.pk}) is None
     assert recording.sent == [] and not Notification.objects.filter(kind="alerts.warning.published").exists()
 
 

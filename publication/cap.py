@@ -30,16 +30,20 @@ import xml.etree.ElementTree as ET
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
-from .domain.lifecycle import LEVEL_NAMES, RESPONSE, RESPONSE_NAMES, SHANGHAI, Action, Level
-from .models import ApprovalForm
-from .publication import form_message, health_category, health_measures
+from alerts.domain.lifecycle import LEVEL_NAMES, RESPONSE, RESPONSE_NAMES, SHANGHAI, Action, Level
+from alerts.models import ApprovalForm
+from forecasts.domain.areas import CITY_CODE
+from measures.selectors import health_texts
+
+from .texts import form_message, health_category
 
 CAP_NS = "urn:oasis:names:tc:emergency:cap:1.2"
 ATOM_NS = "http://www.w3.org/2005/Atom"
 CAP_MIME = "application/cap+xml"
+CAP_FEED_CACHE_KEY = "cap:feed"
 FEED_SIZE = 50
 
 MSG_TYPE = {Action.ISSUE: "Alert", Action.UPGRADE: "Update", Action.DOWNGRADE: "Update", Action.LIFT: "Cancel"}
@@ -56,7 +60,6 @@ ADVICE_EN = {
     6: "Children, the elderly and the sick should stay indoors and avoid physical exertion; everyone else should "
        "avoid outdoor activity.",
 }
-AREA_CODE = "140300"
 AREA_ZH = "阳泉市"
 AREA_EN = "Yangquan City, Shanxi Province"
 #: The areas of warning-rules.md §1 in English; the development zone (kfq) has no GB/T 2260 code.
@@ -98,15 +101,11 @@ def alert_reference(form: ApprovalForm) -> str:
 
 def public_page_url() -> str:
     """The public warning page (route ``public``, /public/), absolute."""
-    try:
-        path = reverse("public")
-    except NoReverseMatch:  # the page is another engineer's; the path is agreed
-        path = "/public/"
-    return f"{settings.PUBLIC_BASE_URL}{path}"
+    return f"{settings.PUBLIC_BASE_URL}{reverse('public')}"
 
 
 def alert_url(form: ApprovalForm) -> str:
-    return f"{settings.PUBLIC_BASE_URL}{reverse('alerts:cap-alert', args=[form.pk])}"
+    return f"{settings.PUBLIC_BASE_URL}{reverse('publication:cap-alert', args=[form.pk])}"
 
 
 def _sub(parent: ET.Element, tag: str, text: str | None = None, ns: str = CAP_NS) -> ET.Element:
@@ -158,7 +157,7 @@ def _instructions(form: ApprovalForm) -> tuple[str, str]:
     if form.action == Action.LIFT:
         return ("空气质量已改善，各类人群可恢复正常活动。", "Air quality has improved; normal activities may resume.")
     category = health_category(level=form.level, aqi_range=form.aqi_range or form.warning.aqi_range, when=form.decided_at)
-    measures = health_measures(RESPONSE[Level(form.level)])[:2]
+    measures = health_texts(RESPONSE[Level(form.level)])[:2]
     zh = "；".join(filter(None, [category.advice if category else "", *[m.rstrip("。") for m in measures]])) + "。"
     en = ADVICE_EN.get(category.number if category else 5, ADVICE_EN[5])
     return zh, en
@@ -194,7 +193,7 @@ def _areas(form: ApprovalForm) -> list[tuple[str, str, str]]:
     """(code, Chinese name, English name) of the form's affected areas; the city when it names none
     (a lift, or a form from before the areas were recorded)."""
     rows = [(a.code, a.name, AREA_NAMES_EN.get(a.code, a.name)) for a in form.affected_areas.all()]
-    return rows or [(AREA_CODE, AREA_ZH, AREA_EN)]
+    return rows or [(CITY_CODE, AREA_ZH, AREA_EN)]
 
 
 def alert_element(form: ApprovalForm) -> ET.Element:
@@ -291,7 +290,7 @@ def feed_xml(forms: list[ApprovalForm] | None = None) -> bytes:
     """Atom 1.0 index of the published alerts, newest first; each entry links to its alert and
     carries it inline (content type application/cap+xml)."""
     forms = list(cap_forms()[:FEED_SIZE]) if forms is None else forms
-    feed_url = f"{settings.PUBLIC_BASE_URL}{reverse('alerts:cap-feed')}"
+    feed_url = f"{settings.PUBLIC_BASE_URL}{reverse('publication:cap-feed')}"
     feed = _atom(None, "feed", xmlns=ATOM_NS)
     _atom(feed, "id", feed_url)
     _atom(feed, "title", "阳泉市重污染天气预警 CAP 信息源")

@@ -1,0 +1,42 @@
+"""The on-duty confirmations of a publication (在岗指挥确认, plan §5.2). The model was
+alerts.DutyConfirmation; it keeps its table (``alerts_dutyconfirmation``) and its rows."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DutyConfirmation(models.Model):
+    """在岗指挥确认 (plan §5.2): in an orange response each county government's head (县级政府主要
+    负责人), in a red one also the county party secretary (党委主要负责人), must be on duty; the
+    county confirms it here, once per published form, and the office sees who has not."""
+
+    class DutyRole(models.TextChoices):
+        GOVERNMENT = "government", _("政府主要负责人")
+        PARTY = "party", _("党委主要负责人")
+
+    warning = models.ForeignKey("alerts.Warning", verbose_name=_("预警"), on_delete=models.CASCADE, related_name="duty_confirmations")
+    form = models.ForeignKey("alerts.ApprovalForm", verbose_name=_("审批表"), on_delete=models.CASCADE, related_name="duty_confirmations")
+    unit = models.ForeignKey("command.MemberUnit", verbose_name=_("县区"), on_delete=models.PROTECT, related_name="duty_confirmations")
+    role = models.CharField(_("在岗人员"), max_length=12, choices=DutyRole.choices)
+    contact_name = models.CharField(_("姓名（联系人登记）"), max_length=50, blank=True)
+    requested_at = models.DateTimeField(_("要求时间"), auto_now_add=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("确认人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        db_table = "alerts_dutyconfirmation"  # the table it had in alerts: moved with its rows (migration 0001)
+        verbose_name = _("在岗指挥确认")
+        verbose_name_plural = _("在岗指挥确认")
+        ordering = ["form_id", "unit__order", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["form", "unit", "role"], name="duty_confirmation_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit.short_name} {self.get_role_display()}（{'已确认' if self.confirmed_at else '未确认'}）"
