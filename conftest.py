@@ -4,11 +4,30 @@ from __future__ import annotations
 
 import pytest
 
+#: The parts ``people`` can make: name → (role, the user's unit by slug or area by code, other fields).
+CAST: dict[str, tuple[str, dict]] = {
+    "office": ("office", {}),
+    "office2": ("office", {}),
+    "vice": ("vice_commander", {}),
+    "vice2": ("vice_commander", {}),
+    "commander": ("commander", {}),
+    "forecaster": ("forecaster", {}),
+    "supervisor": ("supervisor", {}),
+    "unit": ("unit", {}),  # of 市交通运输局, as make_user gives
+    "jiaotong": ("unit", {"unit": "jiaotong"}),
+    "shengtai": ("unit", {"unit": "shengtai"}),
+    "jiaoyu": ("unit", {"unit": "jiaoyu"}),
+    "retired": ("unit", {"unit": "weijian", "is_active": False}),
+    "county": ("county", {}),  # of 平定县 (140321), as make_user gives
+    "county2": ("county", {"area": "140322"}),  # 盂县
+}
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _fast_password_hashing():
     """Tests create many users; the production hasher's deliberate slowness is not under test
-    here (login tests still check real passwords, only hashed faster)."""
+    here (login tests still check real passwords, only hashed faster, signers' re-entered
+    passwords too)."""
     from django.test.utils import override_settings
 
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
@@ -67,3 +86,40 @@ def users_by_role(make_user):
     from accounts.roles import Role
 
     return {role: make_user(role) for role in Role.values}
+
+
+@pytest.fixture
+def people_cast() -> tuple[str, ...]:
+    """Who ``people`` makes (names of CAST); a test module or an app's conftest overrides this
+    fixture to name others."""
+    return ("office", "vice", "commander")
+
+
+@pytest.fixture
+def people(people_cast, make_user) -> dict:
+    """The users of ``people_cast`` by name, all made before the test runs."""
+    from command.models import Area, MemberUnit
+
+    made = {}
+    for name in people_cast:
+        role, fields = CAST[name]
+        fields = dict(fields)
+        if "unit" in fields:
+            fields["unit"] = MemberUnit.objects.get(slug=fields["unit"])
+        if "area" in fields:
+            fields["area"] = Area.objects.get(code=fields["area"])
+        made[name] = make_user(role, **fields)
+    return made
+
+
+@pytest.fixture
+def eager(settings):
+    """Celery tasks, and so the outbox's events, run in-process as the worker would run them, their
+    errors raised in the test (also when REDIS_URL points the tests at a real broker)."""
+    from yangquan_aqi.celery import app
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    before = (app.conf.task_always_eager, app.conf.task_eager_propagates)
+    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = before

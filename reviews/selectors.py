@@ -1,23 +1,25 @@
-"""Reads for the after-action pages, and the one place that reads the other apps' data.
-
-The response, supervision and measures apps are built beside this one; their models are looked
-up inside functions (``apps.get_model``) and every figure that depends on them is ``None`` when
-they are not installed or have no such model, so the statistics table (附件6) still shows what
-the warnings themselves say.
-"""
+"""Reads for the after-action pages, and the one place that reads the other apps' records for
+them: orders and daily reports (response), inspections and tip-offs (supervision), the reduction
+estimate (measures), each by its real fields, so that a renamed field fails here loudly instead of
+showing 0."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
-from django.apps import apps
-from django.db.models import Model, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from alerts.models import ApprovalForm, Warning
 from deadlines import keys as deadline_keys
 from deadlines import selectors as deadline_selectors
+from measures.domain.constants import POLLUTANT_NAMES
+from measures.selectors import obligations_for
+from response.models import DailyReport, Order, Response
+from response.selectors import compliance_grid
+from supervision.models import Inspection, TipOff
 
 from . import domain
 from .models import DrillRecord, EffectEvaluation, ResponseSummary
@@ -100,75 +102,30 @@ def year_totals(warning: Warning, ep: domain.Episode) -> tuple[int, int]:
     return domain.year_totals(episodes, year=year, upto=ep.start)
 
 
-# --------------------------------------------------------------------------- other apps, defensively
+# --------------------------------------------------------------------------- the other apps' records
 
 
-def _model(label: str) -> type[Model] | None:
-    try:
-        return apps.get_model(label)
-    except (LookupError, ValueError):
-        return None
+def _response_of(warning: Warning) -> Response | None:
+    """The response (应急响应) this warning started, or None while there is none."""
+    return Response.objects.filter(warning=warning).first()
 
 
-def _fields(model: type[Model]) -> dict[str, Any]:
-    return {f.name: f for f in model._meta.get_fields()}
-
-
-def _first(model: type[Model], *names: str) -> str | None:
-    fields = _fields(model)
-    return next((n for n in names if n in fields), None)
-
-
-def _fk_to(model: type[Model], target: type[Model] | None) -> str | None:
-    if target is None:
-        return None
-    for field in model._meta.get_fields():
-        forward = getattr(field, "concrete", False) and (field.many_to_one or field.one_to_one)
-        if forward and field.related_model is target:
-            return field.name
-    return None
-
-
-def _sum(qs: QuerySet, field: str | None) -> int | None:
-    if field is None:
-        return None
-    return int(qs.aggregate(total=Sum(field))["total"] or 0)
-
-
-def _response_of(warning: Warning) -> Any | None:
-    """The response app's Response of this warning, or None (no app, no such model, or none yet)."""
-    model = _model("response.Response")
-    if model is None or _fk_to(model, Warning) is None:
-        return None
-    return model._default_manager.filter(**{_fk_to(model, Warning): warning}).first()
-
-
-def order_figures(warning: Warning, ep: domain.Episode) -> dict | None:
+def order_figures(warning: Warning, ep: domain.Episode) -> dict:
     """Orders (应急指令) to member units over the whole response (each issue, upgrade and downgrade
     sends a new round): issued, acknowledged (签收), in place (落实到位), and in place within the
-    2-hour clock of §5.6 (the measures Deadline when there is one, else issued + 2 h).
-    None when the response app offers no orders."""
-    model = _model("response.Order")
-    response_model = _model("response.Response")
-    if model is None or response_model is None:
-        return None
-    link = _fk_to(model, response_model)
-    if link is None or not {"issued_at", "acknowledged_at", "in_place_at"} <= set(_fields(model)):
-        return None
+    2-hour clock of §5.6 (the measures Deadline when there is one, else issued + 2 h)."""
     response = _response_of(warning)
     figures: dict[str, Any] = {"found": response is not None, "issued": 0, "units": 0, "rounds": 0,
                                "acknowledged": 0, "in_place": 0, "on_time": 0, "late": 0}
     if response is None:
         return figures
-    qs = model._default_manager.filter(**{link: response})
-    rows = list(qs.values_list("pk", "issued_at", "acknowledged_at", "in_place_at", "unit_id",
-                               *(["form_id"] if "form" in _fields(model) else [])))
+    rows = list(Order.objects.filter(response=response)
+                .values_list("pk", "issued_at", "acknowledged_at", "in_place_at", "unit_id", "form_id"))
     due = {}
     if rows:
         keys = {deadline_keys.measures(row[0]): row[0] for row in rows}
         due = {keys[k]: d for k, d in deadline_selectors.due_times(keys).items()}
-    for row in rows:
-        pk, issued, acknowledged, in_place = row[:4]
+    for pk, issued, acknowledged, in_place, _unit, _form in rows:
         figures["issued"] += 1
         figures["acknowledged"] += acknowledged is not None
         if in_place is not None:
@@ -176,112 +133,71 @@ def order_figures(warning: Warning, ep: domain.Episode) -> dict | None:
             limit = due.get(pk) or issued + dt.timedelta(hours=IN_PLACE_HOURS)
             figures["on_time" if in_place <= limit else "late"] += 1
     figures["units"] = len({row[4] for row in rows})
-    figures["rounds"] = len({row[5] for row in rows}) if rows and len(rows[0]) > 5 else None
+    figures["rounds"] = len({row[5] for row in rows})
     return figures
 
 
-def daily_report_figures(warning: Warning, ep: domain.Episode) -> dict | None:
+def daily_report_figures(warning: Warning, ep: domain.Episode) -> dict:
     """Daily reports (每日10:00前报送前一日落实情况, §7.1) as the office's compliance grid counts
     them (response.selectors.compliance_grid): on time, late, missing; and the inspections,
-    enterprises checked and violations the units reported. None when the response app offers none."""
-    model = _model("response.DailyReport")
-    response_model = _model("response.Response")
-    if model is None or response_model is None or _fk_to(model, response_model) is None:
-        return None
+    enterprises checked and violations the units reported."""
     response = _response_of(warning)
     figures: dict[str, Any] = {"found": response is not None, "days": 0, "expected": 0, "filed": 0, "on_time": 0,
                                "late": 0, "missing": 0, "inspections": 0, "enterprises_checked": 0, "violations": 0}
     if response is None:
         return figures
-    qs = model._default_manager.filter(**{_fk_to(model, response_model): response})
-    figures["filed"] = qs.count()
-    if "late" in _fields(model):
-        figures["late"] = qs.filter(late=True).count()
-        figures["on_time"] = figures["filed"] - figures["late"]
-    figures["inspections"] = _sum(qs, _first(model, "inspections", "inspection_count"))
-    figures["enterprises_checked"] = _sum(qs, _first(model, "enterprises_checked", "enterprise_count"))
-    figures["violations"] = _sum(qs, _first(model, "violations_found", "violations", "violation_count"))
-    try:
-        from response.selectors import compliance_grid
-    except ImportError:
-        figures["days"] = figures["expected"] = figures["missing"] = None
-        return figures
-    days, _rows, totals = compliance_grid(response, now=timezone.now())
+    totals = DailyReport.objects.filter(response=response).aggregate(
+        filed=Count("pk"), late=Count("pk", filter=Q(late=True)), inspections=Sum("inspections"),
+        enterprises_checked=Sum("enterprises_checked"), violations=Sum("violations_found"),
+    )
+    figures.update({key: int(value or 0) for key, value in totals.items()})
+    days, _rows, grid = compliance_grid(response, now=timezone.now())
     figures["days"] = len(days)
-    figures["missing"] = int(totals.get("missing", 0))
-    figures["pending"] = int(totals.get("pending", 0))
-    figures["on_time"] = int(totals.get("on_time", figures["on_time"]))
-    figures["late"] = int(totals.get("late", figures["late"]))
+    figures["missing"] = int(grid.get("missing", 0))
+    figures["pending"] = int(grid.get("pending", 0))
+    figures["on_time"] = int(grid.get("on_time", figures["filed"] - figures["late"]))
+    figures["late"] = int(grid.get("late", figures["late"]))
     figures["expected"] = figures["on_time"] + figures["late"] + figures["missing"] + figures["pending"]
     return figures
 
 
-def _linked(model: type[Model], response: Any | None, ep: domain.Episode, time_field: str | None) -> QuerySet:
+def _linked(qs: QuerySet, response: Response | None, ep: domain.Episode, window: Callable[[dt.datetime, dt.datetime], Q]) -> QuerySet:
     """Rows of a supervision model that belong to this response: linked to it, or unlinked and
-    dated inside it (a date field counts whole days, a datetime field the exact span)."""
-    qs = model._default_manager.all()
+    dated inside it (``window`` gives the condition on the row's own date or time)."""
     condition = Q(pk__in=[])
-    link = _fk_to(model, _model("response.Response"))
-    if link and response is not None:
-        condition |= Q(**{link: response})
-    if time_field and ep.start is not None:
-        field = _fields(model)[time_field]
-        end = ep.end or timezone.localtime()
-        if field.get_internal_type() == "DateField":
-            window = Q(**{f"{time_field}__gte": ep.start.date(), f"{time_field}__lte": end.date()})
-        else:
-            window = Q(**{f"{time_field}__gte": ep.start, f"{time_field}__lte": end})
-        condition |= (Q(**{f"{link}__isnull": True}) & window) if link else window
+    if response is not None:
+        condition |= Q(response=response)
+    if ep.start is not None:
+        condition |= Q(response__isnull=True) & window(ep.start, ep.end or timezone.localtime())
     return qs.filter(condition)
 
 
-def supervision_figures(warning: Warning, ep: domain.Episode) -> dict | None:
+def supervision_figures(warning: Warning, ep: domain.Episode) -> dict:
     """The supervision group's inspections and the violations they found (§7.2), and public
-    tip-offs with those verified true and rewarded (§7.3). None when the app offers neither."""
-    inspection = _model("supervision.Inspection")
-    tipoff = _model("supervision.TipOff")
-    if inspection is None and tipoff is None:
-        return None
+    tip-offs with those verified true and rewarded (§7.3). An inspection counts whole days (its
+    date), a tip-off the exact span (its time)."""
     response = _response_of(warning)
-    figures: dict[str, Any] = {"inspections": None, "violations": None, "tipoffs": None, "tipoffs_verified": None,
-                               "tipoffs_rewarded": None}
-    if inspection is not None:
-        fields = _fields(inspection)
-        qs = _linked(inspection, response, ep, _first(inspection, "date", "inspected_at", "created_at"))
-        figures["inspections"] = qs.count()
-        if "violation" in fields and fields["violation"].get_internal_type() == "BooleanField":
-            figures["violations"] = qs.filter(violation=True).count()
-    if tipoff is not None:
-        fields = _fields(tipoff)
-        qs = _linked(tipoff, response, ep, _first(tipoff, "created_at", "received_at"))
-        figures["tipoffs"] = qs.count()
-        status = fields.get("status")
-        true_values = [v for v, _label in (getattr(status, "choices", None) or []) if v in ("verified_true", "true", "verified")]
-        if true_values:
-            figures["tipoffs_verified"] = qs.filter(status__in=true_values).count()
-        if "reward" in fields and fields["reward"].get_internal_type() == "BooleanField":
-            figures["tipoffs_rewarded"] = qs.filter(reward=True).count()
-    return figures
+    inspections = _linked(Inspection.objects.all(), response, ep,
+                          lambda start, end: Q(date__gte=start.date(), date__lte=end.date()))
+    tipoffs = _linked(TipOff.objects.all(), response, ep, lambda start, end: Q(created_at__gte=start, created_at__lte=end))
+    return {
+        "inspections": inspections.count(),
+        "violations": inspections.filter(violation=True).count(),
+        "tipoffs": tipoffs.count(),
+        "tipoffs_verified": tipoffs.filter(status=TipOff.Status.TRUE).count(),
+        "tipoffs_rewarded": tipoffs.filter(reward=True).count(),
+    }
 
 
 def reduction_estimate(level: str) -> list[dict] | None:
     """The expected reduction at a warning level from the emergency reduction list (measures app:
     every enterprise's 附件11 obligation against the level's 20/30/40 % target), one row per
-    pollutant; None when the app offers no estimate or the registry holds no emissions."""
+    pollutant; None when the registry holds no emissions."""
     response_level = domain.RESPONSE_LEVELS.get(level)
     if not response_level:
         return None
-    try:
-        from measures.domain.constants import POLLUTANT_NAMES
-        from measures.selectors import obligations_for
-    except ImportError:
-        return None
-    try:
-        result = obligations_for(response_level, top=0)
-    except (LookupError, ValueError):
-        return None
-    lines = getattr(getattr(result, "estimate", None), "lines", None) or []
-    if not any(getattr(line, "total", 0) for line in lines):
+    lines = obligations_for(response_level, top=0).estimate.lines
+    if not any(line.total for line in lines):
         return None
     return [
         {"pollutant": POLLUTANT_NAMES.get(line.pollutant, line.pollutant), "total": round(float(line.total), 3),

@@ -11,7 +11,6 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from accounts.roles import Role
 from alerts import services
 from alerts.drafting import draft_texts
 from alerts.models import ApprovalForm, Warning
@@ -26,9 +25,8 @@ END = dt.datetime(2026, 12, 12, 20, tzinfo=SH)
 
 
 @pytest.fixture
-def people(make_user):
-    return {"office": make_user(Role.OFFICE), "office2": make_user(Role.OFFICE), "vice": make_user(Role.VICE_COMMANDER),
-            "commander": make_user(Role.COMMANDER)}
+def people_cast():
+    return ("office", "office2", "vice", "commander")
 
 
 def result(*, pollutant: str | None = "PM10", low: int | None = 150, high: int | None = 240, **content) -> dict:

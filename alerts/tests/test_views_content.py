@@ -12,7 +12,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from accounts.roles import Role
 from alerts import services
 from alerts.tests.test_services_content import END, START, evaluation_with, result
 from forecasts.models import Consultation
@@ -22,8 +21,8 @@ PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
-def people(make_user):
-    return {"office": make_user(Role.OFFICE), "vice": make_user(Role.VICE_COMMANDER)}
+def people_cast():
+    return ("office", "vice")
 
 
 def field(page: str, name: str) -> str:

@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import Role
 from alerts.models import ApprovalForm, Warning
 from audit.models import AuditEntry
 from core.models import OutboxEvent
@@ -27,21 +25,6 @@ def page_content() -> dict:
     return {"weather_trend": "静稳天气持续，扩散条件差", "pollution_start": start.strftime("%Y-%m-%dT%H:%M"),
             "pollution_end": (start + dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"), "aqi_low": "150",
             "aqi_high": "240", "degree": "", "primary_pollutant": "PM10", "affected_areas": ["140300"]}
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """A fast hasher: these tests create and check many passwords (Django's testing advice)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def people(make_user):
-    return {
-        "office": make_user(Role.OFFICE, last_name="王", first_name="办公室"),
-        "vice": make_user(Role.VICE_COMMANDER),
-        "commander": make_user(Role.COMMANDER),
-    }
 
 
 def browser(user) -> Client:

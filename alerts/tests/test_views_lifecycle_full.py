@@ -28,20 +28,12 @@ PASSWORD = "correct horse battery"  # tests/factories.py
 
 
 @pytest.fixture(autouse=True)
-def eager_and_private(settings):
-    """Eager Celery (also when a broker is configured), a cache of this test's own (the page and
-    the publication payload are cached; a shared Redis must not leak another run's warning in),
-    and a quick password hasher."""
-    from yangquan_aqi.celery import app
-
+def eager_and_private(eager, settings):
+    """Eager Celery (the root's ``eager``) and a cache of this test's own (the page and the
+    publication payload are cached; a shared Redis must not leak another run's warning in)."""
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                                    "LOCATION": f"lifecycle-{time.monotonic_ns()}"}}
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SMS_BACKEND = "console"
-    before = (app.conf.task_always_eager, app.conf.task_eager_propagates)
-    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
-    yield
-    app.conf.task_always_eager, app.conf.task_eager_propagates = before
 
 
 def orange_forecast() -> bytes:

@@ -13,7 +13,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
 from django.utils import timezone
 
-from accounts.roles import Role
 from alerts import services
 from alerts.models import ApprovalForm, ProvincialNotice, Warning
 from deadlines import services as deadline_services
@@ -24,22 +23,9 @@ from tests.factories import warning_content
 PASSWORD = "correct horse battery"
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """A fast hasher: these tests create and check many passwords (Django's testing advice)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
-def people(make_user):
-    return {
-        "office": make_user(Role.OFFICE),
-        "vice": make_user(Role.VICE_COMMANDER),
-        "commander": make_user(Role.COMMANDER),
-        "unit": make_user(Role.UNIT),
-        "forecaster": make_user(Role.FORECASTER),
-        "supervisor": make_user(Role.SUPERVISOR),
-    }
+def people_cast():
+    return ("office", "vice", "commander", "unit", "forecaster", "supervisor")
 
 
 def make_evaluation(*, hours_ahead: float = 30, level: str = "orange") -> Evaluation:
@@ -248,10 +234,10 @@ def test_inbox_is_phone_sized_with_the_sign_form(client, people):
 def test_inbox_badge_in_the_menu(client, people):
     make_form(people["office"])
     client.force_login(people["vice"])
-    page = client.get(reverse("core:home")).content.decode()
+    page = client.get(reverse("dashboard:home")).content.decode()
     assert re.search(r'待我审批 <span class="badge">1</span>', page)
     client.force_login(people["office"])
-    page = client.get(reverse("core:home")).content.decode()
+    page = client.get(reverse("dashboard:home")).content.decode()
     assert "待我审批" not in page and reverse("alerts:list") in page
 
 

@@ -22,16 +22,6 @@ ROOT = Path(settings.BASE_DIR)
 
 
 @pytest.fixture
-def eager():
-    from yangquan_aqi.celery import app
-
-    before = (app.conf.task_always_eager, app.conf.task_eager_propagates)
-    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
-    yield
-    app.conf.task_always_eager, app.conf.task_eager_propagates = before
-
-
-@pytest.fixture
 def probe(monkeypatch):
     """A topic of this test only; its handler fails while ``failing`` is true."""
     state = {"calls": [], "failing": False}

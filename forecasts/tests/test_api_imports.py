@@ -23,18 +23,6 @@ EVALUATE = "/api/v1/forecasts/evaluate/"
 BAD_CSV = "area,time,aqi,pm25\n阳泉市,2025-02-03 06:00,90,60\n阳泉市,2025-02-03 7点,95,-5\n".encode()
 
 
-@pytest.fixture
-def eager(settings):
-    from yangquan_aqi.celery import app
-
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    before = (app.conf.task_always_eager, app.conf.task_eager_propagates)
-    app.conf.task_always_eager = True
-    app.conf.task_eager_propagates = True
-    yield
-    app.conf.task_always_eager, app.conf.task_eager_propagates = before
-
-
 def upload(name: str, data: bytes | None = None) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, data if data is not None else (SAMPLES / name).read_bytes())
 

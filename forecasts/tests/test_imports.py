@@ -42,19 +42,6 @@ BAD_CSV = (
 ).encode()
 
 
-@pytest.fixture
-def eager(settings):
-    """Celery tasks run in-process (also when REDIS_URL points the tests at a real broker)."""
-    from yangquan_aqi.celery import app
-
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    before = (app.conf.task_always_eager, app.conf.task_eager_propagates)
-    app.conf.task_always_eager = True
-    app.conf.task_eager_propagates = True
-    yield
-    app.conf.task_always_eager, app.conf.task_eager_propagates = before
-
-
 def sample(name: str) -> bytes:
     return (SAMPLES / name).read_bytes()
 

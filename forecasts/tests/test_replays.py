@@ -17,17 +17,6 @@ from forecasts.replays import ReplayError, replay_start, replay_step
 DATA = settings.BASE_DIR.parent / "shared" / "data" / "yangquan-daily-2013-2017.csv"
 
 
-@pytest.fixture
-def eager(settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    from yangquan_aqi.celery import app
-
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
-
-
 def run(replay: Replay, django_capture_on_commit_callbacks) -> None:
     while True:
         with django_capture_on_commit_callbacks(execute=True):

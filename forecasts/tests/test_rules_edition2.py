@@ -225,18 +225,6 @@ def test_upload_page_keeps_a_file_of_the_past_judged_at_its_first_hour(client, m
     assert evaluation.level == "orange" and evaluation.result["proposed_level"] == "orange"
 
 
-@pytest.fixture
-def eager(settings):
-    from yangquan_aqi.celery import app
-
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    before = (app.conf.task_always_eager, app.conf.task_eager_propagates)
-    app.conf.task_always_eager = True
-    app.conf.task_eager_propagates = True
-    yield
-    app.conf.task_always_eager, app.conf.task_eager_propagates = before
-
-
 REPO = Path(__file__).resolve().parents[2]
 
 

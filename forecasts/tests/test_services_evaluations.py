@@ -108,17 +108,6 @@ def office_people(make_user):
     return {"office": make_user(Role.OFFICE), "forecaster": make_user(Role.FORECASTER), "unit": make_user(Role.UNIT)}
 
 
-@pytest.fixture
-def eager():
-    """The notices go through the outbox: its events run here, as the worker would run them."""
-    from yangquan_aqi.celery import app
-
-    before = (app.conf.task_always_eager, app.conf.task_eager_propagates)
-    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
-    yield
-    app.conf.task_always_eager, app.conf.task_eager_propagates = before
-
-
 def test_store_file_keeps_every_row_of_the_sample(sample_import):
     assert AirQualityRecord.objects.filter(source_import=sample_import).count() == 84
     assert sample_import.first_time == dt.datetime(2025, 2, 3, 6, tzinfo=SHANGHAI)

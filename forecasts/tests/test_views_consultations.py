@@ -31,17 +31,6 @@ ANNEX = {
 
 
 @pytest.fixture
-def eager():
-    """The notices go through the outbox: its events run here, as the worker would run them."""
-    from yangquan_aqi.celery import app
-
-    before = (app.conf.task_always_eager, app.conf.task_eager_propagates)
-    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
-    yield
-    app.conf.task_always_eager, app.conf.task_eager_propagates = before
-
-
-@pytest.fixture
 def consultation(plan, django_capture_on_commit_callbacks) -> Consultation:
     source = store_file(SAMPLES / "hourly-aqi.csv")
     with django_capture_on_commit_callbacks(execute=True):

@@ -20,18 +20,6 @@ BAD_CSV = "area,time,aqi,pm25\n阳泉市,2025-02-03 06:00,90,60\n阳泉市,2025-
 
 
 @pytest.fixture
-def eager(settings):
-    from yangquan_aqi.celery import app
-
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    before = (app.conf.task_always_eager, app.conf.task_eager_propagates)
-    app.conf.task_always_eager = True
-    app.conf.task_eager_propagates = True
-    yield
-    app.conf.task_always_eager, app.conf.task_eager_propagates = before
-
-
-@pytest.fixture
 def forecaster(client, make_user):
     user = make_user(Role.FORECASTER, first_name="预报员")
     client.force_login(user)

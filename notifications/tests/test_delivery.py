@@ -26,16 +26,6 @@ from notifications.transports import SendResult
 
 
 @pytest.fixture
-def eager():
-    from yangquan_aqi.celery import app
-
-    before = (app.conf.task_always_eager, app.conf.task_eager_propagates)
-    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
-    yield
-    app.conf.task_always_eager, app.conf.task_eager_propagates = before
-
-
-@pytest.fixture
 def recording(settings):
     settings.SMS_BACKEND = RECORDING
     settings.SMS_RATE_PER_SECOND = 1000

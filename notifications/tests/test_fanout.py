@@ -15,16 +15,6 @@ from yangquan_aqi.cache import ResilientRedisCache
 
 
 @pytest.fixture
-def eager():
-    from yangquan_aqi.celery import app
-
-    before = (app.conf.task_always_eager, app.conf.task_eager_propagates)
-    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
-    yield
-    app.conf.task_always_eager, app.conf.task_eager_propagates = before
-
-
-@pytest.fixture
 def gateway(settings):
     with FakeGateway(token="t0ken") as gw:
         settings.SMS_BACKEND = "http"

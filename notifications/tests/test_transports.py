@@ -51,17 +51,6 @@ class RecordingTransport:
         cls.answers.clear()
 
 
-@pytest.fixture
-def eager():
-    """Celery in-process even when REDIS_URL points at a broker (the real worker is tested elsewhere)."""
-    from yangquan_aqi.celery import app
-
-    before = (app.conf.task_always_eager, app.conf.task_eager_propagates)
-    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
-    yield
-    app.conf.task_always_eager, app.conf.task_eager_propagates = before
-
-
 class Gateway:
     """A local gateway: each request takes the next scripted answer (status, body) or "hang"."""
 

@@ -19,7 +19,6 @@ from django.utils import timezone
 from lxml import etree
 from xsdata.formats.dataclass.parsers import XmlParser
 
-from accounts.roles import Role
 from alerts.models import ApprovalForm
 from alerts.services import form_approve, form_draft, form_submit
 from notifications.tests.test_transports import RECORDING, RecordingTransport
@@ -32,36 +31,21 @@ BASE = "https://aqi.example.test"
 IDENTIFIER = re.compile(r"^14030041600000_\d{14}_\d{4}$")
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
-def eager(settings):
-    from yangquan_aqi.celery import app
-
+def eager(eager, settings):
+    """The root's eager Celery, with the SMS recorded and the public caches empty."""
     settings.SMS_BACKEND = RECORDING
     settings.SMS_RATE_PER_SECOND = 1000
     settings.PUBLIC_BASE_URL = BASE
     RecordingTransport.reset()
     cache.delete_many([public.PUBLIC_CACHE_KEY, cap.CAP_FEED_CACHE_KEY])
-    before = (app.conf.task_always_eager, app.conf.task_eager_propagates)
-    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
-    yield
-    app.conf.task_always_eager, app.conf.task_eager_propagates = before
+    return eager
     RecordingTransport.reset()
 
 
 @pytest.fixture(scope="module")
 def schema():
     return etree.XMLSchema(etree.parse(str(XSD)))
-
-
-@pytest.fixture
-def people(make_user):
-    return {"office": make_user(Role.OFFICE), "vice": make_user(Role.VICE_COMMANDER),
-            "commander": make_user(Role.COMMANDER)}
 
 
 def decide(people, capture, *, action, level=None, signer="vice", message="") -> ApprovalForm:

@@ -12,7 +12,6 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from accounts.roles import Role
 from alerts.models import ApprovalForm, Warning
 from alerts.services import form_approve, form_draft, form_submit
 from audit.models import AuditEntry
@@ -29,22 +28,6 @@ PASSWORD = "correct horse battery"
 COUNTY_UNITS = 6  # five county/district governments and the development zone's committee (附件9)
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """The signer re-enters a password; a quick hasher keeps the tests quick (production uses PBKDF2)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def eager():
-    from yangquan_aqi.celery import app
-
-    before = (app.conf.task_always_eager, app.conf.task_eager_propagates)
-    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
-    yield
-    app.conf.task_always_eager, app.conf.task_eager_propagates = before
-
-
 @pytest.fixture
 def recording(settings):
     settings.SMS_BACKEND = RECORDING
@@ -57,20 +40,9 @@ def recording(settings):
 
 
 @pytest.fixture
-def people(make_user):
-    unit = lambda slug: MemberUnit.objects.get(slug=slug)  # noqa: E731
-    from command.models import Area
-
-    return {
-        "office": make_user(Role.OFFICE),
-        "vice": make_user(Role.VICE_COMMANDER),
-        "commander": make_user(Role.COMMANDER),
-        "units": [make_user(Role.UNIT, unit=unit("jiaotong")), make_user(Role.UNIT, unit=unit("shengtai")),
-                  make_user(Role.UNIT, unit=unit("jiaoyu"))],
-        "counties": [make_user(Role.COUNTY, area=Area.objects.get(code="140321")),
-                     make_user(Role.COUNTY, area=Area.objects.get(code="140322"))],
-        "retired": make_user(Role.UNIT, unit=unit("weijian"), is_active=False),
-    }
+def people_cast():
+    """The signers, users of three member units and of two counties, and a unit user no longer active."""
+    return ("office", "vice", "commander", "jiaotong", "shengtai", "jiaoyu", "county", "county2", "retired")
 
 
 @pytest.fixture
@@ -133,7 +105,7 @@ def test_orange_issue_is_published_once_on_every_channel(people, contacts, recor
 
     # In-app notices to every active member-unit and county user, linking to the warning page.
     notices = Notification.objects.filter(kind="alerts.warning.published", target_id=str(form.pk))
-    expected = {u.pk for u in people["units"] + people["counties"]}
+    expected = {people[name].pk for name in ("jiaotong", "shengtai", "jiaoyu", "county", "county2")}
     assert set(notices.values_list("recipient_id", flat=True)) == expected
     assert {n.link for n in notices} == {f"/warnings/{warning.pk}/"}
     assert all(n.read_at is None for n in notices)  # read receipts start unread
@@ -256,7 +228,7 @@ def test_yellow_needs_no_duty_and_red_needs_both_heads(people, contacts, recordi
 def test_county_confirms_its_own_duty_and_the_office_sees_who_has_not(
         people, contacts, recording, eager, client, django_capture_on_commit_callbacks):
     form = approve(people, django_capture_on_commit_callbacks, level="orange")
-    pingding_user, yuxian_user = people["counties"]
+    pingding_user = people["county"]  # of 平定县; people["county2"] is of 盂县
     mine = DutyConfirmation.objects.get(form=form, unit__slug="pingding")
     theirs = DutyConfirmation.objects.get(form=form, unit__slug="yuxian")
 
@@ -277,7 +249,7 @@ def test_county_confirms_its_own_duty_and_the_office_sees_who_has_not(
     assert len(office_page.context["pending"]) == COUNTY_UNITS - 1
     assert client.post("/warnings/duty/", {"confirmation": theirs.pk}).status_code == 403  # only counties confirm
 
-    client.force_login(people["units"][0])
+    client.force_login(people["jiaotong"])
     assert client.get("/warnings/duty/").status_code == 403
 
 
@@ -286,7 +258,7 @@ def test_written_report_is_printable_and_marked_sent_by_the_office(people, recor
                                                                    django_capture_on_commit_callbacks):
     form = approve(people, django_capture_on_commit_callbacks, level="orange")
     url = f"/warnings/{form.warning_id}/report/"
-    client.force_login(people["units"][0])
+    client.force_login(people["jiaotong"])
     assert client.get(url).status_code == 403
     client.force_login(people["vice"])
     page = client.get(url)

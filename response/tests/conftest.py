@@ -10,7 +10,6 @@ import pytest
 import time_machine
 
 from accounts.roles import Role
-from command.models import MemberUnit
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 PASSWORD = "correct horse battery"
@@ -29,17 +28,9 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture
-def people(make_user):
-    units = {slug: MemberUnit.objects.get(slug=slug) for slug in ("jiaotong", "shengtai", "jiaoyu")}
-    return {
-        "office": make_user(Role.OFFICE),
-        "vice": make_user(Role.VICE_COMMANDER),
-        "commander": make_user(Role.COMMANDER),
-        "supervisor": make_user(Role.SUPERVISOR),
-        "jiaotong": make_user(Role.UNIT, unit=units["jiaotong"]),
-        "shengtai": make_user(Role.UNIT, unit=units["shengtai"]),
-        "jiaoyu": make_user(Role.UNIT, unit=units["jiaoyu"]),
-    }
+def people_cast():
+    """The signers, the supervision group and users of three member units (the root's ``people``)."""
+    return ("office", "vice", "commander", "supervisor", "jiaotong", "shengtai", "jiaoyu")
 
 
 @pytest.fixture

@@ -22,14 +22,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def eager(settings):
-    from yangquan_aqi.celery import app
-
+def eager(eager, settings):
+    """The root's eager Celery, and a failed event is due again at once."""
     settings.OUTBOX_RETRY_AFTER_SECONDS = 0
-    before = (app.conf.task_always_eager, app.conf.task_eager_propagates)
-    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
-    yield
-    app.conf.task_always_eager, app.conf.task_eager_propagates = before
+    return eager
 
 
 @pytest.fixture

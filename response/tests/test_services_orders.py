@@ -59,17 +59,6 @@ def test_each_order_starts_a_two_hour_measures_clock(started):
     assert deadline.due_at == at(1, 10, 5)
 
 
-@pytest.fixture
-def eager():
-    """The notices are outbox events of their own: run them here, as the worker would."""
-    from yangquan_aqi.celery import app
-
-    before = (app.conf.task_always_eager, app.conf.task_eager_propagates)
-    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
-    yield
-    app.conf.task_always_eager, app.conf.task_eager_propagates = before
-
-
 def test_unit_users_are_notified_of_their_order_after_commit(decide, people, eager, django_capture_on_commit_callbacks):
     form = decide("issue", "yellow", at(1, 8))
     with django_capture_on_commit_callbacks(execute=True):

@@ -6,9 +6,6 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from accounts.roles import Role
-from command.models import MemberUnit
-
 
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
@@ -18,14 +15,9 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture
-def people(make_user):
-    return {
-        "office": make_user(Role.OFFICE),
-        "supervisor": make_user(Role.SUPERVISOR),
-        "vice": make_user(Role.VICE_COMMANDER),
-        "unit": make_user(Role.UNIT, unit=MemberUnit.objects.get(slug="jiaotong")),
-        "county": make_user(Role.COUNTY),
-    }
+def people_cast():
+    """The root's ``people``: the office, the supervision group, a leader, a unit's and a county's user."""
+    return ("office", "supervisor", "vice", "unit", "county")
 
 
 @pytest.fixture
