@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-#: The parts ``people`` can make: name → (role, the user's unit by slug or area by code, other fields).
+#: The parts ``people`` can make: name → (role, the user's unit by slug or area by code, other
+#: fields). A name it lacks is a member unit's slug: a user of that unit.
 CAST: dict[str, tuple[str, dict]] = {
     "office": ("office", {}),
     "office2": ("office", {}),
+    "head": ("office", {"position": "应急指挥部办公室主任"}),
+    "clerk": ("office", {"position": "科员"}),
     "vice": ("vice_commander", {}),
     "vice2": ("vice_commander", {}),
     "commander": ("commander", {}),
@@ -102,7 +105,7 @@ def people(people_cast, make_user) -> dict:
 
     made = {}
     for name in people_cast:
-        role, fields = CAST[name]
+        role, fields = CAST.get(name, ("unit", {"unit": name}))
         fields = dict(fields)
         if "unit" in fields:
             fields["unit"] = MemberUnit.objects.get(slug=fields["unit"])

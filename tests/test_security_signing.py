@@ -34,12 +34,6 @@ from tests.factories import warning_content
 PASSWORD = "correct horse battery"
 
 
-@pytest.fixture
-def people(make_user):
-    return {"office": make_user(Role.OFFICE), "vice": make_user(Role.VICE_COMMANDER),
-            "commander": make_user(Role.COMMANDER)}
-
-
 def submitted(people, *, action="issue", level="orange") -> ApprovalForm:
     form = services.form_draft(actor=people["office"], action=action, level=level, basis="会商认为达到预警条件",
                                content="启动应急响应", effective_at=timezone.now(), **warning_content(action))

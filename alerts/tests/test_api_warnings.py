@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from accounts.roles import Role
 from accounts.services import api_token_issue
 from alerts.models import ApprovalForm, Warning
 from audit.models import AuditEntry
@@ -37,14 +36,8 @@ def api(client):
 
 
 @pytest.fixture
-def people(make_user):
-    return {
-        "office": make_user(Role.OFFICE),
-        "vice": make_user(Role.VICE_COMMANDER),
-        "commander": make_user(Role.COMMANDER),
-        "unit": make_user(Role.UNIT),
-        "monitor": make_user(Role.FORECASTER),
-    }
+def people_cast():
+    return ("office", "vice", "commander", "unit", "forecaster")
 
 
 def issue(api, people, level="orange", **extra):
@@ -102,11 +95,11 @@ def test_reject_needs_a_comment_and_sends_back(api, people):
 
 def test_only_the_office_files_and_only_leaders_sign(api, people):
     body = {"action": "issue", "level": "yellow", "basis": "x", "start": "2026-12-01T00:00:00+08:00"}
-    for who in ("unit", "monitor", "vice"):
+    for who in ("unit", "forecaster", "vice"):
         response = api(people[who], "post", "/api/v1/warnings/", body)
         assert response.status_code == 403 and response.json()["detail"]
     warning_id = issue(api, people, level="yellow").json()["id"]
-    for who in ("office", "unit", "monitor"):
+    for who in ("office", "unit", "forecaster"):
         response = api(people[who], "post", f"/api/v1/warnings/{warning_id}/approve/", SIGN)
         assert response.status_code == 403
     assert api(None, "post", f"/api/v1/warnings/{warning_id}/approve/", SIGN).status_code in (401, 403)

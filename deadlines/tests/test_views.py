@@ -14,8 +14,8 @@ from deadlines import services
 
 
 @pytest.fixture
-def people(make_user):
-    return {role: make_user(role) for role in (Role.SUPERVISOR, Role.FORECASTER, Role.UNIT)}
+def people_cast():
+    return (Role.SUPERVISOR, Role.FORECASTER, Role.UNIT)
 
 
 def test_deadline_start_is_idempotent(db):
