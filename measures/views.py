@@ -18,10 +18,10 @@ from django.views.generic import TemplateView
 
 from accounts.permissions import RoleRequiredMixin
 from accounts.roles import LEADERS, OFFICE_AND_ADMIN, PUBLIC, STAFF, Role
-from core.charts import reduction_chart
 from core.views_mixins import DomainErrorMessageMixin
 
 from . import selectors, services
+from .charts import reduction_chart
 from .domain.constants import GRADES, LEVEL_NAMES, LEVELS, POLLUTANT_NAMES, POLLUTANT_SYMBOLS, POLLUTANTS
 from .domain.registry import TEMPLATE_HEADERS
 from .forms import EnterpriseFilterForm, EnterpriseUploadForm, IndustryFilterForm, LookupForm

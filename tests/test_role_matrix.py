@@ -66,7 +66,7 @@ EXAMPLES: dict[str, dict] = {
 # Third-party views that guard themselves (Django admin: is_staff), tested separately below.
 SELF_GUARDED_NAMESPACES = {"admin"}
 # Where an anonymous visitor is sent instead of the login page: "/" shows the public page.
-ANONYMOUS_REDIRECTS = {"core:home": "/public/"}
+ANONYMOUS_REDIRECTS = {"dashboard:home": "/public/"}
 
 
 def _walk(patterns, prefix_ns=""):

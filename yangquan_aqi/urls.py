@@ -51,7 +51,8 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("", include("core.urls")),
+    path("", include("dashboard.urls")),  # the dashboard at / (with /?panel=…) and /charts/aqi-year/
+    path("", include("core.urls")),  # /healthz/, /language/, /system/
     path("accounts/", include("accounts.urls")),
     path("command/", include("command.urls")),
     path("forecasts/", include("forecasts.urls")),

@@ -136,7 +136,7 @@ def test_every_coloured_pair_in_the_stylesheet_meets_aa(selector, text, backgrou
 
 
 def test_chart_and_page_level_colours_are_the_stylesheets():
-    from core.charts import LEVEL_COLOURS as CHART
+    from dashboard.charts import LEVEL_COLOURS as CHART
     from forecasts.views.pages import LEVEL_COLOURS as FORECAST
 
     for level in LEVELS:

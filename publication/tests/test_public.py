@@ -150,10 +150,10 @@ def test_in_english_the_level_and_response_names_are_english(client, make_user, 
 
 
 def test_anonymous_home_goes_to_the_public_page_staff_keep_their_home(client, make_user):
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("dashboard:home"))
     assert response.status_code == 302 and response["Location"] == reverse("public")
     client.force_login(make_user(Role.OFFICE))
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("dashboard:home")).status_code == 200
 
 
 def test_the_page_is_the_same_for_a_logged_in_visitor(client, make_user):

@@ -1,5 +1,5 @@
 """The dashboard's panels: who may see each one (the same rule as the page it summarises), what
-it loads (core/selectors.py) and how often the page refreshes it; and the order per role — the
+it loads (dashboard/selectors.py) and how often the page refreshes it; and the order per role — the
 leaders start from their inbox, a member unit from its orders and reports, a county from its
 on-duty confirmations."""
 
@@ -9,12 +9,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from accounts.roles import AUDIT_READERS, LEADERS, OFFICE_AND_ADMIN, STAFF, Role
+from deadlines.access import DEADLINE_READERS
 
 from . import selectors
 
-#: The same readers as the pages these panels link to (alerts/views/pages.py, response/access.py).
+#: The same readers as the pages these panels link to (alerts/views/pages.py, deadlines/access.py, response/access.py).
 FORM_READERS: frozenset[str] = frozenset({Role.OFFICE, Role.FORECASTER, Role.SUPERVISOR, Role.ADMIN, *LEADERS})
-DEADLINE_READERS: frozenset[str] = frozenset({Role.OFFICE, Role.SUPERVISOR, Role.ADMIN, *LEADERS})
 COMPLIANCE_READERS: frozenset[str] = frozenset({Role.OFFICE, Role.ADMIN, Role.SUPERVISOR, *LEADERS})
 DELIVERY_READERS: frozenset[str] = OFFICE_AND_ADMIN
 

@@ -1,3 +1,6 @@
+"""The menu of every page: a person sees only what their role may open; the leaders' 待我审批
+carries the number of forms awaiting them."""
+
 from __future__ import annotations
 
 from django.urls import reverse
@@ -5,14 +8,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import AUDIT_READERS, LEADERS, OFFICE_AND_ADMIN, STAFF, allows
+from alerts.selectors import forms_awaiting
 
 # (label, url name, roles): the menu shows a person only what they may open.
 MENU = [
-    (_("首页"), "core:home", STAFF),
+    (_("首页"), "dashboard:home", STAFF),
     (_("指挥体系"), "command:overview", STAFF),
     (_("减排措施"), "measures:index", STAFF),
     (_("预报预警"), "forecasts:page", STAFF),
-    (_("年度空气质量"), "core:aqi-year", STAFF),
+    (_("年度空气质量"), "dashboard:aqi-year", STAFF),
     (_("数据导入"), "forecasts:imports", frozenset({"office", "forecaster", "admin"})),
     (_("会商"), "forecasts:consultations", frozenset({"office", "forecaster", "vice_commander", "commander", "admin"})),
     (_("预警"), "alerts:list", STAFF),
@@ -45,8 +49,6 @@ def _inbox_badge(items: list[dict], user) -> None:
     """待我审批 carries the number of forms awaiting the leader's signature (one query, leaders only)."""
     if user.role not in LEADERS:
         return
-    from alerts.selectors import forms_awaiting
-
     url = reverse("alerts:inbox")
     for item in items:
         if item["url"] == url:

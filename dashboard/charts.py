@@ -1,7 +1,6 @@
-"""Chart data, as plain JSON for the pages to embed with json_script and static/js/charts.js to
-draw with the local ECharts: the city's daily AQI over a year with every warning's active period
-shaded by level (年度空气质量与预警), and the reduction estimate per pollutant against its target
-(measures/obligations)."""
+"""The year's chart (年度空气质量与预警), as plain JSON for the page to embed with json_script and
+static/js/charts.js to draw with the local ECharts: the city's daily AQI over a year with every
+warning's active period shaded by level."""
 
 from __future__ import annotations
 
@@ -15,10 +14,13 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from alerts.models import ApprovalForm, Warning
 from forecasts.domain.areas import CITY_CODE
 from forecasts.domain.categories import category_for
 from forecasts.domain.readers import TZ
 from forecasts.domain.series import build_series, window_values
+from forecasts.models import AirQualityRecord
+from forecasts.selectors import stored_frame
 
 ZONE = ZoneInfo(TZ)
 #: The AQI bounds the warning rules speak of (§4, §6); the same lines as the forecast chart.
@@ -34,8 +36,6 @@ def level_names() -> dict[str, str]:
 
 def years_with_data() -> list[int]:
     """The years in which the city has stored real (not replay) records, newest first."""
-    from forecasts.models import AirQualityRecord
-
     dates = AirQualityRecord.objects.filter(replay__isnull=True, area__code=CITY_CODE).dates("time", "year", order="DESC")
     return [d.year for d in dates]
 
@@ -43,8 +43,6 @@ def years_with_data() -> list[int]:
 def daily_aqi(year: int) -> list[list[Any]]:
     """[date, AQI] for each day of the year with a value: the 24-hour window from 00:00 (the
     forecast page's daily AQI, forecasts.domain.series), observation over forecast."""
-    from forecasts.selectors import stored_frame
-
     start = dt.datetime(year, 1, 1, tzinfo=ZONE)
     end = dt.datetime(year, 12, 31, 23, tzinfo=ZONE)
     series = build_series(stored_frame(area_codes=[CITY_CODE], start=start, end=end)).get(CITY_CODE)
@@ -62,8 +60,6 @@ def daily_aqi(year: int) -> list[list[Any]]:
 def warning_bands(start: dt.datetime, end: dt.datetime, *, now: dt.datetime | None = None) -> list[dict[str, Any]]:
     """Every warning's active period between start and end, split where an approved form changed
     its level (upgrade, downgrade) and ended by the lift; clipped to the range. Two queries."""
-    from alerts.models import ApprovalForm, Warning
-
     now = now or timezone.now()
     approved = ApprovalForm.objects.filter(status=ApprovalForm.Status.APPROVED).order_by("effective_at", "pk")
     warnings = (
@@ -122,29 +118,4 @@ def year_chart(year: int) -> dict[str, Any]:
         "bands": warning_bands(start, end),
         "thresholds": thresholds(edition),
         "labels": {"aqi": _("日 AQI"), "series": _("全市日 AQI"), "no_library": _("图表库未能加载。")},
-    }
-
-
-def reduction_chart(lines, target_percent: float) -> dict[str, Any]:
-    """One bar per pollutant: the expected reduction (%) against the level's target (measures)."""
-    from measures.domain.constants import POLLUTANT_NAMES, POLLUTANT_SYMBOLS
-
-    return {
-        "target_percent": target_percent,
-        "pollutants": [
-            {
-                "key": line.pollutant,
-                "name": f"{POLLUTANT_NAMES[line.pollutant]}（{POLLUTANT_SYMBOLS[line.pollutant]}）",
-                "percent": round(line.percent, 1),
-                "target_percent": line.target_percent,
-                "short": line.short,
-            }
-            for line in lines
-        ],
-        "labels": {
-            "percent": _("预计减排比例（%）"),
-            "target": _("目标"),
-            "short": _("未达目标"),
-            "met": _("达到目标"),
-        },
     }

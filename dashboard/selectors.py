@@ -1,5 +1,5 @@
 """Reads for the office dashboard (首页): each panel's data from the apps' own selectors, with a
-fixed number of queries whatever the number of rows (core/tests/test_dashboard_queries.py)."""
+fixed number of queries whatever the number of rows (dashboard/tests/test_dashboard.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,28 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
+from alerts.models import ApprovalForm
+from alerts.selectors import active_warning, forms_awaiting, response_name
+from audit.models import AuditEntry
+from deadlines import selectors as deadline_selectors
+from deadlines.countdown import duration_text, remaining
+from forecasts.domain.areas import CITY_CODE
+from forecasts.views.pages import forecast_data, resolve_range
+from notifications.models import Delivery, Notification
+from publication.selectors import duty_for_user
+from response.models import Response
+from response.selectors import (
+    LATE,
+    MISSING,
+    NOT_REQUIRED,
+    ON_TIME,
+    PENDING,
+    compliance_on,
+    order_deadlines,
+    orders_for,
+    reports_for,
+)
+from response.services import report_due_at, report_required, response_covering
 
 
 @dataclass(frozen=True)
@@ -26,9 +48,6 @@ class CityStatus:
 
 
 def city_status() -> CityStatus:
-    from alerts.selectors import active_warning, response_name
-    from response.models import Response
-
     warning = active_warning()
     response = None
     if warning is not None:
@@ -48,8 +67,6 @@ def city_status() -> CityStatus:
 def pending_forms() -> list:
     """Approval forms not yet decided, oldest first, with where each one sits: a draft with the
     office, a submitted form with the vice-commander or the commander (附件5 routing)."""
-    from alerts.models import ApprovalForm
-
     forms = list(
         ApprovalForm.objects.filter(status__in=[ApprovalForm.Status.DRAFT, ApprovalForm.Status.SUBMITTED])
         .select_related("warning", "drafted_by", "submitted_by")
@@ -65,9 +82,6 @@ def pending_forms() -> list:
 
 def inbox(user) -> list:
     """The leader's own inbox (alerts.selectors.forms_awaiting), with how long each form waits."""
-    from alerts.selectors import forms_awaiting, response_name
-    from deadlines.countdown import duration_text
-
     now = timezone.now()
     items = list(forms_awaiting(user))
     for form in items:
@@ -78,8 +92,6 @@ def inbox(user) -> list:
 
 def running_deadlines(now: dt.datetime | None = None) -> list:
     """Every open deadline with its countdown, soonest first (deadlines.selectors.running)."""
-    from deadlines import selectors as deadline_selectors
-
     return deadline_selectors.running(now)
 
 
@@ -118,8 +130,6 @@ def reporting_day(now: dt.datetime | None = None) -> tuple[dt.date, object | Non
     """The day whose 10:00 report the dashboard follows, and the response covering it: yesterday's
     (due today at 10:00) while a response covered yesterday; on a response's first day, today's
     (due tomorrow at 10:00) — otherwise the first day of a response would read "no report owed"."""
-    from response.services import response_covering
-
     today = timezone.localdate(now or timezone.now())
     yesterday = today - dt.timedelta(days=1)
     response = response_covering(yesterday)
@@ -130,9 +140,6 @@ def reporting_day(now: dt.datetime | None = None) -> tuple[dt.date, object | Non
 
 
 def report_compliance(now: dt.datetime | None = None) -> Compliance:
-    from response.selectors import LATE, MISSING, NOT_REQUIRED, ON_TIME, PENDING, compliance_on
-    from response.services import report_due_at
-
     now = now or timezone.now()
     day, _ = reporting_day(now)
     response, rows = compliance_on(day, now=now)
@@ -151,8 +158,6 @@ def delivery_counts(now: dt.datetime | None = None) -> list[dict]:
     delivered by the gateway's receipt, failed and pending (queued); in-app notices created and
     read. Two queries. A day covers the publication in hand on the worst day; the deliveries page
     has the whole record."""
-    from notifications.models import Delivery, Notification
-
     since = (now or timezone.now()) - DELIVERY_WINDOW
     totals: dict[str, dict[str, int]] = {}
     rows = Delivery.objects.filter(created_at__gte=since).values_list("channel", "status").annotate(n=Count("id"))
@@ -178,16 +183,11 @@ def delivery_counts(now: dt.datetime | None = None) -> list[dict]:
 
 
 def latest_audit(limit: int = 10) -> list:
-    from audit.models import AuditEntry
-
     return list(AuditEntry.objects.select_related("actor").order_by("-created_at", "-pk")[:limit])
 
 
 def my_orders(user, limit: int = 10) -> list:
     """A unit's (or county's) latest orders with their acknowledgement clocks (response.selectors)."""
-    from deadlines.countdown import remaining
-    from response.selectors import order_deadlines, orders_for
-
     orders = list(orders_for(user)[:limit])
     deadlines = order_deadlines(orders)
     now = timezone.now()
@@ -210,9 +210,6 @@ class UnitReports:
 
 
 def my_reports(user, limit: int = 5) -> UnitReports:
-    from response.selectors import reports_for
-    from response.services import report_due_at, report_required
-
     day, response = reporting_day()
     reports = reports_for(user).prefetch_related(None)
     recent = list(reports[:limit])
@@ -223,15 +220,10 @@ def my_reports(user, limit: int = 5) -> UnitReports:
 
 def my_duty(user) -> list:
     """A county's on-duty confirmations (在岗指挥确认) for the warning in force (publication.selectors)."""
-    from publication.selectors import duty_for_user
-
     return list(duty_for_user(user))
 
 
 def forecast_chart():
     """The city's forecast chart of the forecast page, over its default range (forecasts.views.pages)."""
-    from forecasts.domain.areas import CITY_CODE
-    from forecasts.views.pages import forecast_data, resolve_range
-
     dates = resolve_range(CITY_CODE, None, None)
     return forecast_data(CITY_CODE, *dates) if dates else None

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.roles import Role
-from core import dashboard
+from dashboard import panels
 
 from .dashboard_data import populate
 
@@ -119,7 +119,7 @@ def test_forecaster_sees_no_panel_its_role_cannot_open(client, make_user):
 def test_panel_access_follows_the_pages_it_summarises(client, make_user):
     for role in Role.values:
         client.force_login(make_user(role))
-        for name, panel in dashboard.PANELS.items():
+        for name, panel in panels.PANELS.items():
             status = client.get(f"/?panel={name}").status_code
             assert status == (200 if role in panel.roles else 403), (role, name, status)
     assert client.get("/?panel=nothing").status_code == 404
@@ -262,12 +262,12 @@ def test_dashboard_queries_do_not_grow_with_rows(role, client, people, make_user
     with django_assert_max_num_queries(MAX_PAGE_QUERIES):
         large, response = count_queries(client, "/")
     assert large == small, f"{role}: {small} queries with the small data, {large} with three times as much"
-    assert panel_ids(response.content.decode()) == dashboard.layout_for(role)
+    assert panel_ids(response.content.decode()) == panels.layout_for(role)
 
 
-@pytest.mark.parametrize("name", list(dashboard.PANELS))
+@pytest.mark.parametrize("name", list(panels.PANELS))
 def test_each_panel_queries_do_not_grow_with_rows(name, client, people, make_user, django_assert_max_num_queries):
-    panel = dashboard.PANELS[name]
+    panel = panels.PANELS[name]
     role = next(r for r in (Role.OFFICE, Role.VICE_COMMANDER, Role.UNIT, Role.COUNTY) if r in panel.roles)
     _login(client, role, people, make_user)
     populate(1, **people)
