@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
+from alerts import selectors as alerts_selectors
 from audit.services import audit_record
 from core.errors import BAD_INPUT, CONFLICT, DomainError
 from core.outbox import outbox_emit
@@ -34,13 +35,8 @@ class ConsultationError(DomainError):
 
 
 def active_level() -> str:
-    """The warning level in force. Warnings are published by the alerts app; until one is in
-    force the level is none."""
-    try:
-        from alerts.selectors import active_level as alerts_active_level
-    except ImportError:
-        return Level.NONE
-    return alerts_active_level()
+    """The warning level in force (alerts), none until one is in force."""
+    return alerts_selectors.active_level()
 
 
 def _evaluation_now(source_import: ForecastImport | None, replay: Replay | None) -> pd.Timestamp:

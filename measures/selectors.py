@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from accounts.roles import Role
+from alerts.selectors import active_warning
 from command.models import Area, MemberUnit
 from core.errors import DomainError
 
@@ -388,10 +389,6 @@ def _source(o: Obligation) -> Source:
 
 def default_level() -> str:
     """The response level in force (from the active warning), else Ⅲ."""
-    try:
-        from alerts.selectors import active_warning
-    except ImportError:  # pragma: no cover - alerts is part of the project
-        return LEVELS[0]
     warning = active_warning()
     if warning is None:
         return LEVELS[0]

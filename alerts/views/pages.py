@@ -50,9 +50,6 @@ OFFICE = frozenset({Role.OFFICE})
 FORM_READERS: frozenset[str] = frozenset({Role.OFFICE, Role.FORECASTER, Role.SUPERVISOR, Role.ADMIN, *LEADERS})
 
 #: The forecasts app's pages for an evaluation and a consultation (forecasts/urls.py).
-EVALUATION_URL = "/forecasts/evaluations/{}/"
-CONSULTATION_URL = "/forecasts/consultations/{}/"
-SERIES_API = "/api/v1/forecasts/series/"
 CITY_CODE = "140300"
 #: The plan asks for a warning at least this many hours before the episode (§4.2).
 LEAD_HOURS = 24
@@ -119,12 +116,12 @@ def _evaluation_view(evaluation) -> dict | None:
     end = (timezone.localtime(last) + dt.timedelta(days=1)).date()
     return {
         "object": evaluation,
-        "url": EVALUATION_URL.format(evaluation.pk),
+        "url": reverse("forecasts:evaluation", args=[evaluation.pk]),
         "reasons": result.get("reasons", []),
         "processes": processes,
         "windows": windows,
         "chart": {
-            "series_url": f"{SERIES_API}?area={CITY_CODE}&start={start:%Y-%m-%d}&end={end:%Y-%m-%d}",
+            "series_url": f"{reverse('forecast-series')}?area={CITY_CODE}&start={start:%Y-%m-%d}&end={end:%Y-%m-%d}",
             "windows": [{"start": w.get("start"), "end": w.get("end"), "value": w.get("value")}
                         for w in result.get("windows", [])],
             "processes": [{k: p.get(k) for k in ("level", "start", "end", "peak_aqi")} for p in result.get("processes", [])],
@@ -249,8 +246,9 @@ class WarningDetailView(RoleRequiredMixin, TemplateView):
             forms=forms,
             timeline=selectors.timeline(warning),
             open_form=next((f for f in forms if f.status in ("draft", "submitted")), None),
-            evaluations=[{"object": e, "url": EVALUATION_URL.format(e.pk)} for e in evaluations.values()],
-            consultations=[{"object": c, "url": CONSULTATION_URL.format(c.pk)} for c in consultations.values()],
+            evaluations=[{"object": e, "url": reverse("forecasts:evaluation", args=[e.pk])} for e in evaluations.values()],
+            consultations=[{"object": c, "url": reverse("forecasts:consultation", args=[c.pk])}
+                           for c in consultations.values()],
             deadlines=deadlines,
             can_read_forms=can_read_forms,
             is_office=user.role == Role.OFFICE,
@@ -389,7 +387,7 @@ class FormNewView(RoleRequiredMixin, DomainErrorMessageMixin, TemplateView):
         ctx.update(
             form=form, action=action, action_label=lc.ACTION_NAMES[lc.Action(action)], active=active,
             evaluation=_evaluation_view(evaluation), consultation=consultation, notice=notice,
-            consultation_url=CONSULTATION_URL.format(consultation.pk) if consultation else "",
+            consultation_url=reverse("forecasts:consultation", args=[consultation.pk]) if consultation else "",
             approver_label=approver, decision_error=decision_error,
             actions=[(a.value, lc.ACTION_NAMES[a]) for a in lc.Action],
         )
@@ -456,7 +454,7 @@ class FormDetailView(RoleRequiredMixin, TemplateView):
             withdraw_form=WithdrawForm(),
             lead=lead_time(form, now),
             evaluation=_evaluation_view(form.evaluation),
-            consultation_url=CONSULTATION_URL.format(form.consultation_id) if form.consultation_id else "",
+            consultation_url=reverse("forecasts:consultation", args=[form.consultation_id]) if form.consultation_id else "",
             deadlines=deadline_selectors.with_countdown(deadline_selectors.of_form(form), now),
             approver_label=lc.APPROVER_NAMES.get(lc.Approver(form.approver_role), ""),
             response_label=lc.RESPONSE_NAMES.get(form.response_level, ""),
