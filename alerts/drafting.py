@@ -15,10 +15,12 @@ from dataclasses import dataclass
 import pandas as pd
 from django.utils import timezone
 
+from forecasts.domain.areas import CITY_CODE, area_by_code
+
 from .domain.content import WarningContent, content_text, degree_text, public_text, range_text
 from .domain.lifecycle import Action
 
-CITY = ("140300", "阳泉市")
+CITY = (CITY_CODE, "阳泉市")
 
 
 @dataclass(frozen=True)
@@ -89,8 +91,6 @@ def _process(result: dict, level: str) -> dict | None:
 
 def _area_name(code: str, given: str | None) -> str:
     """The plan's name of an area (warning-rules.md §1), as command.Area stores it."""
-    from forecasts.domain.areas import area_by_code
-
     try:
         return area_by_code(code).name
     except KeyError:

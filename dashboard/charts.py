@@ -18,6 +18,7 @@ from alerts.models import ApprovalForm, Warning
 from forecasts.domain.areas import CITY_CODE
 from forecasts.domain.categories import category_for
 from forecasts.domain.readers import TZ
+from forecasts.domain.rules import LEVEL_NAMES
 from forecasts.domain.series import build_series, window_values
 from forecasts.models import AirQualityRecord
 from forecasts.selectors import stored_frame
@@ -31,7 +32,8 @@ EDITION_SWITCH = dt.date(2026, 3, 1)
 
 
 def level_names() -> dict[str, str]:
-    return {"yellow": _("黄色预警"), "orange": _("橙色预警"), "red": _("红色预警")}
+    """The warning levels' names (forecasts.domain.rules.LEVEL_NAMES) in the active language."""
+    return {level: _(LEVEL_NAMES[level]) for level in LEVEL_COLOURS}
 
 
 def years_with_data() -> list[int]:

@@ -18,10 +18,9 @@ from core.outbox import outbox_emit
 from notifications.services import notify_roles
 
 from . import selectors
-from .domain.rules import evaluate
+from .domain.rules import LEVEL_NAMES, evaluate
 from .models import Consultation, Evaluation, ForecastImport, Level, Replay
 
-LEVEL_NAMES = {"none": "无预警", "yellow": "黄色预警", "orange": "橙色预警", "red": "红色预警"}
 RECOMMENDATION_NAMES = {
     "issue": "发布", "upgrade": "升级", "downgrade": "降级", "lift": "解除", "maintain": "维持", "none": "无需发布",
 }

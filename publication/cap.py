@@ -64,7 +64,7 @@ AREA_ZH = "阳泉市"
 AREA_EN = "Yangquan City, Shanxi Province"
 #: The areas of warning-rules.md §1 in English; the development zone (kfq) has no GB/T 2260 code.
 AREA_NAMES_EN = {
-    "140300": AREA_EN,
+    CITY_CODE: AREA_EN,
     "140302": "Chengqu District, Yangquan",
     "140303": "Kuangqu District, Yangquan",
     "140311": "Jiaoqu District, Yangquan",

@@ -28,6 +28,7 @@ from core.outbox import outbox_emit
 from deadlines import keys as deadline_keys
 from deadlines.models import Deadline
 from deadlines.services import deadline_claim, deadline_meet, deadline_start, deadlines_cancel
+from measures.domain.constants import LEVEL_NAMES  # Ⅲ级, Ⅱ级, Ⅰ级
 from notifications.services import notify_users
 
 from .measures_source import measures_for_level, measures_for_unit
@@ -38,7 +39,6 @@ log = logging.getLogger(__name__)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 #: Daily reports are due at this local time on the day after the day they report on (§5.4).
 REPORT_DUE = dt.time(10, 0)
-LEVEL_NAMES = {"III": "Ⅲ级", "II": "Ⅱ级", "I": "Ⅰ级"}
 MAX_TEXT = 10_000
 MAX_NOTE = 2_000
 MAX_FIGURES = 50

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from forecasts.domain.rules import LEVEL_NAMES
+
 #: 预警级别 → 响应级别 (plan §4.1, §5.1).
 RESPONSE_LEVELS: dict[str, str] = {"yellow": "III", "orange": "II", "red": "I"}
-LEVEL_NAMES: dict[str, str] = {"none": "无预警", "yellow": "黄色预警", "orange": "橙色预警", "red": "红色预警"}
 RESPONSE_NAMES: dict[str, str] = {"III": "Ⅲ级", "II": "Ⅱ级", "I": "Ⅰ级"}
 LEVEL_RANK: dict[str, int] = {"none": 0, "yellow": 1, "orange": 2, "red": 3}
 ACTION_NAMES: dict[str, str] = {"issue": "发布", "upgrade": "升级", "downgrade": "降级", "lift": "解除"}

@@ -15,6 +15,7 @@ from django.utils import timezone
 from alerts.models import ApprovalForm, Warning
 from deadlines import keys as deadline_keys
 from deadlines import selectors as deadline_selectors
+from forecasts.domain.areas import CITY_CODE
 from measures.domain.constants import POLLUTANT_NAMES
 from measures.selectors import obligations_for
 from response.models import DailyReport, Order, Response
@@ -24,7 +25,6 @@ from supervision.models import Inspection, TipOff
 from . import domain
 from .models import DrillRecord, EffectEvaluation, ResponseSummary
 
-CITY_CODE = "140300"
 #: §5.6: each unit confirms its measures in place within 2 hours of the order.
 IN_PLACE_HOURS = 2
 

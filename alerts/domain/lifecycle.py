@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from core.errors import CONFLICT, DomainError
+from forecasts.domain.rules import LEVEL_NAMES  # the one map of level names
 
 
 class Level(StrEnum):
@@ -34,7 +35,6 @@ class Approver(StrEnum):
 
 RANK = {Level.NONE: 0, Level.YELLOW: 1, Level.ORANGE: 2, Level.RED: 3}
 RESPONSE = {Level.YELLOW: "III", Level.ORANGE: "II", Level.RED: "I"}
-LEVEL_NAMES = {Level.NONE: "无预警", Level.YELLOW: "黄色预警", Level.ORANGE: "橙色预警", Level.RED: "红色预警"}
 RESPONSE_NAMES = {"III": "Ⅲ级响应", "II": "Ⅱ级响应", "I": "Ⅰ级响应"}
 ACTION_NAMES = {Action.ISSUE: "发布", Action.UPGRADE: "升级", Action.DOWNGRADE: "降级", Action.LIFT: "解除"}
 APPROVER_NAMES = {Approver.VICE_COMMANDER: "副总指挥", Approver.COMMANDER: "总指挥"}

@@ -29,6 +29,7 @@ from core.views_mixins import DomainErrorMessageMixin
 from deadlines import selectors as deadline_selectors
 from deadlines.access import DEADLINE_READERS
 from deadlines.countdown import duration_text
+from forecasts.domain.areas import CITY_CODE
 
 from .. import selectors, services
 from ..domain import lifecycle as lc
@@ -50,7 +51,6 @@ OFFICE = frozenset({Role.OFFICE})
 FORM_READERS: frozenset[str] = frozenset({Role.OFFICE, Role.FORECASTER, Role.SUPERVISOR, Role.ADMIN, *LEADERS})
 
 #: The forecasts app's pages for an evaluation and a consultation (forecasts/urls.py).
-CITY_CODE = "140300"
 #: The plan asks for a warning at least this many hours before the episode (§4.2).
 LEAD_HOURS = 24
 LIST_PAGE = 30

@@ -34,7 +34,12 @@ from .readers import TZ, ReadResult
 from .series import HOUR, MIN_HOURS, PRIMARY_ORDER, WINDOW_HOURS, build_series, window_values
 
 LEVELS: tuple[str, ...] = ("none", "yellow", "orange", "red")
-LEVEL_NAMES: dict[str, str] = {"none": "无预警", "yellow": "黄色", "orange": "橙色", "red": "红色"}
+#: The name of each warning level (预警级别): the one map of level names, which alerts, forecasts,
+#: reviews and the dashboard import.
+LEVEL_NAMES: dict[str, str] = {"none": "无预警", "yellow": "黄色预警", "orange": "橙色预警", "red": "红色预警"}
+#: The colour alone, as the rules' sentences say it ("达到黄色预警条件"): the name without 预警.
+COLOUR_NAMES: dict[str, str] = {level: name if level == "none" else name.removesuffix("预警")
+                                for level, name in LEVEL_NAMES.items()}
 RESPONSE_LEVELS: dict[str, str | None] = {
     "none": None,
     "yellow": "III",
@@ -858,7 +863,7 @@ def _process_reasons(process: Process, where: Situation | None) -> list[str]:
         head = f"{_TIMING_NAMES[timing]}：{head}"
     if process.level == "none":
         return [head + "：未达到预警条件"]
-    name = LEVEL_NAMES[process.level]
+    name = COLOUR_NAMES[process.level]
     sentences = [f"{name}预警条件成立：" + _match_sentence(m) for m in process.matches]
     sentences.append(
         head + f"：按一次过程从高级别启动，{name}预警（{RESPONSE_LEVELS[process.level]}级响应）"
@@ -876,18 +881,18 @@ def _situation_reasons(where: Situation) -> list[str]:
     place = "处于" if where.current_holds_now else "之后的第一个"
     sentences = [
         f"判定时刻 {now} {place}污染过程 {_clock(current.start)} 至 {_clock(current.end)}："
-        f"已达到级别为{LEVEL_NAMES[where.reached]}（末窗口在判定时刻及以后的判定），"
-        f"余下级别为{LEVEL_NAMES[where.remaining]}（判定时刻及以后开始的判定）"
+        f"已达到级别为{COLOUR_NAMES[where.reached]}（末窗口在判定时刻及以后的判定），"
+        f"余下级别为{COLOUR_NAMES[where.remaining]}（判定时刻及以后开始的判定）"
     ]
     if where.reached != "none" and where.reached_matches:
         sentences.append(
-            f"当前过程{LEVEL_NAMES[where.reached]}级别的依据：" + _match_sentence(where.reached_matches[0])
+            f"当前过程{COLOUR_NAMES[where.reached]}级别的依据：" + _match_sentence(where.reached_matches[0])
         )
     for process in where.following:
         if process.level == "none":
             continue
         sentences.append(
-            f"后续污染过程 {_clock(process.start)} 起达到{LEVEL_NAMES[process.level]}预警条件，"
+            f"后续污染过程 {_clock(process.start)} 起达到{COLOUR_NAMES[process.level]}预警条件，"
             f"需单独发布预警，最迟于 {_clock(process.issue_by)} 发布"
         )
     return sentences
@@ -935,27 +940,27 @@ def _recommendation_sentence(
     if recommendation == "none":
         return f"当前无预警，{since}当前及后续过程均未达到预警条件：无需发布"
     if recommendation == "issue" and proposed is not None:
-        return f"当前无预警，{since}污染过程达到{LEVEL_NAMES[proposed]}预警条件：建议发布{LEVEL_NAMES[proposed]}预警"
+        return f"当前无预警，{since}污染过程达到{COLOUR_NAMES[proposed]}预警条件：建议发布{COLOUR_NAMES[proposed]}预警"
     if recommendation == "upgrade" and proposed is not None:
         return (
-            f"当前为{LEVEL_NAMES[active]}预警，当前过程已达到更高的{LEVEL_NAMES[proposed]}"
-            f"预警条件：建议立即升级为{LEVEL_NAMES[proposed]}预警（预案 4.3）"
+            f"当前为{COLOUR_NAMES[active]}预警，当前过程已达到更高的{COLOUR_NAMES[proposed]}"
+            f"预警条件：建议立即升级为{COLOUR_NAMES[proposed]}预警（预案 4.3）"
         )
     if recommendation == "lift":
         when = f"自 {_clock(lift_at)} 起" if lift_at is not None else ""
         return (
-            f"当前为{LEVEL_NAMES[active]}预警，预测{when} AQI ≤ {POLLUTED_AQI} 持续 "
+            f"当前为{COLOUR_NAMES[active]}预警，预测{when} AQI ≤ {POLLUTED_AQI} 持续 "
             f"{CLEAN_HOURS} 小时以上：建议解除预警，解除时间 {_clock(lift_at) if lift_at is not None else '—'}（预案 4.4）"
         )
     if recommendation == "downgrade" and proposed is not None and where is not None:
         return (
-            f"当前为{LEVEL_NAMES[active]}预警，{since}未来 {CLEAN_HOURS} 小时 AQI 均 ≤ "
-            f"{DOWNGRADE_THRESHOLDS[active]:g}，当前过程余下级别为{LEVEL_NAMES[where.remaining]}：建议降为"
-            f"{LEVEL_NAMES[proposed]}预警（预案 4.3）"
+            f"当前为{COLOUR_NAMES[active]}预警，{since}未来 {CLEAN_HOURS} 小时 AQI 均 ≤ "
+            f"{DOWNGRADE_THRESHOLDS[active]:g}，当前过程余下级别为{COLOUR_NAMES[where.remaining]}：建议降为"
+            f"{COLOUR_NAMES[proposed]}预警（预案 4.3）"
         )
     return (
-        f"当前为{LEVEL_NAMES[active]}预警，{since}预测级别为{LEVEL_NAMES[forecast]}，"
-        f"未达到升级、降级或解除条件：建议维持{LEVEL_NAMES[active]}预警"
+        f"当前为{COLOUR_NAMES[active]}预警，{since}预测级别为{COLOUR_NAMES[forecast]}，"
+        f"未达到升级、降级或解除条件：建议维持{COLOUR_NAMES[active]}预警"
     )
 
 

@@ -27,7 +27,7 @@ from .. import selectors
 from ..domain.areas import AREAS, CITY_CODE, area_by_code
 from ..domain.categories import category_for
 from ..domain.readers import TZ
-from ..domain.rules import APPROVER_NAMES, LEVEL_NAMES, RECOMMENDATION_NAMES, evaluate, so2_alerts
+from ..domain.rules import APPROVER_NAMES, COLOUR_NAMES, RECOMMENDATION_NAMES, evaluate, so2_alerts
 from ..domain.series import HOUR, WINDOW_HOURS, build_series, window_values
 from ..forms import MAX_RANGE_DAYS, SeriesRangeForm
 from ..models import Evaluation
@@ -277,11 +277,11 @@ def forecast_data(area_code: str, start: dt.date, end: dt.date) -> dict[str, Any
         days=_days(series, windows, _daily_rows(frame, area_code), start, end),
         so2_alerts=_so2_alert_rows(alerts),
         level=result["level"],
-        level_name=LEVEL_NAMES[result["level"]],
+        level_name=COLOUR_NAMES[result["level"]],
         processes=[
             {
                 **_with_times(p),
-                "level_name": LEVEL_NAMES[p["level"]],
+                "level_name": COLOUR_NAMES[p["level"]],
                 "windows": [_with_times(w) for w in p["windows"]],
             }
             for p in result["processes"]
@@ -298,23 +298,23 @@ def label_evaluation(evaluation: Evaluation) -> Evaluation:
     evaluation.recommendation_label = RECOMMENDATION_NAMES.get(evaluation.recommendation, evaluation.recommendation)
     evaluation.approver_label = APPROVER_NAMES.get(evaluation.approver, "")
     proposed = (evaluation.result or {}).get("proposed_level") or evaluation.level
-    evaluation.proposed_label = LEVEL_NAMES.get(proposed, proposed)
+    evaluation.proposed_label = COLOUR_NAMES.get(proposed, proposed)
     evaluation.level_colour = LEVEL_COLOURS.get(evaluation.level, LEVEL_COLOURS["none"])
     result = evaluation.result or {}
     current = result.get("current_process")
     evaluation.current = (
         {
             **_with_times(current),
-            "level_name": LEVEL_NAMES.get(current.get("level"), ""),
-            "reached_name": LEVEL_NAMES.get(result.get("reached_level") or "none", ""),
-            "remaining_name": LEVEL_NAMES.get(result.get("remaining_level") or "none", ""),
+            "level_name": COLOUR_NAMES.get(current.get("level"), ""),
+            "reached_name": COLOUR_NAMES.get(result.get("reached_level") or "none", ""),
+            "remaining_name": COLOUR_NAMES.get(result.get("remaining_level") or "none", ""),
             "holds_now": current.get("timing") == "current" and _time(current["start"]) <= evaluation.now,
         }
         if current
         else None
     )
     evaluation.next_processes = [
-        {**_with_times(p), "level_name": LEVEL_NAMES.get(p["level"], ""), "issue_by": _time(p.get("issue_by"))}
+        {**_with_times(p), "level_name": COLOUR_NAMES.get(p["level"], ""), "issue_by": _time(p.get("issue_by"))}
         for p in result.get("next_processes", [])
     ]
     evaluation.lift_at = _time(result.get("lift_at"))
@@ -411,7 +411,7 @@ class EvaluationDetailView(RoleRequiredMixin, TemplateView):
         processes = [
             {
                 **_with_times(p),
-                "level_name": LEVEL_NAMES.get(p.get("level"), p.get("level")),
+                "level_name": COLOUR_NAMES.get(p.get("level"), p.get("level")),
                 "windows": [_with_times(w) for w in p.get("windows", [])],
             }
             for p in result.get("processes", [])

@@ -13,7 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from forecasts.domain.readers import parse_time, read_file
-from forecasts.domain.rules import LEVEL_NAMES, RECOMMENDATION_NAMES, evaluate, normalise_level
+from forecasts.domain.rules import COLOUR_NAMES, RECOMMENDATION_NAMES, evaluate, normalise_level
 
 BAD_INPUT = 2
 
@@ -57,7 +57,7 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(outcome, ensure_ascii=False, indent=2))
             return
         self.stdout.write(
-            f"预警级别：{LEVEL_NAMES[outcome['level']]}；建议：{RECOMMENDATION_NAMES[outcome['recommendation']]}"
+            f"预警级别：{COLOUR_NAMES[outcome['level']]}；建议：{RECOMMENDATION_NAMES[outcome['recommendation']]}"
         )
         for reason in outcome["reasons"]:
             self.stdout.write(f"- {reason}")
