@@ -93,6 +93,17 @@ ACTION_LABELS = {
     "reviews.evaluation.edited": _("修改效果评估"),
     "reviews.drill.created": _("登记演练"),
     "reviews.drill.edited": _("修改演练记录"),
+    # advisories (warning-rules.md §10)
+    "advisories.ozone.opened": _("发起臭氧预警提示会商"),
+    "advisories.ozone.extended": _("臭氧预警提示时段延长"),
+    "advisories.ozone.confirmed": _("确认发布臭氧预警提示，下达臭氧污染减排指令"),
+    "advisories.ozone.ended": _("结束臭氧预警提示"),
+    "advisories.ozone_order.acknowledged": _("签收臭氧污染减排指令"),
+    "advisories.ozone_order.in_place": _("臭氧污染减排措施落实到位"),
+    "advisories.so2.issued": _("下达二氧化硫预警任务"),
+    "advisories.so2.extended": _("二氧化硫预警任务时段延长"),
+    "advisories.so2.acknowledged": _("签收二氧化硫预警任务"),
+    "advisories.so2.answered": _("反馈二氧化硫管控措施"),
 }
 
 

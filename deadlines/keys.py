@@ -39,3 +39,13 @@ def measures(order_id: int) -> str:
 def daily_report(response_id: int, unit_id: int, report_date: dt.date) -> str:
     """A member unit's 10:00 report on ``report_date`` during a response (plan §5.4, §7.1)."""
     return f"daily:{response_id}:{unit_id}:{report_date.isoformat()}"
+
+
+def ozone_order(order_id: int) -> str:
+    """A member unit's §5.3.4 ozone measures in place within 2 hours of its order (as plan §5.6)."""
+    return f"measures:ozone-order:{order_id}"
+
+
+def so2_task(task_id: int) -> str:
+    """A county government's answer to an SO2 alert within 2 hours (plan §3.3, as §5.6)."""
+    return f"measures:so2-task:{task_id}"

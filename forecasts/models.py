@@ -227,6 +227,7 @@ class Consultation(models.Model):
         EVALUATION = "evaluation", _("评估触发")
         DAILY = "daily", _("采暖期每日会商")
         REALTIME = "realtime", _("实时会商")
+        OZONE = "ozone", _("臭氧预警提示会商")
 
     class Status(models.TextChoices):
         OPEN = "open", _("会商中")

@@ -96,6 +96,12 @@ def evaluation_run(
                 outbox_emit("forecasts.consultation.opened", {"consultation_id": consultation.pk})
                 # The office reviews and submits rather than types: the form is drafted for it.
                 outbox_emit("alerts.form.draft", {"evaluation_id": evaluation.pk})
+        if replay is None and evaluation.ozone_prompt:
+            # The ozone prompt's consultation, once per episode (advisories, warning-rules.md §10).
+            outbox_emit("advisories.ozone.evaluate", {"evaluation_id": evaluation.pk})
+        if replay is None and result.get("so2_alerts"):
+            # Each SO2 alert is its area's task (advisories, warning-rules.md §10).
+            outbox_emit("advisories.so2.evaluate", {"evaluation_id": evaluation.pk})
     return evaluation
 
 
@@ -137,6 +143,12 @@ def consultation_notify(*, consultation_id: int) -> None:
         notify_roles(roles, kind="forecasts.evaluation.action",
                      title=f"预警评估建议：{rec}{level if evaluation.recommendation != 'lift' else ''}",
                      body="\n".join(evaluation.result.get("reasons", [])[:6]), link=link, target=evaluation)
+    elif consultation.kind == Consultation.Kind.OZONE:
+        evaluation = consultation.evaluation
+        notify_roles(roles, kind="forecasts.consultation.ozone", title="臭氧预警提示：请会商",
+                     body="\n".join(r for r in evaluation.result.get("reasons", []) if "臭氧" in r)[:2000]
+                     or "预测臭氧为首要污染物的污染天气达到臭氧预警提示条件（预案 3.2）。",
+                     link=link, target=consultation)
     elif consultation.kind == Consultation.Kind.DAILY:
         notify_roles(roles, kind="forecasts.consultation.daily", title=f"{consultation.scheduled_for:%Y-%m-%d} 采暖期每日会商",
                      body="请预报预警组提交空气质量和气象会商意见（附件4）。", link=link, target=consultation)

@@ -57,8 +57,11 @@ def _as_list(value) -> list[str]:
 
 
 def _published() -> dict:
-    """The payload the public sees (publication.public: the warning once published)."""
-    return dict(public_warning_payload() or {"level": "none"})
+    """The payload the public sees (publication.public: the warning once published), with the
+    臭氧预警提示 in force (advisories.public, warning-rules.md §10)."""
+    from advisories.public import public_ozone_payload
+
+    return {**(public_warning_payload() or {"level": "none"}), "ozone_prompt": public_ozone_payload()}
 
 
 def _parse_time(value) -> dt.datetime | None:
@@ -91,11 +94,19 @@ def _year_rows(rows) -> list[dict]:
     return result
 
 
+def _ozone(value: dict | None) -> dict | None:
+    """The 臭氧预警提示 in force, or None."""
+    if not isinstance(value, dict) or not value.get("in_force"):
+        return None
+    return {"text": value.get("text") or "", "period_start": _parse_time(value.get("period_start")),
+            "period_end": _parse_time(value.get("period_end"))}
+
+
 def _from_published(published: dict) -> dict[str, Any]:
     """The page's data from the published payload: the same facts the JSON API gives."""
     level = published.get("level") or "none"
     common = {"today": _air(published.get("air")), "year": published.get("year"),
-              "this_year": _year_rows(published.get("this_year"))}
+              "this_year": _year_rows(published.get("this_year")), "ozone_prompt": _ozone(published.get("ozone_prompt"))}
     if level == "none" or level not in LEVEL_COLOURS:
         air = common["today"]
         return {"level": "none", **common, "health_advice": [air["advice"]] if air else [NO_AIR_ADVICE]}

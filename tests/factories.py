@@ -64,7 +64,8 @@ def example_objects(users: dict) -> None:
       ReportAttachment pk=1, a county's duty confirmation, Inspection pk=1 (+ InspectionPhoto pk=1,
       of an enterprise of 140321), TipOff pk=1, Notification pk=1 (for the office user), a failed SMS;
     - DrillRecord pk=1, Replay pk=1, Evaluation pk=1 with Consultation pk=1, ForecastImport pk=1;
-    - ApiToken pk=1, a live API token of the office user.
+    - ApiToken pk=1, a live API token of the office user;
+    - OzonePrompt pk=1 in force (Consultation pk=2) with OzoneOrder pk=1 of 交通运输局, So2Task pk=1 of 140321.
     """
     import datetime as dt
 
@@ -179,12 +180,30 @@ def example_objects(users: dict) -> None:
         status=Delivery.Status.FAILED, retryable=False, attempts=3, last_error="示例错误", provider_id="示例编号",
         failed_at=now,
     )
+    # advisories (warning-rules.md §10): OzonePrompt pk=1 in force (its Consultation pk=2) with OzoneOrder pk=1 of
+    # 交通运输局; So2Task pk=1 of 140321
+    from advisories.models import OzoneOrder, OzonePrompt, So2Task
+
+    ozone = OzonePrompt.objects.create(
+        pk=1, status=OzonePrompt.Status.IN_FORCE, evaluation=evaluation, latest_evaluation=evaluation,
+        consultation=Consultation.objects.create(pk=2, kind=Consultation.Kind.OZONE, evaluation=evaluation),
+        period_start=now, period_end=now + dt.timedelta(days=1), peak_aqi=210, text="示例臭氧预警提示",
+        confirmed_at=now, confirmed_by=office,
+    )
+    OzoneOrder.objects.create(pk=1, prompt=ozone, unit=jiaotong, preamble="示例臭氧指令", issued_at=now,
+                              measures=[{"title": "臭氧污染减排措施", "text": "示例措施"}],
+                              enterprises=[{"id": enterprise.pk, "name": "示例企业", "area": county.name,
+                                            "industry": "示例行业", "vocs_t": "1", "nox_t": "1"}])
+    So2Task.objects.create(pk=1, area=county, unit=MemberUnit.objects.filter(kind="county", area=county).first(),
+                           start=now, end=now + dt.timedelta(hours=3), max_so2=180, evaluation=evaluation,
+                           latest_evaluation=evaluation, issued_at=now,
+                           enterprises=[{"id": enterprise.pk, "name": "示例企业", "industry": "示例行业", "so2_t": "1"}])
     # Rows made with explicit ids leave PostgreSQL's sequences behind: the next row a test (or a fuzzed
     # API call) creates would take id 1 again and fail on the primary key.
     from django.core.management.color import no_style
     from django.db import connection
 
-    explicit = [ApiToken, ApprovalForm, Consultation, DailyReport, DrillRecord, Evaluation, ForecastImport, Inspection,
+    explicit = [OzoneOrder, OzonePrompt, So2Task, ApiToken, ApprovalForm, Consultation, DailyReport, DrillRecord, Evaluation, ForecastImport, Inspection,
                 InspectionPhoto, Notification, Order, ProvincialNotice, Replay, ReportAttachment, TipOff, Warning]
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), explicit):

@@ -62,6 +62,13 @@ EXAMPLES: dict[str, dict] = {
     # ApiToken pk=1 of the office user: its API detail (GET, DELETE) and the page's revoke button (POST-only → 405 on GET)
     "api-token-detail": {"pk": 1},
     "accounts:token-revoke": {"pk": 1},
+    # advisories: OzonePrompt pk=1 in force, its OzoneOrder pk=1 of 交通运输局, So2Task pk=1 of 140321
+    # (POST-only confirm, end, acknowledge, in-place, answer → 405 on GET)
+    **{f"advisories:{name}": {"pk": 1} for name in (
+        "ozone", "ozone-confirm", "ozone-end", "ozone-order", "ozone-order-acknowledge", "ozone-order-in-place",
+        "so2", "so2-acknowledge", "so2-answer")},
+    **{name: {"pk": 1} for name in (
+        "api-ozone-prompt-confirm", "api-ozone-prompt-end", "api-so2-task-acknowledge", "api-so2-task-answer")},
 }
 # Third-party views that guard themselves (Django admin: is_staff), tested separately below.
 SELF_GUARDED_NAMESPACES = {"admin"}
@@ -160,6 +167,9 @@ POST_DATA: dict[str, dict] = {
     "api-warning-reject": {"comment": "示例退回理由"},
     "response:order-in-place": {"note": "示例落实情况"},
     "api-order-in-place": {"note": "示例落实情况"},
+    "advisories:ozone-order-in-place": {"note": "示例落实情况"},
+    "advisories:so2-answer": {"answer": "示例管控措施"},
+    "api-so2-task-answer": {"answer": "示例管控措施"},
 }
 # A POST may also be refused on the state of the object it found (409: order pk=1 is already in place,
 # warning pk=1 has no submitted form) — the object was looked up and exists, the write path ran to its check.

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "supervision",
     "reviews",
     "dashboard",
+    "advisories",
 ]
 
 MIDDLEWARE = [

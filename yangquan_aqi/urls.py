@@ -48,6 +48,7 @@ api_v1 = [
     path("", include("measures.api.urls")),
     path("", include("response.api.urls")),
     path("", include("supervision.api.urls")),
+    path("", include("advisories.api.urls")),
 ]
 
 urlpatterns = [
@@ -64,6 +65,7 @@ urlpatterns = [
     path("response/", include("response.urls")),
     path("supervision/", include("supervision.urls")),
     path("reviews/", include("reviews.urls")),
+    path("advisories/", include("advisories.urls")),
     path("audit/", include("audit.urls")),
     path("", include("notifications.urls")),  # /notifications/… and the SMS pages under /warnings/
     path("admin/", admin.site.urls),
