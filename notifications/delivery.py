@@ -3,8 +3,8 @@ boundedly, show failures to the office (STYLE.md "Notifications").
 
 - `sms_to_users` / `sms_to_numbers` create one `Delivery` per (subject key, recipient, channel) — the
   unique key makes a repeated call a no-op — and hand the new rows to Celery after commit, through
-  the outbox (``notifications.sms.queued``; the rows themselves are the durable record: a queued row
-  whose task was lost is sent by the sweep).
+  the outbox (``notifications.sms.queued``, whose handler calls notifications.tasks.enqueue_deliveries;
+  the rows themselves are the durable record: a queued row whose task was lost is sent by the sweep).
 - `deliveries_send` (the task `notifications.tasks.send_deliveries`, one per chunk of
   `SMS_TASK_CHUNK` rows) sends rows under row locks, only while they are queued or
   failed-and-retryable, through the transport `SMS_BACKEND` chooses (the HTTP gateway: many numbers
@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import logging
-import re
 import secrets
 import time
 from collections import Counter
@@ -36,16 +35,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from accounts.roles import Role
 from audit.services import audit_record
 from core.errors import DomainError
 from core.outbox import outbox_emit
 
 from .models import Delivery, SmsSubscriber
+from .phones import normalise_phone
+from .services import notify_roles
 from .transports import OutgoingSms, SendResult, get_transport, send_many
 
 log = logging.getLogger(__name__)
 
-_PHONE = re.compile(r"^1[3-9]\d{9}$")
 #: How long a queued row may wait before the sweep sends it itself (its task was lost — a worker
 #: killed with its tasks reserved, a broker down at enqueue time — or gave up on the rate limit) is
 #: ``settings.SMS_STALE_QUEUED_SECONDS``.
@@ -58,18 +59,6 @@ KEY_LABELS = {
     "form-submitted": "待审批提醒",
     "subscribe": "订阅验证码",
 }
-
-
-def normalise_phone(raw: str | None) -> str | None:
-    """An 11-digit mainland mobile number, or None: spaces, dashes and a +86/0086 prefix go."""
-    if not raw:
-        return None
-    digits = re.sub(r"[\s\-()]", "", str(raw))
-    for prefix in ("+86", "0086", "86"):
-        if digits.startswith(prefix) and len(digits) == 11 + len(prefix):
-            digits = digits[len(prefix):]
-            break
-    return digits if _PHONE.match(digits) else None
 
 
 def describe_key(key: str) -> str:
@@ -126,7 +115,7 @@ def _create(key: str, entries: list[tuple], text: str) -> int:
     queued: list[int] = []
     size = INSERT_CHUNK if connection.vendor == "postgresql" else 500
     with transaction.atomic():
-        for chunk in _chunks(rows, size):
+        for chunk in chunks(rows, size):
             for pk, status in _insert(chunk):
                 created += 1
                 if status == Delivery.Status.QUEUED:
@@ -177,34 +166,18 @@ def _insert(rows: list[tuple]) -> list[tuple[int, str]]:
         return [(int(pk), status) for pk, status in cursor.fetchall()]
 
 
-def _chunks(items: list, size: int):
+def chunks(items: list, size: int):
     for start in range(0, len(items), size):
         yield items[start:start + size]
 
 
-def deliveries_enqueue_queued(*, key: str, first: int, last: int) -> int:
-    """Hand to Celery the rows of ``key`` (any key when empty) with ids from ``first`` to ``last``
-    that are still queued; returns how many. Idempotent: a row already sent is skipped by the sender."""
+def deliveries_queued_ids(*, key: str, first: int, last: int) -> list[int]:
+    """The rows of ``key`` (any key when empty) with ids from ``first`` to ``last`` that are still
+    queued, for the outbox handler to hand to the senders (notifications.tasks.enqueue_deliveries)."""
     rows = Delivery.objects.filter(pk__gte=first, pk__lte=last, status=Delivery.Status.QUEUED)
     if key:
         rows = rows.filter(key=key)
-    ids = list(rows.order_by("pk").values_list("pk", flat=True))
-    enqueue_deliveries(ids)
-    return len(ids)
-
-
-def enqueue_deliveries(ids: Iterable[int]) -> None:
-    """Hand rows to Celery in chunks of ``SMS_TASK_CHUNK`` (one task each, which the worker's
-    processes run side by side); a broker that is down only delays them (the beat sweep sends them)."""
-    from .tasks import send_deliveries
-
-    ids = sorted(ids)
-    for chunk in _chunks(ids, max(settings.SMS_TASK_CHUNK, 1)):
-        try:
-            send_deliveries.delay(chunk)
-        except Exception:  # noqa: BLE001 - broker or result store down (kombu and redis raise their own kinds)
-            log.warning("%d deliveries not enqueued (from %s); the sweep will send them", len(chunk), chunk[0],
-                        exc_info=True)
+    return list(rows.order_by("pk").values_list("pk", flat=True))
 
 
 # ----------------------------------------------------------------------------- sending
@@ -272,7 +245,7 @@ def deliveries_send(ids: Sequence[int]) -> Counter:
     transport = get_transport()
     per_call = max(int(getattr(transport, "batch_size", 1)), 1)
     part_size = max(per_call, SEND_GROUP)
-    for index, part in enumerate(_chunks(due, part_size)):
+    for index, part in enumerate(chunks(due, part_size)):
         try:
             for _ in range(-(-len(part) // per_call)):
                 _take_slot()
@@ -360,10 +333,6 @@ def _due(rows, now: dt.datetime):
 
 def deliveries_failed_notify(*, key: str) -> None:
     """One in-app notice per subject (per hour) when messages of it failed for good."""
-    from accounts.roles import Role
-
-    from .services import notify_roles
-
     if not cache.add(f"sms:failed-notice:{key}", 1, timeout=3600):
         return
     notify_roles([Role.OFFICE], kind="notifications.delivery.failed", title=f"短信发送失败：{describe_key(key)}",

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from core.outbox import handles
 
-from .delivery import deliveries_enqueue_queued, deliveries_failed_notify
+from .delivery import deliveries_failed_notify, deliveries_queued_ids
+from .tasks import enqueue_deliveries
 
 
 @handles("notifications.sms.queued", stage="publication")
@@ -14,7 +15,8 @@ def sms_queued(payload: dict) -> None:
 
     Payload {"key", "first", "last"}: the subject and the id range of the rows created (or queued
     again by the office's "retry failed"); emitted in the transaction that wrote them."""
-    deliveries_enqueue_queued(key=payload.get("key") or "", first=int(payload["first"]), last=int(payload["last"]))
+    enqueue_deliveries(deliveries_queued_ids(key=payload.get("key") or "", first=int(payload["first"]),
+                                             last=int(payload["last"])))
 
 
 @handles("notifications.delivery.failed", stage="publication")

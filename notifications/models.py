@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from .phones import normalise_phone
 
 
 class Notification(models.Model):
@@ -69,10 +72,6 @@ class UnitContact(models.Model):
         return f"{self.unit.short_name} · {self.name}（{self.get_duty_role_display()}）"
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
-        from .delivery import normalise_phone
-
         super().clean()
         phone = normalise_phone(self.mobile)
         if phone is None:

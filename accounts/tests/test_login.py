@@ -94,7 +94,7 @@ def test_seed_demo_creates_the_accounts_once(plan, settings, capsys):
     assert User.objects.get(username="unit-jiaotong").unit.name == "市交通运输局"
     assert User.objects.filter(role=Role.UNIT).count() == 33
     # the approvers and the office can receive the demo's SMS notices (console transport)
-    from notifications.delivery import normalise_phone
+    from notifications.phones import normalise_phone
 
     for username in ("office", "vice", "commander"):
         assert normalise_phone(User.objects.get(username=username).mobile)

@@ -83,7 +83,7 @@ JUSTIFIED = {
     ("core/outbox.py", "apply_async("): "the outbox's dispatch (and the sweep's)",
     ("core/views.py", ".delay("): "the system page's health probe: a synchronous round trip to a worker "
                                   "(ping(...).get(timeout=3)); nothing is committed, nothing to keep",
-    ("notifications/delivery.py", ".delay("): "enqueue_deliveries, called by the outbox handler "
+    ("notifications/tasks.py", ".delay("): "enqueue_deliveries, called by the outbox handler "
                                               "notifications.sms.queued and by the SMS beat sweep, never on "
                                               "commit: the Delivery rows are their own durable record, and a "
                                               "chunk not enqueued stays queued for the sweep",

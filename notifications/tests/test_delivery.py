@@ -15,12 +15,12 @@ from accounts.roles import Role
 from audit.models import AuditEntry
 from notifications.delivery import (
     delivery_send,
-    normalise_phone,
     sms_to_numbers,
     sms_to_users,
     subscriber_request,
 )
 from notifications.models import Delivery, SmsSubscriber
+from notifications.phones import normalise_phone
 from notifications.tests.test_transports import RECORDING, RecordingTransport
 from notifications.transports import SendResult
 
