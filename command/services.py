@@ -9,18 +9,13 @@ from django.conf import settings
 from django.db import models, transaction
 
 from audit.services import audit_record
-from core.errors import DomainError
 from core.loading import LoadReport, read_json, upsert
+from measures.services import measures_load
 
+from .errors import PlanDataError
 from .models import Area, CommandBody, Expert, MemberUnit, Post, WorkingGroup
 
 PLAN_FILE = Path(settings.BASE_DIR) / "fixtures" / "plan" / "command.json"
-
-
-class PlanDataError(DomainError):
-    """The plan's data file is missing a key or names something that does not exist."""
-
-    code = "command.plan_data.invalid"
 
 
 def _set_m2m(manager, targets: list[models.Model], *, created_or_update: bool) -> bool:
@@ -56,8 +51,6 @@ def plan_load(*, path: Path = PLAN_FILE, update: bool = False, actor: Any = None
 
 def _load_measures(*, update: bool, report: LoadReport) -> None:
     """The measures of §5.3 and 附件11 (measures app), which name the units just loaded."""
-    from measures.services import measures_load
-
     report.add(measures_load(update=update))
 
 

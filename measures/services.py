@@ -12,8 +12,8 @@ from django.conf import settings
 from django.db import transaction
 
 from audit.services import audit_record
+from command.errors import PlanDataError
 from command.models import Area, MemberUnit
-from command.services import PlanDataError
 from core.errors import DomainError
 from core.loading import LoadReport, read_json, upsert
 
