@@ -4,6 +4,7 @@ alerts start, and who hears of the office's and the counties' steps. Each is ide
 from __future__ import annotations
 
 from core.outbox import handles
+from publication.page import warm_pages
 
 from . import services
 from .public import public_ozone_refresh
@@ -35,6 +36,7 @@ def ozone_published(payload: dict) -> None:
     Payload {"prompt_id"}; emitted by the office's confirmation."""
     services.ozone_prompt_notify_published(prompt_id=int(payload["prompt_id"]))
     public_ozone_refresh()
+    warm_pages()
 
 
 @handles("advisories.ozone.ended", stage="orders")
@@ -44,6 +46,7 @@ def ozone_ended(payload: dict) -> None:
     Payload {"prompt_id"}; emitted when the office ends a published prompt."""
     services.ozone_prompt_notify_ended(prompt_id=int(payload["prompt_id"]))
     public_ozone_refresh()
+    warm_pages()
 
 
 @handles("advisories.so2.issued", stage="orders")

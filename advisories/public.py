@@ -31,8 +31,6 @@ def public_ozone_payload(*, refresh: bool = False) -> dict:
 
 
 def public_ozone_refresh() -> None:
-    """After a confirmation or an end: the payload again, and the public page rendered with it."""
+    """After a confirmation or an end: the payload again (its handler then renders the public page
+    with it, advisories/handlers.py)."""
     public_ozone_payload(refresh=True)
-    from publication.page import warm_pages
-
-    warm_pages()

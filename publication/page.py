@@ -31,6 +31,7 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from advisories.public import public_ozone_payload
 from alerts.selectors import level_name, response_name
 from core.colours import readable_text
 
@@ -59,8 +60,6 @@ def _as_list(value) -> list[str]:
 def _published() -> dict:
     """The payload the public sees (publication.public: the warning once published), with the
     臭氧预警提示 in force (advisories.public, warning-rules.md §10)."""
-    from advisories.public import public_ozone_payload
-
     return {**(public_warning_payload() or {"level": "none"}), "ozone_prompt": public_ozone_payload()}
 
 
