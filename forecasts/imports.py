@@ -33,7 +33,7 @@ from core.errors import DomainError
 from core.outbox import outbox_emit
 
 from .domain.areas import AREAS
-from .domain.readers import CONCENTRATIONS, ImportError_, ReadResult, read_file
+from .domain.readers import NUMERIC_COLUMNS, READING_COLUMNS, ImportError_, ReadResult, read_file
 from .models import AirQualityRecord, ForecastImport, Replay
 
 logger = logging.getLogger(__name__)
@@ -49,17 +49,11 @@ STORED_COLUMNS: tuple[str, ...] = (
     "kind",
     "issued_at",
     "issued_at_given",
-    "aqi",
-    "aqi_low",
-    "aqi_high",
-    "primary_pollutant",
-    *CONCENTRATIONS,
-    "o3_8h",
-    "dust",
+    *READING_COLUMNS,
     "source",
     "row",
 )
-_FLOAT_COLUMNS = ("aqi", "aqi_low", "aqi_high", *CONCENTRATIONS, "o3_8h")
+_FLOAT_COLUMNS = NUMERIC_COLUMNS
 _AREA_ORDER = {area.code: position for position, area in enumerate(AREAS)}
 _SQLITE_BATCH = 2000
 

@@ -167,20 +167,11 @@ class Enterprise(models.Model):
         ELECTRIC = "electric", _("电")
         NONE = "none", _("无燃料")
 
-    class PerformanceGrade(models.TextChoices):
-        A = "A", "A"
-        B = "B", "B"
-        C = "C", "C"
-        D = "D", "D"
-        LEADING = "引领性", _("引领性")
-        NON_LEADING = "非引领性", _("非引领性")
-        NONE = "", _("未评级")
-
     name = models.CharField(_("企业名称"), max_length=200)
     area = models.ForeignKey("command.Area", verbose_name=_("所属县区"), on_delete=models.PROTECT, related_name="enterprises")
     industry = models.ForeignKey(Industry, verbose_name=_("行业"), on_delete=models.PROTECT, related_name="enterprises")
     subtype = models.CharField(_("子类"), max_length=120, blank=True)
-    grade = models.CharField(_("绩效等级"), max_length=8, choices=PerformanceGrade.choices, blank=True)
+    grade = models.CharField(_("绩效等级"), max_length=8, choices=[*Grade.choices, ("", _("未评级"))], blank=True)
     production_lines = models.PositiveIntegerField(_("生产线数量"), null=True, blank=True)
     so2_t = models.DecimalField(_("二氧化硫年排放量（吨）"), max_digits=14, decimal_places=6, default=0)
     nox_t = models.DecimalField(_("氮氧化物年排放量（吨）"), max_digits=14, decimal_places=6, default=0)

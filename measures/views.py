@@ -5,10 +5,8 @@ the public lookup for enterprises."""
 from __future__ import annotations
 
 import io
-import uuid
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,6 +16,7 @@ from django.views.generic import TemplateView
 
 from accounts.permissions import RoleRequiredMixin
 from accounts.roles import LEADERS, OFFICE_AND_ADMIN, PUBLIC, STAFF, Role
+from core.staging import UploadStage
 from core.views_mixins import DomainErrorMessageMixin
 
 from . import selectors, services
@@ -30,9 +29,8 @@ from .models import Enterprise, ResponseMeasure
 #: Who sees obligations: the office, leaders, the supervision group, administrators, and member
 #: units and counties (each its own slice).
 OBLIGATION_READERS: frozenset[str] = frozenset({Role.OFFICE, Role.ADMIN, Role.SUPERVISOR, Role.UNIT, Role.COUNTY, *LEADERS})
-STAGING_SECONDS = 3600
 FUEL_NAMES = dict(Enterprise.Fuel.choices)
-SESSION_KEY = "enterprise_import_token"
+STAGE = UploadStage(prefix="measures:enterprise-import", session_key="enterprise_import_token")
 
 
 def _level(request: HttpRequest, default: str | None = None) -> str:
@@ -150,17 +148,8 @@ class EnterpriseListView(RoleRequiredMixin, View):
         upload = upload_form.cleaned_data["file"]
         data = upload.read()
         result = services.enterprise_preview(data=data, name=upload.name)
-        token = uuid.uuid4().hex
-        cache.set(_staging_key(token), {"name": upload.name, "data": data, "user": request.user.pk}, STAGING_SECONDS)
-        previous = request.session.get(SESSION_KEY)
-        if previous:
-            cache.delete(_staging_key(previous))
-        request.session[SESSION_KEY] = token
+        STAGE.put(request, {"name": upload.name, "data": data})
         return _render_preview(request, result)
-
-
-def _staging_key(token: str) -> str:
-    return f"measures:enterprise-import:{token}"
 
 
 def _render_preview(request: HttpRequest, result) -> HttpResponse:
@@ -195,35 +184,24 @@ class EnterpriseImportConfirmView(RoleRequiredMixin, DomainErrorMessageMixin, Vi
     write_roles = OFFICE_AND_ADMIN
     domain_error_redirect = "measures:enterprise-import"
 
-    def _staged(self, request: HttpRequest):
-        token = request.session.get(SESSION_KEY)
-        staged = cache.get(_staging_key(token)) if token else None
-        if not staged or staged.get("user") != request.user.pk:
-            return None, None
-        return token, staged
-
-    def _discard(self, request: HttpRequest, token: str) -> None:
-        cache.delete(_staging_key(token))
-        request.session.pop(SESSION_KEY, None)
-
     def get(self, request: HttpRequest) -> HttpResponse:
-        token, staged = self._staged(request)
+        staged = STAGE.get(request)
         if staged is None:
             messages.warning(request, _("没有待确认的上传文件，或预览已过期，请重新上传。"))
             return redirect("measures:enterprises")
         return _render_preview(request, services.enterprise_preview(data=staged["data"], name=staged["name"]))
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        token, staged = self._staged(request)
+        staged = STAGE.get(request)
         if staged is None:
             messages.warning(request, _("没有待确认的上传文件，或预览已过期，请重新上传。"))
             return redirect("measures:enterprises")
         if request.POST.get("action") == "cancel":
-            self._discard(request, token)
+            STAGE.discard(request)
             messages.info(request, _("已取消，未导入任何企业。"))
             return redirect("measures:enterprises")
         outcome = services.enterprise_import(data=staged["data"], name=staged["name"], actor=request.user)
-        self._discard(request, token)
+        STAGE.discard(request)
         messages.success(
             request,
             _("已导入「%(name)s」：%(rows)s 家企业，新增 %(created)s 家，更新 %(updated)s 家，未变 %(unchanged)s 家。")

@@ -12,6 +12,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+def response_link(related_name: str) -> models.ForeignKey:
+    """The response (应急响应) a record was made during, if it was linked to one."""
+    return models.ForeignKey("response.Response", verbose_name=_("应急响应"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name=related_name)
+
+
 class Inspection(models.Model):
     """督导检查记录: one visit of the supervision group to a place (an enterprise, a site)."""
 
@@ -48,14 +54,7 @@ class Inspection(models.Model):
     )
     follow_up_due = models.DateField(_("整改期限"), null=True, blank=True)
     follow_up_notes = models.TextField(_("处理情况"), blank=True)
-    response = models.ForeignKey(
-        "response.Response",
-        verbose_name=_("应急响应"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="inspections",
-    )
+    response = response_link("inspections")
     inspector = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("记录人"), on_delete=models.PROTECT, related_name="+"
     )
@@ -124,14 +123,7 @@ class TipOff(models.Model):
     reporter_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
     real_name = models.BooleanField(_("实名举报"), default=False)
     client_address = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)
-    response = models.ForeignKey(
-        "response.Response",
-        verbose_name=_("应急响应"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="tipoffs",
-    )
+    response = response_link("tipoffs")
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.RECEIVED, db_index=True)
     verification_note = models.TextField(_("核查情况"), blank=True)
     handled_by = models.ForeignKey(

@@ -50,6 +50,11 @@ def _field_error(column: str, message: str) -> list[dict]:
 
 
 def _uploaded_files(request: Request) -> list | Response:
+    """The uploaded files, or the refusal: 413 before the body is parsed when it is declared over
+    the limit, 400 without a file, 413 for a file over the limit."""
+    refused = _too_large(request)
+    if refused is not None:
+        return refused
     files = request.FILES.getlist("file")
     if not files:
         return _bad_request("请上传文件（multipart 字段 file）。", _field_error("file", "缺少文件"))
@@ -94,9 +99,6 @@ class ImportListCreateView(generics.ListAPIView):
         },
     )
     def post(self, request: Request, *args, **kwargs) -> Response:
-        refused = _too_large(request)
-        if refused is not None:
-            return refused
         files = _uploaded_files(request)
         if isinstance(files, Response):
             return files
@@ -136,9 +138,6 @@ class EvaluateView(APIView):
         },
     )
     def post(self, request: Request) -> Response:
-        refused = _too_large(request)
-        if refused is not None:
-            return refused
         files = _uploaded_files(request)
         if isinstance(files, Response):
             return files

@@ -5,13 +5,11 @@ session."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import pandas as pd
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,28 +19,23 @@ from django.views import View
 
 from accounts.permissions import RoleRequiredMixin
 from accounts.roles import Role
+from core.staging import UploadStage
 from core.views_mixins import DomainErrorMessageMixin
 
 from .. import selectors
-from ..domain.areas import AREAS, CITY_CODE
+from ..domain.areas import AREAS
 from ..domain.readers import ReadResult
-from ..domain.rules import LEVEL_NAMES
 from ..imports import earlier_import, forecast_import, forecast_preview, stored_rows
 from ..models import ForecastImport
-from ..services import RECOMMENDATION_NAMES
+from ..services import LEVEL_NAMES, RECOMMENDATION_NAMES
 
 IMPORTERS: frozenset[str] = frozenset({Role.FORECASTER, Role.OFFICE})
 PREVIEW_ROWS = 50
-STAGING_SECONDS = 3600
-SESSION_KEY = "forecast_import_token"
+STAGE = UploadStage(prefix="forecasts:import-staging", session_key="forecast_import_token")
 _AREA_NAMES = {area.code: area.name for area in AREAS}
 _AREA_ORDER = {area.code: position for position, area in enumerate(AREAS)}
 _KIND_NAMES = {"forecast": "预报", "observed": "实况"}
 _PERIOD_NAMES = {"hour": "逐小时", "day": "逐日"}
-
-
-def _staging_key(token: str) -> str:
-    return f"forecasts:import-staging:{token}"
 
 
 def _is_xhr(request: HttpRequest) -> bool:
@@ -170,16 +163,7 @@ class ImportListView(RoleRequiredMixin, View):
             return self._refuse(request, too_large, 413)
         data = upload.read()
         result = forecast_preview(data=data, name=upload.name)
-        token = uuid.uuid4().hex
-        cache.set(
-            _staging_key(token),
-            {"name": upload.name, "data": data, "user": request.user.pk, "summary": preview_summary(result, size=len(data))},
-            STAGING_SECONDS,
-        )
-        previous = request.session.get(SESSION_KEY)
-        if previous:
-            cache.delete(_staging_key(previous))
-        request.session[SESSION_KEY] = token
+        STAGE.put(request, {"name": upload.name, "data": data, "summary": preview_summary(result, size=len(data))})
         url = reverse("forecasts:import-preview")
         if _is_xhr(request):
             return JsonResponse({"redirect": url})
@@ -196,23 +180,12 @@ class ImportPreviewView(RoleRequiredMixin, DomainErrorMessageMixin, View):
     template_name = "forecasts/import_preview.html"
     domain_error_redirect = "forecasts:import-preview"
 
-    def _staged(self, request: HttpRequest) -> tuple[str, dict] | tuple[None, None]:
-        token = request.session.get(SESSION_KEY)
-        staged = cache.get(_staging_key(token)) if token else None
-        if not staged or staged.get("user") != request.user.pk:
-            return None, None
-        return token, staged
-
     def _expired(self, request: HttpRequest) -> HttpResponse:
         messages.warning(request, _("没有待确认的上传文件，或预览已过期，请重新上传。"))
         return redirect("forecasts:imports")
 
-    def _discard(self, request: HttpRequest, token: str) -> None:
-        cache.delete(_staging_key(token))
-        request.session.pop(SESSION_KEY, None)
-
     def get(self, request: HttpRequest) -> HttpResponse:
-        token, staged = self._staged(request)
+        staged = STAGE.get(request)
         if staged is None:
             return self._expired(request)
         summary = staged["summary"]
@@ -224,17 +197,17 @@ class ImportPreviewView(RoleRequiredMixin, DomainErrorMessageMixin, View):
         )
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        token, staged = self._staged(request)
+        staged = STAGE.get(request)
         if staged is None:
             return self._expired(request)
         if request.POST.get("action") == "cancel":
-            self._discard(request, token)
+            STAGE.discard(request)
             messages.info(request, _("已取消，未导入任何数据。"))
             return redirect("forecasts:imports")
         outcome = forecast_import(
             data=staged["data"], name=staged["name"], channel=ForecastImport.Channel.PAGE, actor=request.user
         )
-        self._discard(request, token)
+        STAGE.discard(request)
         record = outcome.import_
         if outcome.duplicate:
             messages.warning(
@@ -263,7 +236,7 @@ class ImportDetailView(RoleRequiredMixin, View):
         )
         evaluations = sorted(record.evaluations.all(), key=lambda e: e.pk)
         evaluation = evaluations[-1] if evaluations else None
-        area = CITY_CODE if CITY_CODE in record.area_codes or not record.area_codes else record.area_codes[0]
+        area = "140300" if "140300" in record.area_codes or not record.area_codes else record.area_codes[0]
         context = {
             "record": record,
             "evaluation": evaluation,

@@ -19,11 +19,13 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from ..aqi import DISPLAY, POLLUTANTS
+
 TZ = "Asia/Shanghai"
 TIME_DTYPE = f"datetime64[ns, {TZ}]"
 MAX_ERRORS = 200
 
-CONCENTRATIONS: tuple[str, ...] = ("pm25", "pm10", "so2", "no2", "o3", "co")
+CONCENTRATIONS: tuple[str, ...] = POLLUTANTS
 NUMERIC_COLUMNS: tuple[str, ...] = ("aqi", "aqi_low", "aqi_high", *CONCENTRATIONS, "o3_8h")
 
 #: Plausibility ceilings (合理性上限) of the numbers: a value above one is not a measurement or a
@@ -45,19 +47,17 @@ LIMITS: dict[str, float] = {
     "co": 200,
 }
 
+#: What a row says of the air: the AQI (or its range), the primary pollutant, the concentrations
+#: and the dust flag; in the frame and in the stored records alike.
+READING_COLUMNS: tuple[str, ...] = ("aqi", "aqi_low", "aqi_high", "primary_pollutant", *CONCENTRATIONS, "o3_8h", "dust")
+
 #: Columns of :attr:`ReadResult.frame`, in order.
 FRAME_COLUMNS: tuple[str, ...] = (
     "area_code",
     "area_name",
     "time",
     "period",
-    "aqi",
-    "aqi_low",
-    "aqi_high",
-    "primary_pollutant",
-    *CONCENTRATIONS,
-    "o3_8h",
-    "dust",
+    *READING_COLUMNS,
     "kind",
     "issued_at",
     "source",
@@ -95,12 +95,7 @@ CHINESE_NAMES: dict[str, str] = {
     "aqi_low": "AQI下限",
     "aqi_high": "AQI上限",
     "primary_pollutant": "首要污染物",
-    "pm25": "PM2.5",
-    "pm10": "PM10",
-    "so2": "SO2",
-    "no2": "NO2",
-    "o3": "O3",
-    "co": "CO",
+    **DISPLAY,
     "o3_8h": "O3_8h",
     "dust": "沙尘",
     "kind": "类型",

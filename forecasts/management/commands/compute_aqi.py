@@ -16,21 +16,12 @@ from typing import Any
 import pandas as pd
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from forecasts.domain.aqi import IAQI_COLUMNS, compute_aqi_frame
+from forecasts.domain.aqi import IAQI_COLUMNS, RESULT_COLUMNS, compute_aqi_frame
 from forecasts.domain.readers import read_file
 
 # Input columns written back beside the results, when the file gives them.
 _VALUE_COLUMNS = ("pm25", "pm10", "so2", "no2", "o3", "co", "o3_8h", "aqi_low", "aqi_high")
 _INTEGER_COLUMNS = (*IAQI_COLUMNS, "aqi")
-_RESULT_COLUMNS = (
-    *IAQI_COLUMNS,
-    "aqi",
-    "primary_pollutant",
-    "category",
-    "category_name",
-    "complete",
-    "standard",
-)
 
 
 class Command(BaseCommand):
@@ -109,7 +100,7 @@ def _output_table(computed: pd.DataFrame, file_period: str) -> pd.DataFrame:
         out["issued_at"] = computed["issued_at"].map(lambda t: t.isoformat() if pd.notna(t) else "")
     if computed["source"].notna().any():
         out["source"] = computed["source"]
-    for column in _RESULT_COLUMNS:
+    for column in RESULT_COLUMNS:
         out[column] = computed[column]
     for column in _INTEGER_COLUMNS:
         out[column] = computed[column].astype("Int64")
