@@ -23,11 +23,12 @@ from core.staging import UploadStage
 from core.views_mixins import DomainErrorMessageMixin
 
 from .. import selectors
-from ..domain.areas import AREAS
+from ..domain.areas import AREAS, CITY_CODE
 from ..domain.readers import ReadResult
+from ..domain.rules import LEVEL_NAMES
 from ..imports import earlier_import, forecast_import, forecast_preview, stored_rows
 from ..models import ForecastImport
-from ..services import LEVEL_NAMES, RECOMMENDATION_NAMES
+from ..services import RECOMMENDATION_NAMES
 
 IMPORTERS: frozenset[str] = frozenset({Role.FORECASTER, Role.OFFICE})
 PREVIEW_ROWS = 50
@@ -236,7 +237,7 @@ class ImportDetailView(RoleRequiredMixin, View):
         )
         evaluations = sorted(record.evaluations.all(), key=lambda e: e.pk)
         evaluation = evaluations[-1] if evaluations else None
-        area = "140300" if "140300" in record.area_codes or not record.area_codes else record.area_codes[0]
+        area = CITY_CODE if CITY_CODE in record.area_codes or not record.area_codes else record.area_codes[0]
         context = {
             "record": record,
             "evaluation": evaluation,
