@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from audit.services import audit_record
 from command.models import Area, MemberUnit
+from core.errors import NOT_YOURS, DomainError
 
 from .models import ApiToken, User
 from .roles import Role
@@ -18,8 +19,11 @@ from .roles import Role
 DEMO_PASSWORD = "demo"  # noqa: S105 - interfaces.md §3; demo accounts exist only on the embedded default
 
 
-class DemoNotAllowedError(Exception):
-    pass
+class DemoNotAllowedError(DomainError):
+    """Demo accounts are made on the embedded default only (interfaces.md §3), never in production."""
+
+    code = "accounts.demo.not_allowed"
+    status = NOT_YOURS
 
 
 @dataclass(frozen=True)
@@ -87,8 +91,12 @@ def demo_seed() -> tuple[list[DemoAccount], int]:
 DEFAULT_TOKEN_CLIENT = "api"  # noqa: S105 - a client's name, not a secret
 
 
-class TokenError(Exception):
-    """A token refused (unknown, expired, revoked, its user inactive); the message is Chinese."""
+class TokenError(DomainError):
+    """A token refused (unknown, expired, revoked, its user inactive); the message is Chinese. The
+    API's authentication answers it as a 401 (accounts/authentication.py)."""
+
+    code = "accounts.token.refused"
+    status = 401
 
 
 def api_token_hash(key: str) -> str:

@@ -23,9 +23,9 @@ from django.views.generic import ListView
 from accounts.permissions import RoleRequiredMixin
 from accounts.roles import OFFICE_AND_ADMIN, PUBLIC, STAFF
 from core.middleware import client_address
+from core.views_mixins import DomainErrorMessageMixin
 
 from .delivery import (
-    SubscriptionError,
     deliveries_retry_failed,
     delivery_receipt,
     describe_key,
@@ -149,12 +149,19 @@ class DeliveryListView(RoleRequiredMixin, ListView):
 # ----------------------------------------------------------------------------- subscription (public)
 
 
-class SubscribeView(RoleRequiredMixin, View):
+class SubscribeView(RoleRequiredMixin, DomainErrorMessageMixin, View):
     """公众订阅预警短信: a number asks for a code (subscribe or unsubscribe), then confirms it. The
-    answers never tell whether a number is subscribed; each address may post a few times an hour."""
+    answers never tell whether a number is subscribed; each address may post a few times an hour.
+    A refusal (SubscriptionError) is said on the step it came from."""
 
     allowed_roles = PUBLIC
     template_name = "notifications/subscribe.html"
+
+    def domain_error_response(self, exc):
+        post = self.request.POST
+        step = "confirm" if post.get("action", "") == "confirm" else "request"
+        return render(self.request, self.template_name,
+                      {"step": step, "phone": post.get("phone", "").strip(), "error": exc.message}, status=exc.status)
 
     def get(self, request):
         return render(request, self.template_name, {"step": "request"})
@@ -168,18 +175,14 @@ class SubscribeView(RoleRequiredMixin, View):
                           {"step": "request", "error": _("操作过于频繁，请一小时后再试。")}, status=429)
         action = request.POST.get("action", "")
         phone = request.POST.get("phone", "").strip()
-        try:
-            if action in ("subscribe", "unsubscribe"):
-                subscriber_request(phone=phone, action=action)
-                return render(request, self.template_name, {
-                    "step": "confirm", "phone": phone, "action": action,
-                    "notice": _("如果该号码可以办理，验证码已发送，15 分钟内有效。"),
-                })
-            if action == "confirm":
-                outcome = subscriber_confirm(phone=phone, code=request.POST.get("code", ""))
-                done = _("订阅成功：发布、调整或解除重污染天气预警时，您将收到短信。") if outcome == "subscribed" else _("已退订，不再向该号码发送预警短信。")
-                return render(request, self.template_name, {"step": "done", "notice": done})
-        except SubscriptionError as exc:
-            step = "confirm" if action == "confirm" else "request"
-            return render(request, self.template_name, {"step": step, "phone": phone, "error": str(exc)}, status=400)
+        if action in ("subscribe", "unsubscribe"):
+            subscriber_request(phone=phone, action=action)
+            return render(request, self.template_name, {
+                "step": "confirm", "phone": phone, "action": action,
+                "notice": _("如果该号码可以办理，验证码已发送，15 分钟内有效。"),
+            })
+        if action == "confirm":
+            outcome = subscriber_confirm(phone=phone, code=request.POST.get("code", ""))
+            done = _("订阅成功：发布、调整或解除重污染天气预警时，您将收到短信。") if outcome == "subscribed" else _("已退订，不再向该号码发送预警短信。")
+            return render(request, self.template_name, {"step": "done", "notice": done})
         return render(request, self.template_name, {"step": "request", "error": _("操作无效。")}, status=400)

@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django.views import View
 
+from accounts.services import DemoNotAllowedError, TokenError
 from alerts.domain.lifecycle import LifecycleError
 from alerts.services import MissingContentError, NotYourDecisionError, WarningError
 from audit.models import AuditImmutableError
@@ -32,6 +33,8 @@ from supervision.services import NotAllowedError, SupervisionError
 @pytest.mark.parametrize(
     ("error", "code", "status"),
     [
+        (DemoNotAllowedError, "accounts.demo.not_allowed", 403),
+        (TokenError, "accounts.token.refused", 401),
         (WarningError, "alerts.refused", 409),
         (MissingContentError, "alerts.form.content_missing", 400),
         (NotYourDecisionError, "alerts.form.not_yours", 403),

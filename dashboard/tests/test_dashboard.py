@@ -22,15 +22,6 @@ MAX_PAGE_QUERIES = 18
 MAX_PANEL_QUERIES = 8
 
 
-@pytest.fixture
-def people(make_user):
-    return {
-        "office": make_user(Role.OFFICE),
-        "vice": make_user(Role.VICE_COMMANDER),
-        "commander": make_user(Role.COMMANDER),
-    }
-
-
 def panel_ids(html: str) -> list[str]:
     return re.findall(r'id="panel-([a-z]+)"', html)
 
