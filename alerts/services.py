@@ -288,7 +288,8 @@ def form_update(*, actor, form_id: int, **fields) -> ApprovalForm:
         old_degree = content_domain.degree_text(form.aqi_low, form.aqi_high)
         before = {k: getattr(form, k) for k in fields}
         for key, value in fields.items():
-            setattr(form, key, value.strip() if isinstance(value, str) else value)
+            # A browser posts a textarea with CRLF line ends: the same text is not a rewrite.
+            setattr(form, key, value.replace("\r\n", "\n").strip() if isinstance(value, str) else value)
         _check_content(pollution_start=form.pollution_start, pollution_end=form.pollution_end,
                        aqi_low=form.aqi_low, aqi_high=form.aqi_high)
         changed = [k for k in fields if before[k] != getattr(form, k)]
