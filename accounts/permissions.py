@@ -9,6 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
+from audit.services import audit_record
+
 from .roles import PUBLIC, AccessSet, Role, allows
 
 SAFE = frozenset(SAFE_METHODS)
@@ -32,8 +34,6 @@ def refusal_message(user: Any) -> str:
 
 
 def _record_refusal(request: Any, view: Any) -> None:
-    from audit.services import audit_record
-
     if request.user.is_authenticated:
         audit_record(
             actor=request.user,

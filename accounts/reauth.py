@@ -28,6 +28,8 @@ from audit.services import audit_record
 from core.errors import NOT_YOURS, DomainError
 
 from . import twofactor
+from .models import ApiToken
+from .services import api_token_revoke
 
 # The factors a proof names (Reauthenticated.factors).
 PASSWORD = "password"  # noqa: S105 - the factor's name, not a password
@@ -72,9 +74,6 @@ def _refuse(request, user, *, purpose: str, target, code: str, message: str, end
 
 def _end_credential(request, user) -> None:
     """Too many wrong codes: end what made this request (the API token, or the session)."""
-    from .models import ApiToken
-    from .services import api_token_revoke
-
     token = getattr(request, "auth", None)
     if isinstance(token, ApiToken):
         api_token_revoke(actor=user, token_id=token.pk, reason="otp_locked")

@@ -13,6 +13,8 @@ from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 
+from measures.forms import MAX_UPLOAD_BYTES
+
 FORM_FIELDS_SLACK = 256 * 1024
 
 
@@ -21,8 +23,6 @@ def _forecast() -> int:
 
 
 def _enterprises() -> int:
-    from measures.forms import MAX_UPLOAD_BYTES
-
     return MAX_UPLOAD_BYTES
 
 

@@ -9,6 +9,7 @@ from django.db.models import F, Q, QuerySet
 
 from accounts.roles import Role
 from command.models import MemberUnit
+from measures.models import Enterprise, ResponseMeasure
 
 from .models import OzoneOrder, OzonePrompt, So2Task
 
@@ -23,8 +24,6 @@ def ozone_min_tonnes() -> Decimal:
 
 def ozone_enterprises():
     """The registry's enterprises with large VOCs or NOx emissions (§5.3.4), largest first."""
-    from measures.models import Enterprise
-
     least = ozone_min_tonnes()
     return (
         Enterprise.objects.filter(active=True)
@@ -37,8 +36,6 @@ def ozone_enterprises():
 
 def so2_enterprises(area):
     """The area's enterprises that emit SO2 (the registry's annual SO2 figure above zero), largest first."""
-    from measures.models import Enterprise
-
     return (
         Enterprise.objects.filter(active=True, area=area, so2_t__gt=0)
         .select_related("industry")
@@ -50,8 +47,6 @@ def ozone_order_units(enterprises) -> list[MemberUnit]:
     """Who receives the §5.3.4 orders: the units the plan's ozone measure names, else those of the
     industrial measures (①工业企业减排措施: 附件2's supervising units and the local governments),
     and the supervising unit of every enterprise listed."""
-    from measures.models import ResponseMeasure
-
     ids = set(ResponseMeasure.objects.filter(category=ResponseMeasure.Category.OZONE).values_list("units", flat=True))
     ids.discard(None)
     if not ids:

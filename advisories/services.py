@@ -28,6 +28,7 @@ from deadlines import keys as deadline_keys
 from deadlines.models import Deadline
 from deadlines.services import deadline_meet, deadline_start, deadlines_cancel
 from forecasts.models import Consultation, Evaluation
+from measures.models import ResponseMeasure
 from notifications.services import notify_roles, notify_users
 
 from . import domain, selectors
@@ -151,8 +152,6 @@ def ozone_order_preamble(prompt: OzonePrompt) -> str:
 
 
 def _ozone_measures() -> list[dict]:
-    from measures.models import ResponseMeasure
-
     found = [{"title": m.title, "text": m.text}
              for m in ResponseMeasure.objects.filter(category=ResponseMeasure.Category.OZONE).order_by("order")]
     return found or [{"title": "臭氧污染减排措施",

@@ -10,14 +10,17 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from audit.services import audit_record
+from command.models import Area
 from core.errors import BAD_INPUT, CONFLICT, NOT_YOURS, DomainError
 from core.outbox import outbox_emit
 from deadlines import keys as deadline_keys
 from deadlines.services import deadline_start, deadlines_cancel, deadlines_meet_form_clock
+from forecasts.models import Evaluation
 
 from .domain import content as content_domain
 from .domain import lifecycle as lc
 from .domain import notices as notice_rules
+from .drafting import draft_texts, form_content, form_texts
 from .models import ApprovalForm, ProvincialNotice, Warning
 
 
@@ -54,8 +57,6 @@ CONTENT_FIELDS = ("weather_trend", "pollution_start", "pollution_end", "aqi_low"
 
 def _resolve_areas(codes) -> list:
     """command.Area rows of the given codes (or Area rows), in the given order; unknown codes refused."""
-    from command.models import Area
-
     codes = [getattr(c, "code", c) for c in codes or []]
     codes = [str(c).strip() for c in codes if str(c).strip()]
     rows = {a.code: a for a in Area.objects.filter(code__in=codes)}
@@ -67,8 +68,6 @@ def _resolve_areas(codes) -> list:
 
 def known_area_codes(codes) -> list[str]:
     """The codes of ``codes`` that name a stored area (a draft leaves the others for the office)."""
-    from command.models import Area
-
     known = set(Area.objects.filter(code__in=list(codes or [])).values_list("code", flat=True))
     return [c for c in codes or [] if c in known]
 
@@ -271,8 +270,6 @@ def form_update(*, actor, form_id: int, **fields) -> ApprovalForm:
     fields: what the warning says). Texts drafted from the §11 fields follow them: when the office
     changes a field and has not rewritten the content (or the public text, or the degree), that text
     is drafted again from the new values."""
-    from .drafting import form_content, form_texts
-
     editable = {"basis", "content", "public_message", "department_opinion", "effective_at", "episode_end",
                 "provincial_consent", *CONTENT_FIELDS}
     unknown = set(fields) - editable
@@ -331,8 +328,6 @@ def form_update(*, actor, form_id: int, **fields) -> ApprovalForm:
 def _content_guard(form: ApprovalForm) -> None:
     """§11: every field of what the warning says is filled before the form goes to the approver
     (a lift: the weather trend; its effective end is the form's effective time)."""
-    from .drafting import form_content
-
     content = form_content(form)
     missing = content_domain.missing_fields(form.action, content)
     if missing:
@@ -579,10 +574,6 @@ def form_draft_from_evaluation(*, evaluation_id: int) -> ApprovalForm | None:
     """The Celery step after an evaluation that calls for issue, upgrade, downgrade or lift:
     draft the approval form (level, basis, the §4.2.3 content) so the office reviews and submits.
     Idempotent: one auto-draft per evaluation; nothing when a form is already in flight."""
-    from forecasts.models import Evaluation
-
-    from .drafting import draft_texts
-
     evaluation = Evaluation.objects.get(pk=evaluation_id)
     if not evaluation.calls_for_action or evaluation.replay_id:
         return None

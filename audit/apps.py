@@ -7,4 +7,4 @@ class AuditConfig(AppConfig):
     verbose_name = _("审计日志")
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401
+        from . import receivers  # noqa: PLC0415, F401 — in ready(): imported once the app registry is loaded (the receivers connect on import)

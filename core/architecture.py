@@ -11,6 +11,8 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 
+from yangquan_aqi.celery import app, beat_schedule
+
 from .outbox import STAGES, handler_table
 
 DOC = Path(settings.BASE_DIR) / "docs" / "architecture.md"
@@ -73,8 +75,6 @@ def emissions() -> list[Emission]:
 
 
 def _periodic_jobs() -> list[tuple[str, str, str]]:
-    from yangquan_aqi.celery import app, beat_schedule  # the project's Celery app, not an app of INSTALLED_APPS
-
     app.loader.import_default_modules()
     rows = []
     for name, entry in beat_schedule().items():

@@ -3,6 +3,7 @@ from __future__ import annotations
 import ipaddress
 
 from django.conf import settings
+from django.utils import translation
 
 from .context import reset_client_address, set_client_address
 
@@ -42,8 +43,6 @@ class ChineseFirstLocaleMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from django.utils import translation
-
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)

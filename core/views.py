@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseBadRequest, HttpResponseRedirect, JsonResponse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -16,6 +18,7 @@ from accounts.permissions import RoleRequiredMixin
 from accounts.roles import OFFICE_AND_ADMIN, PUBLIC, STAFF
 
 from .models import Heartbeat
+from .tasks import ping
 
 
 def system_status() -> dict:
@@ -46,8 +49,6 @@ class HealthView(RoleRequiredMixin, View):
     allowed_roles = PUBLIC
 
     def get(self, request):
-        from django.conf import settings
-
         status = system_status()
         code = 200 if status["ok"] else 503
         if settings.PUBLIC_DIAGNOSTICS or (request.user.is_authenticated and request.user.role in STAFF):
@@ -62,10 +63,6 @@ class SystemView(RoleRequiredMixin, TemplateView):
     template_name = "core/system.html"
 
     def get_context_data(self, **kwargs):
-        from django.conf import settings
-
-        from .tasks import ping
-
         ctx = super().get_context_data(**kwargs)
         ctx["status"] = system_status()
         ctx["eager"] = settings.CELERY_TASK_ALWAYS_EAGER
@@ -87,10 +84,6 @@ class LanguageView(RoleRequiredMixin, View):
     allowed_roles = PUBLIC
 
     def get(self, request):
-        from django.conf import settings
-        from django.http import HttpResponseBadRequest, HttpResponseRedirect
-        from django.utils.http import url_has_allowed_host_and_scheme
-
         language = request.GET.get("language", "")
         if language not in dict(settings.LANGUAGES):
             return HttpResponseBadRequest("不支持的语言。".encode())

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
+from .imports import inbox_scan
 from .services import consultation_open_daily, in_heating_season
 
 
@@ -20,8 +22,4 @@ def daily_consultation() -> int | None:
 def scan_inbox(settle_seconds: float = 2.0) -> list[dict]:
     """Beat, every minute: import the files dropped into FORECAST_INBOX_DIR (收件目录).
     Idempotent and safe when two scans overlap (files are claimed by an atomic rename)."""
-    from django.conf import settings
-
-    from .imports import inbox_scan
-
     return [item.as_dict() for item in inbox_scan(directory=settings.FORECAST_INBOX_DIR, settle_seconds=settle_seconds)]

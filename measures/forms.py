@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .domain.constants import GRADES, LEVEL_NAMES, LEVELS
+from .selectors import areas_for_filter, industries
 
 LEVEL_CHOICES = [(lv, LEVEL_NAMES[lv] + "响应") for lv in LEVELS]
 GRADE_CHOICES = [(g, g) for g in GRADES]
@@ -11,14 +12,10 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 
 def _industry_choices():
-    from .selectors import industries
-
     return [("", _("全部行业"))] + [(str(i.seq), f"{i.seq}. {i.name}") for i in industries()]
 
 
 def _area_choices():
-    from .selectors import areas_for_filter
-
     return [("", _("全部县区"))] + [(a.code, a.name) for a in areas_for_filter()]
 
 

@@ -397,8 +397,6 @@ def default_level() -> str:
 
 def response_in_force() -> str | None:
     """The response level of the warning in force, or None."""
-    from alerts.selectors import active_warning
-
     warning = active_warning()
     if warning is None:
         return None

@@ -21,6 +21,7 @@ from core.views_mixins import DomainErrorMessageMixin
 
 from . import selectors, services
 from .charts import reduction_chart
+from .demo import template_workbook
 from .domain.constants import GRADES, LEVEL_NAMES, LEVELS, POLLUTANT_NAMES, POLLUTANT_SYMBOLS, POLLUTANTS
 from .domain.registry import TEMPLATE_HEADERS
 from .forms import EnterpriseFilterForm, EnterpriseUploadForm, IndustryFilterForm, LookupForm
@@ -217,8 +218,6 @@ class EnterpriseTemplateView(RoleRequiredMixin, View):
     allowed_roles = OFFICE_AND_ADMIN
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        from .demo import template_workbook
-
         buffer = io.BytesIO()
         template_workbook().save(buffer)
         response = HttpResponse(

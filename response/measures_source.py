@@ -6,6 +6,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from measures.selectors import measures_for_level as selector
+
 log = logging.getLogger(__name__)
 
 
@@ -23,8 +25,6 @@ class MeasureText:
 def measures_for_level(level: str, *, ozone: bool = False) -> list[MeasureText]:
     """The measures of a response level (III, II, I), in the plan's order; ``ozone`` adds the
     ozone measures (§5.3.4)."""
-    from measures.selectors import measures_for_level as selector
-
     items = [
         MeasureText(m.category, m.title, m.text, frozenset(unit.slug for unit in m.units.all()))
         for m in selector(level, ozone=ozone)

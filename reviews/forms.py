@@ -4,6 +4,7 @@ through reviews.services."""
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from command.models import Expert
@@ -129,8 +130,6 @@ class DrillForm(forms.Form):
             self.add_error("support", _("“按要求协作”不能与“联系不上”“不配合”“行动迟缓”同时勾选。"))
         held, recorded = data.get("held_at"), data.get("recorded_on")
         if held and recorded:
-            from django.utils import timezone
-
             if recorded < timezone.localtime(held).date():
                 self.add_error("recorded_on", _("记录时间不能早于演练时间。"))
         return data

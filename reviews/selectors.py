@@ -16,6 +16,8 @@ from alerts.models import ApprovalForm, Warning
 from deadlines import keys as deadline_keys
 from deadlines import selectors as deadline_selectors
 from forecasts.domain.areas import CITY_CODE
+from forecasts.domain.series import build_series
+from forecasts.selectors import stored_frame
 from measures.domain.constants import POLLUTANT_NAMES
 from measures.selectors import obligations_for
 from response.models import DailyReport, Order, Response
@@ -224,9 +226,6 @@ def reduction_lines(rows: list[dict] | None) -> list[str]:
 def observed_aqi(ep: domain.Episode) -> list[domain.AqiWindow]:
     """Mean observed AQI of the city 72 h before, during and 72 h after the response, from the
     stored observations (real data only, never a replay's)."""
-    from forecasts.domain.series import build_series
-    from forecasts.selectors import stored_frame
-
     if ep.start is None:
         return []
     end = ep.end or timezone.localtime()

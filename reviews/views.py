@@ -16,6 +16,9 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views import View
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from accounts.permissions import RoleRequiredMixin
 from accounts.roles import LEADERS, OFFICE_AND_ADMIN, Role
@@ -253,8 +256,6 @@ class EvaluationEditView(RoleRequiredMixin, DomainErrorMessageMixin, View):
         evaluation = selectors.evaluation_for(warning)
         prefill = None
         if evaluation is None:
-            from django.utils import timezone
-
             prefill = selectors.evaluation_prefill(warning)
             initial = {"organiser": OFFICE_NAME, "level": prefill["level"], "content": prefill["content"],
                        "evaluated_on": timezone.localdate()}
@@ -455,10 +456,6 @@ XLSX_HEADER = ("序号", "预警编号", "响应级别（最高）", "级别变�
 def statistics_workbook(stats: dict) -> bytes:
     """The year's statistics as an .xlsx: a title, one row per response (times as Excel date-times
     written to the hour, hours as numbers), and the year's totals."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
-
     book = Workbook()
     sheet = book.active
     sheet.title = f"{stats['year']}年应急响应统计"

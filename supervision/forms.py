@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from command.models import Area
+from measures.models import Enterprise
 from response.forms import MultipleFileField, MultipleFileInput
 
 from .models import Inspection, TipOff
@@ -48,7 +49,6 @@ class InspectionForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["county"].queryset = _areas()
-        from measures.models import Enterprise
 
         self.fields["enterprise"].queryset = (
             Enterprise.objects.filter(active=True).select_related("area").order_by("area__order", "name")

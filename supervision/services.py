@@ -20,6 +20,7 @@ from audit.services import audit_record
 from command.models import Area
 from core.errors import NOT_YOURS, DomainError
 from core.outbox import outbox_emit
+from measures.models import Enterprise
 from response.services import response_covering
 from response.uploads import IMAGE_TYPES, check_upload
 
@@ -117,7 +118,6 @@ def _enterprise(value: Any):
     """An enterprise of the 应急减排清单 (measures app), by instance or id; None when not given."""
     if value in (None, ""):
         return None
-    from measures.models import Enterprise
 
     if isinstance(value, Enterprise):
         return value

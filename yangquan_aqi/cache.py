@@ -21,8 +21,11 @@ from __future__ import annotations
 import logging
 import time
 
+import redis
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 log = logging.getLogger(__name__)
 
@@ -31,16 +34,11 @@ BREAK_SECONDS = 2.0
 
 
 def _errors() -> tuple[type[BaseException], ...]:
-    import redis
-
     return (redis.ConnectionError, redis.TimeoutError, ConnectionError, TimeoutError)
 
 
 class ResilientRedisCache(RedisCache):
     def __init__(self, server, params):
-        from redis.backoff import NoBackoff
-        from redis.retry import Retry
-
         # redis-py retries a failed command 3 times with backoff by default (seconds per call while
         # Redis is down); here one try, and the breaker below.
         options = {**params.get("OPTIONS", {})}

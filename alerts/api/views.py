@@ -14,6 +14,7 @@ from accounts.reauth import ReauthenticationError, signer_reauthenticate
 from accounts.roles import LEADERS, PUBLIC, STAFF, Role
 from alerts import selectors, services
 from alerts.models import ApprovalForm, Warning
+from forecasts.models import Evaluation
 from publication.public import public_warning_payload
 
 from . import serializers
@@ -56,8 +57,6 @@ class WarningListView(APIView):
         v = data.validated_data
         evaluation = None
         if v.get("evaluation"):
-            from forecasts.models import Evaluation
-
             evaluation = get_object_or_404(Evaluation, pk=v["evaluation"])
         effective_at = v.get("start") or timezone.now()
         content = {name: v[name] for name in services.CONTENT_FIELDS}

@@ -30,9 +30,11 @@ from deadlines import selectors as deadline_selectors
 from deadlines.access import DEADLINE_READERS
 from deadlines.countdown import duration_text
 from forecasts.domain.areas import CITY_CODE
+from forecasts.models import Consultation, Evaluation
 
 from .. import selectors, services
 from ..domain import lifecycle as lc
+from ..drafting import draft_texts
 from ..forms import (
     ApprovalFormDraftForm,
     ApprovalFormFields,
@@ -310,8 +312,6 @@ class FormNewView(RoleRequiredMixin, DomainErrorMessageMixin, TemplateView):
 
     def _sources(self, action: str):
         """The evaluation, consultation and notice this form is drafted from, if any."""
-        from forecasts.models import Consultation, Evaluation
-
         params = self.request.POST if self.request.method == "POST" else self.request.GET
         evaluation = consultation = notice = None
         if params.get("evaluation"):
@@ -329,8 +329,6 @@ class FormNewView(RoleRequiredMixin, DomainErrorMessageMixin, TemplateView):
         return evaluation, consultation, notice
 
     def _texts(self, evaluation, action: str, level: str | None, consultation=None):
-        from ..drafting import draft_texts
-
         if evaluation is None:
             return None
         level = level or (evaluation.result or {}).get("proposed_level") or evaluation.level

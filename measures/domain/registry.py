@@ -400,7 +400,7 @@ def _fuel(text: str) -> str | None:
 
 
 def _table(data: bytes) -> list[tuple[int, list[object]]]:
-    import openpyxl  # only spreadsheets need it
+    import openpyxl  # noqa: PLC0415 — only spreadsheets need openpyxl; reading CSV does not import it
 
     workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=True)
     try:

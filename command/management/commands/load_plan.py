@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from command.models import Area, Expert, MemberUnit, WorkingGroup
 from command.services import PLAN_FILE, PlanDataError, plan_load
 
 
@@ -17,7 +18,6 @@ class Command(BaseCommand):
             report = plan_load(path=options["file"], update=options["update"])
         except PlanDataError as exc:
             raise CommandError(str(exc)) from exc
-        from command.models import Area, Expert, MemberUnit, WorkingGroup
 
         self.stdout.write(
             f"新建 {report.total_created} 条，更新 {report.total_updated} 条。"

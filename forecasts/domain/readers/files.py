@@ -67,7 +67,7 @@ def _table_from_csv(data: bytes) -> _Table:
 
 
 def _table_from_xlsx(data: bytes) -> _Table:
-    import openpyxl  # imported here: only spreadsheets need it
+    import openpyxl  # noqa: PLC0415 — only spreadsheets need openpyxl; reading CSV does not import it
 
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
