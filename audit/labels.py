@@ -52,7 +52,6 @@ ACTION_LABELS = {
     "alerts.warning.downgrade": _("预警降级"),
     "alerts.warning.lift": _("预警解除"),
     "alerts.warning.published": _("预警信息已发布"),
-    "alerts.warning.announced": _("预警签发，待生效时间起生效"),
     "alerts.notice.recorded": _("登记上级预警通知"),
     "alerts.notice.lifted": _("登记上级预警通知解除"),
     "alerts.report.submitted": _("书面报告已报送"),

@@ -91,18 +91,8 @@ def _local(at: dt.datetime) -> str:
 # ----------------------------------------------------------------------------- orders
 
 
-def order_preamble(*, level: str, warning: Warning, action: str, effective_at: dt.datetime | None = None,
-                   at: dt.datetime | None = None) -> str:
-    """The order's opening words; an order sent before the response's effective start names it
-    and when the measures are due (warning-rules.md §12: 2 hours after the effective start)."""
+def order_preamble(*, level: str, warning: Warning, action: str) -> str:
     verb = {"issue": "启动", "upgrade": "升级为", "downgrade": "调整为"}.get(action, "启动")
-    if effective_at is not None and at is not None and effective_at > at:
-        return (
-            f"根据{warning.number}，全市将于 {_local(effective_at)} 起{verb}{LEVEL_NAMES[level]}应急响应（预案 5.1、5.2）。"
-            "请按照本单位职责组织落实下列应急措施，于响应启动后 2 小时内"
-            f"（{_local(effective_at + dt.timedelta(hours=2))} 前）落实到位并在系统中确认（预案 5.6）；"
-            "响应期间每日 10:00 前报送前一日应急措施落实情况（预案 5.4、7.1）。"
-        )
     return (
         f"根据{warning.number}，全市{verb}{LEVEL_NAMES[level]}应急响应（预案 5.1、5.2）。"
         "请按照本单位职责立即组织落实下列应急措施，于指令下达后 2 小时内落实到位并在系统中确认（预案 5.6）；"
@@ -139,8 +129,7 @@ def _ozone(warning: Warning) -> bool:
 
 
 def _issue_orders(response: Response, form: ApprovalForm, *, level: str, at: dt.datetime) -> list[Order]:
-    preamble = order_preamble(level=level, warning=response.warning, action=form.action,
-                              effective_at=form.effective_at, at=at)
+    preamble = order_preamble(level=level, warning=response.warning, action=form.action)
     measures = measures_for_level(level, ozone=_ozone(response.warning))
     orders = [
         Order(
@@ -188,14 +177,8 @@ def response_apply_form(*, form_id: int, now: dt.datetime | None = None) -> Resp
         if form.action == lc.Action.LIFT and response is None:
             log.warning("response: lift form %s for a warning without a response", form_id)
             return None
-        if form.action == lc.Action.LIFT and form.effective_at > now:
-            # §12: a lift signed in advance ends the response at its effective end, not at signature
-            # (alerts.services.warning_bring_into_force emits this event again then).
-            log.info("response: lift form %s takes effect at %s; the response goes on", form_id, form.effective_at)
-            return None
         if response is None:
-            # The response starts at its effective start (§12); its orders go out now, naming it.
-            response = Response.objects.create(warning=warning, level=level, started_at=max(now, form.effective_at))
+            response = Response.objects.create(warning=warning, level=level, started_at=now)
             from_level = ""
         else:
             from_level = response.level
@@ -265,7 +248,7 @@ def response_apply_form(*, form_id: int, now: dt.datetime | None = None) -> Resp
 def orders_notify(*, form_id: int) -> None:
     """Tell each member unit's people of the orders a form issued; one notice per (person, order),
     however often it runs (notify_users is idempotent per person, kind and target)."""
-    orders = Order.objects.filter(form_id=form_id).select_related("unit", "response__warning", "form")
+    orders = Order.objects.filter(form_id=form_id).select_related("unit", "response__warning")
     users_by_unit: dict[int, list] = {}
     for user in _unit_users({o.unit_id for o in orders}):
         users_by_unit.setdefault(user.unit_id, []).append(user)
@@ -274,18 +257,10 @@ def orders_notify(*, form_id: int) -> None:
             users_by_unit.get(order.unit_id, []),
             kind="response.order.issued",
             title=f"应急指令：{LEVEL_NAMES[order.level]}应急响应（{order.response.warning.number}）",
-            body=_order_notice_body(order),
+            body="请签收，并于 2 小时内落实到位后在系统中确认（预案 5.6）。",
             link=reverse("response:order", args=[order.pk]),
             target=order,
         )
-
-
-def _order_notice_body(order: Order) -> str:
-    start = order.form.effective_at if order.form_id else None
-    if start is not None and start > order.issued_at:
-        return (f"应急响应将于 {_local(start)} 起启动。请签收，并于 {_local(start + dt.timedelta(hours=2))} 前"
-                "落实到位后在系统中确认（预案 5.6）。")
-    return "请签收，并于 2 小时内落实到位后在系统中确认（预案 5.6）。"
 
 
 def response_ended_notify(*, response_id: int) -> None:

@@ -49,7 +49,7 @@ def make_evaluation(*, hours_ahead: float = 30, level: str = "orange") -> Evalua
 def make_form(office, *, level="orange", submit=True, evaluation=None, consultation=None, action="issue") -> ApprovalForm:
     form = services.form_draft(
         actor=office, action=action, level=level, basis="会商认为达到预警条件", content="启动应急响应",
-        public_message=f"阳泉市发布重污染天气{level}预警。", effective_at=timezone.now(),
+        public_message=f"阳泉市发布重污染天气{level}预警。", effective_at=timezone.now() + dt.timedelta(hours=30),
         evaluation=evaluation, consultation=consultation, **warning_content(action),
     )
     if submit:
