@@ -5,6 +5,8 @@ reports (每日 10:00 前报送前一日落实情况, §5.4, §7.1)."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
@@ -163,9 +165,6 @@ class Order(models.Model):
 
 def report_upload_to(instance: ReportAttachment, filename: str) -> str:
     # The stored name is ours (the original is kept in `name`): no path tricks from the client.
-    import uuid
-    from pathlib import PurePath
-
     suffix = PurePath(filename).suffix.lower()[:8]
     return f"response/reports/{instance.report.report_date:%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
