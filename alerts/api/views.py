@@ -95,60 +95,67 @@ def _reauth_refusal(exc: ReauthenticationError) -> Response:
     return Response(exc.as_dict(), status=exc.status)
 
 
-class WarningApproveView(APIView):
+class _SigningView(APIView):
+    """One signing step of the routed approver on the warning's submitted form: the body's
+    serializer, the signer's re-authentication in the same request (accounts/reauth.py), then the
+    service (:meth:`decide`)."""
+
+    allowed_roles = LEADERS
+    body_serializer: type = serializers.ApproveSerializer
+    purpose = ""
+
+    def decide(self, request, form, reauth, data) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def post(self, request, pk: int):
+        warning = get_object_or_404(Warning, pk=pk)
+        body = self.body_serializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        form = _submitted_form(warning.pk)
+        if form is None:
+            return Response({"detail": "该预警没有待审批的审批表。"}, status=status.HTTP_409_CONFLICT)
+        try:
+            reauth = signer_reauthenticate(request, password=body.validated_data["password"],
+                                           otp=body.validated_data["otp"], purpose=self.purpose, target=form)
+        except ReauthenticationError as exc:
+            return _reauth_refusal(exc)
+        try:
+            self.decide(request, form, reauth, body.validated_data)
+        except services.WarningError as exc:
+            return _refusal(exc)
+        return Response(serializers.WarningSerializer(selectors.warnings_list().get(pk=pk)).data)
+
+
+class WarningApproveView(_SigningView):
     """The routed approver signs the warning's submitted form (签发; issue, upgrade, downgrade and
     lift alike); approval publishes. The body carries the signer's `password` and, where the second
     factor is required, a fresh `otp`, whatever authenticated the call (token or session): without
     them 403, counted by the lockout and audited (accounts/reauth.py)."""
 
-    allowed_roles = LEADERS
+    body_serializer = serializers.ApproveSerializer
+    purpose = "alerts.form.approve"
 
     @extend_schema(request=serializers.ApproveSerializer, responses=serializers.WarningSerializer)
     def post(self, request, pk: int):
-        warning = get_object_or_404(Warning, pk=pk)
-        body = serializers.ApproveSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        form = _submitted_form(warning.pk)
-        if form is None:
-            return Response({"detail": "该预警没有待审批的审批表。"}, status=status.HTTP_409_CONFLICT)
-        try:
-            reauth = signer_reauthenticate(request, password=body.validated_data["password"],
-                                           otp=body.validated_data["otp"], purpose="alerts.form.approve", target=form)
-        except ReauthenticationError as exc:
-            return _reauth_refusal(exc)
-        try:
-            services.form_approve(actor=request.user, form_id=form.pk, reauth=reauth,
-                                  opinion=body.validated_data["comment"])
-        except services.WarningError as exc:
-            return _refusal(exc)
-        return Response(serializers.WarningSerializer(selectors.warnings_list().get(pk=pk)).data)
+        return super().post(request, pk)
+
+    def decide(self, request, form, reauth, data) -> None:
+        services.form_approve(actor=request.user, form_id=form.pk, reauth=reauth, opinion=data["comment"])
 
 
-class WarningRejectView(APIView):
+class WarningRejectView(_SigningView):
     """The routed approver sends the submitted form back (退回) with a comment; like signing, with
     the signer's `password` (and `otp` where required) in the body."""
 
-    allowed_roles = LEADERS
+    body_serializer = serializers.RejectSerializer
+    purpose = "alerts.form.reject"
 
     @extend_schema(request=serializers.RejectSerializer, responses=serializers.WarningSerializer)
     def post(self, request, pk: int):
-        warning = get_object_or_404(Warning, pk=pk)
-        body = serializers.RejectSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        form = _submitted_form(warning.pk)
-        if form is None:
-            return Response({"detail": "该预警没有待审批的审批表。"}, status=status.HTTP_409_CONFLICT)
-        try:
-            reauth = signer_reauthenticate(request, password=body.validated_data["password"],
-                                           otp=body.validated_data["otp"], purpose="alerts.form.reject", target=form)
-        except ReauthenticationError as exc:
-            return _reauth_refusal(exc)
-        try:
-            services.form_reject(actor=request.user, form_id=form.pk, comment=body.validated_data["comment"],
-                                 reauth=reauth)
-        except services.WarningError as exc:
-            return _refusal(exc)
-        return Response(serializers.WarningSerializer(selectors.warnings_list().get(pk=pk)).data)
+        return super().post(request, pk)
+
+    def decide(self, request, form, reauth, data) -> None:
+        services.form_reject(actor=request.user, form_id=form.pk, comment=data["comment"], reauth=reauth)
 
 
 class PublicWarningView(APIView):
