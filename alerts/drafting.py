@@ -163,6 +163,7 @@ def form_content(form, *, published: bool = False) -> WarningContent:
         weather_trend=form.weather_trend, pollution_start=form.pollution_start, pollution_end=form.pollution_end,
         aqi_low=form.aqi_low, aqi_high=form.aqi_high, degree=form.degree, primary_pollutant=form.primary_pollutant,
         areas=areas, effective_at=None if on_publication else form.effective_at,
+        announced=published and form.decided_at is not None and form.effective_at > form.decided_at,
     )
 
 

@@ -14,7 +14,7 @@ from notifications.services import notify_users
 
 from .domain.lifecycle import APPROVER_NAMES, Approver
 from .models import ApprovalForm
-from .services import form_draft_from_evaluation
+from .services import form_draft_from_evaluation, warning_bring_into_force
 
 
 @handles("alerts.form.draft", stage="form")
@@ -53,3 +53,13 @@ def form_decided(payload: dict) -> None:
     body = form.decision_comment or form.leader_opinion
     notify_users(office, kind=f"alerts.form.{form.status}", title=title, body=body,
                  link=reverse("alerts:form", args=[form.pk]), target=form)
+
+
+@handles("alerts.warning.effective", stage="form")
+def warning_effective(payload: dict) -> None:
+    """Put a decision signed in advance in force at its effective time (warning-rules.md §12): the
+    announced issue starts, the level changes, or the lift ends the warning and then the response;
+    once per decision (handed out early, it leaves it to the beat's warnings-into-force job).
+
+    Payload {"form_id"}; emitted, delayed to the effective time, by the approval."""
+    warning_bring_into_force(form_id=int(payload["form_id"]))

@@ -61,6 +61,8 @@ class Warning(models.Model):  # noqa: A001 - the plan's word (预警); never sha
 
     class Status(models.TextChoices):
         PENDING = "pending", _("待发布")      # the issue form is not approved yet
+        # §12: signed and published before its effective start ("将于…起启动"); not in force yet.
+        ANNOUNCED = "announced", _("已发布待生效")
         ACTIVE = "active", _("生效中")
         LIFTED = "lifted", _("已解除")
         CANCELLED = "cancelled", _("已撤销")  # the issue form was withdrawn before approval
@@ -84,6 +86,14 @@ class Warning(models.Model):  # noqa: A001 - the plan's word (预警); never sha
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     lifted_at = models.DateTimeField(_("解除时间"), null=True, blank=True)
     public_message = models.TextField(_("预警信息（公开）"), blank=True)
+    # warning-rules.md §12: a decision signed before its effective time (an issue, upgrade or
+    # downgrade before its effective start, a lift before its effective end) is published at once
+    # and applied to the warning at that time (alerts.services.warning_bring_into_force); until
+    # then the warning's status and level are the ones in force.
+    pending_form = models.ForeignKey(
+        "ApprovalForm", verbose_name=_("已签发待生效的决定"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("预警")

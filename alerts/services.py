@@ -14,7 +14,7 @@ from command.models import Area
 from core.errors import BAD_INPUT, CONFLICT, NOT_YOURS, DomainError
 from core.outbox import outbox_emit
 from deadlines import keys as deadline_keys
-from deadlines.services import deadline_start, deadlines_cancel, deadlines_meet_form_clock
+from deadlines.services import deadline_start, deadlines_meet_form_clock
 from forecasts.models import Evaluation
 
 from .domain import content as content_domain
@@ -219,6 +219,7 @@ def form_draft(
     with transaction.atomic():
         areas = _resolve_areas(affected_areas)
         _serialise_drafts()
+        _pending_guard()
         current = Warning.objects.select_for_update().filter(status=Warning.Status.ACTIVE).first()
         active = current.level if current else lc.Level.NONE
         try:
@@ -397,6 +398,7 @@ def form_redraft(*, actor, form_id: int) -> ApprovalForm:
         if old.warning.status in (Warning.Status.LIFTED, Warning.Status.CANCELLED):
             raise WarningError("该预警已结束。")
         _serialise_drafts()
+        _pending_guard()
         # Route again against the level in force now: another form may have changed it since the
         # send-back (a stale "upgrade yellow→orange" must not take a red warning down to orange
         # with the vice-commander's signature).
@@ -488,6 +490,7 @@ def form_approve(*, actor, form_id: int, password: str | None = None, opinion: s
         _decide_guard(form, actor)
         _notice_sign_guard(form)
         warning = Warning.objects.select_for_update().get(pk=form.warning_id)
+        _pending_guard()
         now = timezone.now()
         before = _snapshot(form)
         form.status = ApprovalForm.Status.APPROVED
@@ -501,32 +504,20 @@ def form_approve(*, actor, form_id: int, password: str | None = None, opinion: s
             signed_fields.append("effective_at")
         form.save(update_fields=signed_fields)
         warning_before = {"status": warning.status, "level": warning.level}
-        if form.action == lc.Action.LIFT:
-            warning.status = Warning.Status.LIFTED
-            warning.level = lc.Level.NONE
-            warning.response_level = ""
-            warning.lifted_at = form.effective_at if form.effective_at > now else now
-            deadlines_cancel(at=now, warning=warning, kind=lc.DeadlineKind.DAILY_REPORT)
+        if form.action == lc.Action.ISSUE and Warning.objects.filter(
+            status__in=[Warning.Status.ACTIVE, Warning.Status.ANNOUNCED]
+        ).exclude(pk=warning.pk).exists():
+            raise WarningError("已有生效（或已发布待生效）的预警，不能再发布新的预警。")
+        # §12: signed before its effective time, the decision is published at once as announced
+        # ("将于…起启动" / "将于…解除") and applied at that time; the warning keeps the level in force.
+        ahead = form.effective_at > now
+        if ahead:
+            warning.pending_form = form
+            if form.action == lc.Action.ISSUE:
+                warning.status = Warning.Status.ANNOUNCED
+            warning.save(update_fields=["status", "pending_form"])
         else:
-            if form.action == lc.Action.ISSUE and Warning.objects.filter(status=Warning.Status.ACTIVE).exclude(pk=warning.pk).exists():
-                raise WarningError("已有生效的预警，不能再发布新的预警。")
-            warning.status = Warning.Status.ACTIVE
-            warning.level = form.level
-            warning.response_level = form.response_level
-            # What the warning says is the approved form's (§11); the warning's fields keep the pages
-            # that read them (list, public page, CAP) current.
-            if form.action == lc.Action.ISSUE and form.pollution_start:
-                warning.episode_start = form.pollution_start
-            if form.episode_end or form.pollution_end:
-                warning.episode_end = form.episode_end or form.pollution_end
-            if form.primary_pollutant:
-                warning.primary_pollutant = form.primary_pollutant
-            if form.aqi_range:
-                warning.aqi_range = form.aqi_range
-        if form.public_message:
-            warning.public_message = form.public_message
-        warning.save(update_fields=["status", "level", "response_level", "lifted_at", "episode_start", "episode_end",
-                                    "primary_pollutant", "aqi_range", "public_message"])
+            _apply_decision(warning, form, now=now)
         deadline_start(kind=lc.DeadlineKind.PUBLISH, key=deadline_keys.publish(form.pk), start=now, warning=warning,
                        form=form)
         deadline_start(kind=lc.DeadlineKind.UNITS_NOTIFIED, key=deadline_keys.units_notified(form.pk), start=now,
@@ -538,12 +529,102 @@ def form_approve(*, actor, form_id: int, password: str | None = None, opinion: s
                      data={"opinion": form.leader_opinion, "effective_at": form.effective_at,
                            "effective_on_publication": form.effective_on_publication,
                            "reauthenticated": list(factors)})
-        audit_record(actor=actor, action=f"alerts.warning.{form.action}", target=warning, before=warning_before,
-                     after={"status": warning.status, "level": warning.level}, data={"form": form.pk})
+        if ahead:
+            audit_record(actor=actor, action="alerts.warning.announced", target=warning, before=warning_before,
+                         after={"status": warning.status, "level": warning.level},
+                         data={"form": form.pk, "action": form.action, "level": form.level,
+                               "effective_at": form.effective_at})
+            outbox_emit("alerts.warning.effective", {"form_id": form.pk},
+                        countdown=(form.effective_at - now).total_seconds())
+        else:
+            audit_record(actor=actor, action=f"alerts.warning.{form.action}", target=warning, before=warning_before,
+                         after={"status": warning.status, "level": warning.level}, data={"form": form.pk})
         outbox_emit("alerts.form.decided", {"form_id": form.pk})
         outbox_emit("alerts.warning.publish", {"form_id": form.pk})
-        outbox_emit("response.orders", {"form_id": form.pk})
+        if not (ahead and form.action == lc.Action.LIFT):
+            # Orders go to the member units at approval, naming the effective start (§12, §5.6); a
+            # lift signed in advance closes them at its effective end (warning_bring_into_force).
+            outbox_emit("response.orders", {"form_id": form.pk})
     return form
+
+
+def _pending_guard(warning: Warning | None = None) -> None:
+    """§12: while a signed decision waits for its effective time, no other decision is drafted or
+    signed (it would be decided against a level that is about to change)."""
+    pending = (Warning.objects.filter(pending_form__isnull=False).select_related("pending_form").first()
+               if warning is None else (warning if warning.pending_form_id else None))
+    if pending is not None:
+        form = pending.pending_form
+        raise WarningError(
+            f"已签发的{form.get_action_display()}决定（{pending.number}）将于 "
+            f"{timezone.localtime(form.effective_at):%Y-%m-%d %H:%M} 生效，生效后才能起草或签发新的审批表。"
+        )
+
+
+def _apply_decision(warning: Warning, form: ApprovalForm, *, now: dt.datetime) -> None:
+    """Put a signed decision in force on the warning (at signature, or at its effective time)."""
+    if form.action == lc.Action.LIFT:
+        warning.status = Warning.Status.LIFTED
+        warning.level = lc.Level.NONE
+        warning.response_level = ""
+        warning.lifted_at = form.effective_at if form.effective_at > now else now
+        # The daily reports' clocks run on: every day of the response is reported, the last
+        # day included, the morning after the lift (§9; response.services.daily_deadlines_open).
+    else:
+        warning.status = Warning.Status.ACTIVE
+        warning.level = form.level
+        warning.response_level = form.response_level
+        # What the warning says is the approved form's (§11); the warning's fields keep the pages
+        # that read them (list, public page, CAP) current.
+        if form.action == lc.Action.ISSUE and form.pollution_start:
+            warning.episode_start = form.pollution_start
+        if form.episode_end or form.pollution_end:
+            warning.episode_end = form.episode_end or form.pollution_end
+        if form.primary_pollutant:
+            warning.primary_pollutant = form.primary_pollutant
+        if form.aqi_range:
+            warning.aqi_range = form.aqi_range
+    if form.public_message:
+        warning.public_message = form.public_message
+    warning.pending_form = None
+    warning.save(update_fields=["status", "level", "response_level", "lifted_at", "episode_start", "episode_end",
+                                "primary_pollutant", "aqi_range", "public_message", "pending_form"])
+
+
+def warning_bring_into_force(*, form_id: int, now: dt.datetime | None = None) -> Warning | None:
+    """§12: at its effective time, a decision signed in advance comes into force — the announced
+    issue starts, the level changes, or the lift ends the warning (and then its response: the
+    orders close, §5.7). The system acts (audited without an actor). Idempotent: nothing when the
+    decision is not the warning's pending one any more (already applied) or not due yet."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        form = ApprovalForm.objects.get(pk=form_id)
+        warning = Warning.objects.select_for_update().get(pk=form.warning_id)
+        if warning.pending_form_id != form.pk or form.status != ApprovalForm.Status.APPROVED:
+            return None
+        if form.effective_at > now:
+            # Handed out early (a worker's clock, or tasks run eagerly without a broker): the beat's
+            # warnings-into-force job brings it into force within a minute of its time.
+            return None
+        before = {"status": warning.status, "level": warning.level}
+        _apply_decision(warning, form, now=form.effective_at)
+        audit_record(actor=None, action=f"alerts.warning.{form.action}", target=warning, before=before,
+                     after={"status": warning.status, "level": warning.level},
+                     data={"form": form.pk, "announced_at": form.decided_at, "effective_at": form.effective_at})
+        if form.action == lc.Action.LIFT:
+            outbox_emit("response.orders", {"form_id": form.pk})
+        # The public page and the CAP feed say what is in force now.
+        outbox_emit("publication.refresh", {"form_id": form.pk})
+    return warning
+
+
+def warnings_bring_into_force_due(*, now: dt.datetime | None = None) -> int:
+    """Beat: every decision whose effective time has passed and is not in force yet (a backstop for
+    a delayed event that was lost); idempotent."""
+    now = now or timezone.now()
+    due = Warning.objects.filter(pending_form__isnull=False, pending_form__effective_at__lte=now)
+    return sum(1 for form_id in due.values_list("pending_form_id", flat=True)
+               if warning_bring_into_force(form_id=form_id, now=now) is not None)
 
 
 def form_reject(*, actor, form_id: int, comment: str, reauth=None) -> ApprovalForm:

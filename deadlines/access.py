@@ -7,3 +7,5 @@ from __future__ import annotations
 from accounts.roles import LEADERS, Role
 
 DEADLINE_READERS: frozenset[str] = frozenset({Role.OFFICE, Role.SUPERVISOR, Role.ADMIN, *LEADERS})
+#: Who closes a notice's form clock without a form, with a reason (§9): the office that keeps it.
+NOTICE_CLOSERS: frozenset[str] = frozenset({Role.OFFICE})

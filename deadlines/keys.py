@@ -31,6 +31,17 @@ def written_report(form_id: int) -> str:
     return f"report:form:{form_id}"
 
 
+def issue_by(process_start: dt.datetime) -> str:
+    """The latest time to publish the warning of a pollution process (its start − 24 h, §7, §9),
+    keyed by the process's start: later evaluations of the same process add no clock."""
+    return f"issue_by:{process_start.astimezone(dt.UTC):%Y-%m-%dT%H:%MZ}"
+
+
+def summary(warning_id: int) -> str:
+    """The office's summary and evaluation after the response ends (附件6, 附件8; plan §6)."""
+    return f"summary:warning:{warning_id}"
+
+
 def measures(order_id: int) -> str:
     """A member unit's measures in place within 2 hours of its order (plan §5.6)."""
     return f"measures:order:{order_id}"

@@ -16,24 +16,34 @@ from . import keys
 from .countdown import remaining
 from .models import Deadline
 
+#: §7: a warning is issued 24 hours before its process starts (an issue_by clock is due then).
+ISSUE_LEAD = dt.timedelta(hours=24)
+
 
 def open_deadlines() -> QuerySet[Deadline]:
     return Deadline.objects.filter(met_at__isnull=True, cancelled_at__isnull=True).select_related("warning", "form", "unit")
 
 
 def with_countdown(deadlines: Iterable[Deadline], now: dt.datetime | None = None) -> list[Deadline]:
-    """The rows, each with its countdown (``remaining``) and the plan's basis (``kind_basis``)."""
+    """The rows, each with its countdown (``remaining``), the plan's basis (``kind_basis``) and,
+    for an ``issue_by`` clock, the start of its process (``process_start``: due + 24 h, §7)."""
     now = now or timezone.now()
     rows = list(deadlines)
     for d in rows:
         d.remaining = remaining(d.due_at, now)
         d.kind_basis = _(lc.DEADLINE_BASIS[lc.DeadlineKind(d.kind)])
+        d.process_start = d.due_at + ISSUE_LEAD if d.kind == lc.DeadlineKind.ISSUE_BY else None
     return rows
+
+
+def overdue_count(deadlines: Iterable[Deadline]) -> int:
+    """How many of these rows (with their countdown) are overdue; a task without a limit never is."""
+    return sum(1 for d in deadlines if d.remaining.overdue and d.escalates)
 
 
 def running(now: dt.datetime | None = None) -> list[Deadline]:
     """Every open deadline with its countdown, soonest first."""
-    return with_countdown(open_deadlines().select_related("provincial_notice").order_by("due_at", "pk"), now)
+    return with_countdown(open_deadlines().select_related("provincial_notice", "evaluation").order_by("due_at", "pk"), now)
 
 
 def recently_closed(limit: int) -> list[Deadline]:

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 import pandas as pd
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +19,7 @@ from core.outbox import outbox_emit
 from notifications.services import notify_roles
 
 from . import selectors
+from .domain import season
 from .domain.rules import LEVEL_NAMES, evaluate
 from .models import Consultation, Evaluation, ForecastImport, Level, Replay
 
@@ -88,6 +90,9 @@ def evaluation_run(
             data={"trigger": trigger, "level": evaluation.level, "recommendation": evaluation.recommendation,
                   "import": source_import.pk if source_import else None},
         )
+        if replay is None:
+            # §9: the issue_by of the process it finds is a deadline (deadlines/handlers.py).
+            outbox_emit("deadlines.issue_by.evaluation", {"evaluation_id": evaluation.pk})
         if evaluation.calls_for_action:
             consultation = Consultation.objects.create(kind=Consultation.Kind.EVALUATION, evaluation=evaluation, replay=replay)
             audit_record(actor=actor, action="forecasts.consultation.opened", target=consultation,
@@ -203,7 +208,9 @@ def consultation_conclude(
     expert_opinion: str = "",
     expert_on: dt.date | None = None,
 ) -> Consultation:
-    """Record the consultation's opinion (附件4); once concluded it is not rewritten."""
+    """Record the consultation's opinion (附件4); once concluded it is not rewritten. A conclusion
+    that calls for a decision against the level in force (issue, upgrade, downgrade, lift) starts
+    the office's 1-hour form clock (§9) through the outbox."""
     if not conclusion.strip():
         raise ConsultationError("会商结论不能为空。", status=BAD_INPUT)
     if not reporter.strip():
@@ -230,12 +237,17 @@ def consultation_conclude(
             "status", "conclusion", "concluded_level", "reporter", "reported_on", "reviewer", "reviewed_on",
             "expert_opinion", "expert_on", "concluded_at", "concluded_by",
         ])
+        level_in_force = active_level() if consultation.replay_id is None else replay_active_level(consultation.replay)
         audit_record(actor=actor, action="forecasts.consultation.concluded", target=consultation, before=before,
                      after={"status": consultation.status, "concluded_level": concluded_level},
-                     data={"conclusion": consultation.conclusion[:500]})
+                     data={"conclusion": consultation.conclusion[:500], "level_in_force": level_in_force})
+        if consultation.replay_id is None:
+            outbox_emit("deadlines.form_clock.consultation",
+                        {"consultation_id": consultation.pk, "level_in_force": level_in_force})
     return consultation
 
 
 def in_heating_season(day: dt.date) -> bool:
-    """采暖期: 15 November to 15 March (inclusive)."""
-    return (day.month, day.day) >= (11, 15) or (day.month, day.day) <= (3, 15)
+    """采暖期 (§4.2.1 daily consultation; §9): the setting HEATING_SEASON, "MM-DD:MM-DD", both days
+    included; by default 1 November to 31 March."""
+    return season.contains(season.parse(settings.HEATING_SEASON), day)

@@ -10,7 +10,8 @@ from .services import consultation_open_daily, in_heating_season
 
 @shared_task(name="forecasts.tasks.daily_consultation")
 def daily_consultation() -> int | None:
-    """Beat: during the heating season (15 Nov – 15 Mar) open the day's consultation, once."""
+    """Beat: during the heating season (setting HEATING_SEASON, by default 1 Nov – 31 Mar) open the
+    day's consultation, once."""
     today = timezone.localdate()
     if not in_heating_season(today):
         return None

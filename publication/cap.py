@@ -220,8 +220,12 @@ def alert_element(form: ApprovalForm) -> ET.Element:
     level = Level(form.level)
     severity = "Minor" if action == Action.LIFT else SEVERITY[level]
     response = RESPONSE.get(level, "none")
-    expires = form.episode_end  # the form's own: the warning's changes with later forms
-    onset = warning.episode_start if warning.episode_start and warning.episode_start > form.effective_at else form.effective_at
+    # warning-rules.md §12: <effective> is when the alert is published (the signature), <onset> the
+    # effective start (a lift's: its effective end, when the all-clear holds), <expires> the episode's
+    # end as this form states it. An alert never changes once published (see the module's note): the
+    # lift's effective end is its own Cancel alert's <onset>, which references this one.
+    onset = form.effective_at
+    expires = form.episode_end
     texts = [
         ("zh-CN", "重污染天气预警", headline_zh, form_message(form), instruction_zh, settings.CAP_SENDER_NAME, 1),
         ("en", "Heavy air pollution warning", headline_en, _description_en(form), instruction_en,
@@ -238,11 +242,10 @@ def alert_element(form: ApprovalForm) -> ET.Element:
         _sub(info, "urgency", _urgency(form))
         _sub(info, "severity", severity)
         _sub(info, "certainty", "Likely")
-        _sub(info, "effective", _cap_time(form.effective_at))
-        if action != Action.LIFT:
-            _sub(info, "onset", _cap_time(onset))
-            if expires and expires > form.effective_at:
-                _sub(info, "expires", _cap_time(expires))
+        _sub(info, "effective", _cap_time(form.decided_at))
+        _sub(info, "onset", _cap_time(onset))
+        if action != Action.LIFT and expires and expires > onset:
+            _sub(info, "expires", _cap_time(expires))
         _sub(info, "senderName", sender_name)
         _sub(info, "headline", headline)
         _sub(info, "description", description)

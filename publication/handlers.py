@@ -3,8 +3,13 @@ channel, each step once per form (publication/services.py)."""
 
 from __future__ import annotations
 
+from django.core.cache import cache
+
 from core.outbox import handles
 
+from .cap import CAP_FEED_CACHE_KEY
+from .page import warm_pages
+from .public import PUBLIC_CACHE_KEY, public_warning_payload
 from .services import publish_form
 
 
@@ -16,3 +21,14 @@ def warning_publish(payload: dict) -> None:
 
     Payload {"form_id"}; emitted by the approval, beside ``response.orders``."""
     publish_form(payload)
+
+
+@handles("publication.refresh", stage="publication")
+def public_refresh(payload: dict) -> None:
+    """Show what is in force now on the public page and the CAP feed (their caches rebuilt): a
+    decision signed in advance came into force (warning-rules.md §12); the same, however often.
+
+    Payload {"form_id"}; emitted by alerts.services.warning_bring_into_force."""
+    cache.delete_many([PUBLIC_CACHE_KEY, CAP_FEED_CACHE_KEY])
+    public_warning_payload(refresh=True)
+    warm_pages()

@@ -40,3 +40,44 @@ class DutyConfirmation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit.short_name} {self.get_role_display()}（{'已确认' if self.confirmed_at else '未确认'}）"
+
+
+class ChannelDelivery(models.Model):
+    """一个发布渠道 (预警信息发布途径, plan §4.2.4) of one published form: the system's own (the
+    public page, the CAP feed, SMS to the units' contacts and subscribers, in-app notices), marked
+    done by the publication when it has done them; the external ones the office confirms (政务办公
+    信息网, 市政府网站, …); the free public SMS of each operator, confirmed by the operator's unit.
+    The publication clock of §4.2.2 is met when every channel of the form is done."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待发布")
+        DONE = "done", _("已发布")
+
+    form = models.ForeignKey("alerts.ApprovalForm", verbose_name=_("审批表"), on_delete=models.CASCADE, related_name="channels")
+    channel = models.CharField(_("渠道"), max_length=24)
+    status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.PENDING, db_index=True)
+    order = models.ForeignKey("response.Order", verbose_name=_("应急指令"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+",
+                              help_text=_("通信运营商免费发布短信的指令"))
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("确认人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text=_("系统自有渠道为空：由系统完成"),
+    )
+    confirmed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    note = models.CharField(_("说明"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("发布渠道")
+        verbose_name_plural = _("发布渠道")
+        ordering = ["form_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["form", "channel"], name="channel_delivery_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.form_id} {self.channel}（{self.get_status_display()}）"
+
+    @property
+    def done(self) -> bool:
+        return self.status == self.Status.DONE

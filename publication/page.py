@@ -101,11 +101,20 @@ def _ozone(value: dict | None) -> dict | None:
             "period_end": _parse_time(value.get("period_end"))}
 
 
+def _announced(value: dict | None) -> dict | None:
+    """A decision published and not in force yet (warning-rules.md §12: "将于…起启动", "将于…解除")."""
+    if not isinstance(value, dict) or not value.get("text"):
+        return None
+    return {"text": value["text"], "message": value.get("message") or "", "number": value.get("number") or "",
+            "effective_at": _parse_time(value.get("effective_at"))}
+
+
 def _from_published(published: dict) -> dict[str, Any]:
     """The page's data from the published payload: the same facts the JSON API gives."""
     level = published.get("level") or "none"
     common = {"today": _air(published.get("air")), "year": published.get("year"),
-              "this_year": _year_rows(published.get("this_year")), "ozone_prompt": _ozone(published.get("ozone_prompt"))}
+              "this_year": _year_rows(published.get("this_year")), "ozone_prompt": _ozone(published.get("ozone_prompt")),
+              "announced": _announced(published.get("announced"))}
     if level == "none" or level not in LEVEL_COLOURS:
         air = common["today"]
         return {"level": "none", **common, "health_advice": [air["advice"]] if air else [NO_AIR_ADVICE]}

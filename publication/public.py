@@ -22,7 +22,7 @@ from forecasts.domain.categories import category_for
 from forecasts.models import AirQualityRecord
 from measures.selectors import level_sections
 
-from .texts import content_payload, edition_at, health_category
+from .texts import announcement_text, content_payload, edition_at, form_message, health_category
 
 PUBLIC_CACHE_KEY = "public:warning"
 PUBLIC_CACHE_SECONDS = 600
@@ -42,8 +42,32 @@ PUBLIC_MUST_DO: tuple[tuple[str, str, str, str], ...] = (
 
 
 def current_form(warning: Warning) -> ApprovalForm | None:
-    """The approved form that set the warning's present level (or lifted it)."""
-    return warning.forms.filter(status=ApprovalForm.Status.APPROVED).order_by("-decided_at", "-id").first()
+    """The approved form that set the warning's present level (or lifted it); a decision signed
+    in advance and not in force yet (warning-rules.md §12) is not it."""
+    forms = warning.forms.filter(status=ApprovalForm.Status.APPROVED)
+    if warning.pending_form_id:
+        forms = forms.exclude(pk=warning.pending_form_id)
+    return forms.order_by("-decided_at", "-id").first()
+
+
+def announcement(now: dt.datetime | None = None) -> dict | None:
+    """A decision published and not in force yet (warning-rules.md §12): what it will do and when —
+    "将于…起启动" (issue, upgrade, downgrade) or "将于…解除" (lift); None when there is none."""
+    warning = (Warning.objects.filter(pending_form__isnull=False, published_at__isnull=False)
+               .select_related("pending_form").first())
+    if warning is None:
+        return None
+    form = warning.pending_form
+    return {
+        "action": form.action,
+        "level": form.level,
+        "from_level": form.from_level,
+        "number": warning.number,
+        "effective_at": timezone.localtime(form.effective_at).isoformat(),
+        "text": announcement_text(form),
+        "message": form_message(form),
+        "cap": f"{settings.PUBLIC_BASE_URL}{reverse('publication:cap-alert', args=[form.pk])}",
+    }
 
 
 def level_items(response_level: str) -> list[dict]:
@@ -133,7 +157,8 @@ def _build_public_payload() -> dict:
     """Everything the public page and ``GET /api/v1/public/warning/`` show, as JSON values."""
     now = timezone.now()
     year = timezone.localtime(now).year
-    common = {"air": current_air(now), "year": year, "this_year": warnings_of_year(year)}
+    common = {"air": current_air(now), "year": year, "this_year": warnings_of_year(year),
+              "announced": announcement(now)}
     warning = Warning.objects.filter(status=Warning.Status.ACTIVE, published_at__isnull=False).first()
     if warning is None:
         return {"level": "none", **common}

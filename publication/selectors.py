@@ -15,7 +15,8 @@ from forecasts.domain.areas import CITY_CODE
 from forecasts.selectors import records
 from measures.selectors import level_sections
 
-from .models import DutyConfirmation
+from .channels import BY_NAME, CHANNELS
+from .models import ChannelDelivery, DutyConfirmation
 from .public import current_form
 
 REPORT_RECIPIENTS = ["阳泉市人民政府", "山西省重污染天气应急指挥部办公室"]
@@ -78,3 +79,22 @@ def report_context(warning: Warning) -> dict:
         "deadlines": deadlines, "open_deadlines": [d for d in deadlines if d.open],
         "recipients": REPORT_RECIPIENTS, "confirmations": duty_current(warning) if warning.status == Warning.Status.ACTIVE else [],
     }
+
+
+# ----------------------------------------------------------------------------- the channels of a publication (§4.2.4)
+
+
+def channel_rows(form: ApprovalForm) -> list[dict]:
+    """Every channel of a published form, in the order of §4.2.4: its row, what it is, who marks it
+    done, and the operator's order; a channel the publication has not opened yet shows pending."""
+    rows = {r.channel: r for r in ChannelDelivery.objects.filter(form=form).select_related("confirmed_by", "order")}
+    return [
+        {"code": c.code, "name": c.name, "by": c.by, "by_name": BY_NAME[c.by], "row": rows.get(c.code),
+         "done": bool(rows.get(c.code) and rows[c.code].done)}
+        for c in CHANNELS
+    ]
+
+
+def published_form(form_id: int) -> ApprovalForm | None:
+    """An approved form (the ones that are published), with its warning."""
+    return ApprovalForm.objects.select_related("warning").filter(pk=form_id, status=ApprovalForm.Status.APPROVED).first()

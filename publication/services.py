@@ -29,12 +29,13 @@ from audit.services import audit_record
 from command.models import MemberUnit
 from deadlines import keys as deadline_keys
 from deadlines.models import Deadline
-from deadlines.services import deadline_meet
+from deadlines.services import deadline_meet, deadlines_meet_issue_by
 from notifications.delivery import sms_to_numbers
-from notifications.models import Notification, SmsSubscriber, UnitContact
+from notifications.models import Delivery, Notification, SmsSubscriber, UnitContact
 from notifications.services import notify_users
 
-from .cap import CAP_FEED_CACHE_KEY
+from . import channels as pub_channels
+from .cap import CAP_FEED_CACHE_KEY, alert_xml
 from .models import DutyConfirmation
 from .page import warm_pages
 from .public import PUBLIC_CACHE_KEY, public_warning_payload
@@ -66,6 +67,9 @@ def publish_form(payload: dict) -> PublishResult | None:
         return None
     result = PublishResult(form_id=form.pk)
     now = timezone.now()
+    # Every channel of §4.2.4, pending until done (publication/channels.py says what "done" is).
+    pub_channels.channels_open(form)
+    newly_done = 0
 
     # 1. The public page (the warning platform of §4.2.4 that the public sees).
     Warning.objects.filter(pk=form.warning_id, published_at__isnull=True).update(published_at=now)
@@ -73,6 +77,9 @@ def publish_form(payload: dict) -> PublishResult | None:
     cache.delete_many([PUBLIC_CACHE_KEY, CAP_FEED_CACHE_KEY])
     public_warning_payload(refresh=True)
     warm_pages()
+    newly_done += pub_channels.channel_system_done(form, "public_page", note="公众页面已更新")
+    alert_xml(form)  # the CAP alert renders: the feed lists it from now on
+    newly_done += pub_channels.channel_system_done(form, "cap_feed", note="CAP 预警信息已生成")
 
     # 2. SMS: member units' contacts, then citizens who subscribed (the same number gets one).
     text = sms_text(form)
@@ -82,6 +89,8 @@ def publish_form(payload: dict) -> PublishResult | None:
     subscribers = SmsSubscriber.objects.filter(confirmed=True, unsubscribed_at__isnull=True).values_list("phone", flat=True)
     public_text = f"{text}退订：{settings.PUBLIC_BASE_URL}{reverse('notifications:subscribe')}"
     result.sms_created += sms_to_numbers([("", phone) for phone in subscribers], text=public_text, key=key)
+    sms_rows = Delivery.objects.filter(key=key).count()
+    newly_done += pub_channels.channel_system_done(form, "sms", note=f"短信 {sms_rows} 条已提交发送")
 
     # 3. In-app notices to member units and counties; their read time is the read receipt.
     users = get_user_model().objects.filter(is_active=True, role__in=[Role.UNIT, Role.COUNTY])
@@ -92,14 +101,21 @@ def publish_form(payload: dict) -> PublishResult | None:
     notify_users(users, kind="alerts.warning.published", title=f"预警信息：{title}", body=form_message(form),
                  link=warning_link(warning.pk), target=form)
     result.notices_created = notices.count() - before
+    newly_done += pub_channels.channel_system_done(form, "in_app", note=f"系统内通知 {notices.count()} 条")
     deadline_meet(key=deadline_keys.units_notified(form.pk))
 
     # 4. On-duty confirmations (§5.2).
     result.confirmations_created = _request_duty(form, warning)
 
-    # 5. Every channel has been handed its message.
-    first = deadline_meet(key=deadline_keys.publish(form.pk))
-    result.first_time = bool(first)
+    # 5. The publication clock is met when every channel is done — the external ones confirmed by
+    # the office, the operators' free public SMS (their orders, issued by the response) by them —
+    # not when the system's own are (§4.2.4, warning-rules.md §9).
+    pub_channels.channels_complete(form)
+    first = newly_done > 0
+    result.first_time = first
+    if form.action == Action.ISSUE:
+        # §9: an issue published meets the issue_by clocks of the processes its warning covers.
+        deadlines_meet_issue_by(warning=warning, at=now)
     if first:
         with transaction.atomic():
             audit_record(actor=None, action="alerts.warning.published", target=form,

@@ -39,12 +39,30 @@ def form_message(form: ApprovalForm) -> str:
     content = form_content(form, published=True)
     if content.weather_trend or content.areas:  # a form that carries what the warning says (§11)
         return public_text(action=form.action, level=form.level, from_level=form.from_level, content=content)
+    ahead = announced(form)
     if form.action == Action.LIFT:
-        return (f"阳泉市重污染天气应急指挥部：全市空气质量已明显改善，自{_local(form.effective_at)}起解除"
+        when = f"将于{_local(form.effective_at)}" if ahead else f"自{_local(form.effective_at)}起"
+        return (f"阳泉市重污染天气应急指挥部：全市空气质量已明显改善，{when}解除"
                 f"重污染天气{LEVEL_NAMES[Level(form.from_level)]}，终止应急响应。")
     verb = {Action.ISSUE: "发布", Action.UPGRADE: "将预警升级为", Action.DOWNGRADE: "将预警降级为"}[Action(form.action)]
     return (f"阳泉市重污染天气应急指挥部{verb}重污染天气{LEVEL_NAMES[Level(form.level)]}，"
-            f"自{_local(form.effective_at)}起启动{RESPONSE_NAMES[RESPONSE[Level(form.level)]]}。")
+            f"{'将于' if ahead else '自'}{_local(form.effective_at)}起启动{RESPONSE_NAMES[RESPONSE[Level(form.level)]]}。")
+
+
+def announced(form: ApprovalForm) -> bool:
+    """Signed before its effective time (warning-rules.md §12): the texts say "将于…"; fixed by the
+    form's own times, so a text reads the same whenever it is built."""
+    return form.decided_at is not None and form.effective_at > form.decided_at
+
+
+def announcement_text(form: ApprovalForm) -> str:
+    """The public page's line for a decision announced and not in force yet: "将于…起启动" / "将于…解除"."""
+    when = _local(form.effective_at)
+    if form.action == Action.LIFT:
+        return f"重污染天气{LEVEL_NAMES[Level(form.from_level)]}将于{when}解除，终止应急响应。"
+    verb = {Action.ISSUE: "发布", Action.UPGRADE: "升级为", Action.DOWNGRADE: "降级为"}[Action(form.action)]
+    return (f"已{verb}重污染天气{LEVEL_NAMES[Level(form.level)]}，"
+            f"将于{when}起启动{RESPONSE_NAMES[RESPONSE[Level(form.level)]]}。")
 
 
 def sms_text(form: ApprovalForm) -> str:

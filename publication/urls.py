@@ -11,4 +11,5 @@ urlpatterns = [
     path("warnings/cap/<int:form_id>.xml", views.CapAlertView.as_view(), name="cap-alert"),
     path("warnings/<int:warning_id>/report/", views.WrittenReportView.as_view(), name="report"),
     path("warnings/duty/", views.DutyView.as_view(), name="duty"),
+    path("warnings/forms/<int:form_id>/channels/", views.ChannelsView.as_view(), name="channels"),
 ]

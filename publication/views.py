@@ -19,14 +19,17 @@ from alerts.models import ApprovalForm, Warning
 from alerts.services import WarningError
 
 from . import cap
+from .channels import BY_CODE, ChannelError, channel_confirm
 from .models import DutyConfirmation
 from .page import BROWSER_SECONDS, TEMPLATE, page_html
-from .selectors import duty_current, duty_for_user, report_context
+from .selectors import channel_rows, duty_current, duty_for_user, published_form, report_context
 from .services import duty_confirm, written_report_mark_sent
 
 CAP_FEED_CACHE_SECONDS = 60
 DUTY_READERS = frozenset({Role.COUNTY, Role.OFFICE, Role.ADMIN, Role.SUPERVISOR, *LEADERS})
 REPORT_READERS = frozenset({*OFFICE_AND_ADMIN, *LEADERS})
+#: The channels of a publication: who reads the forms (alerts FORM_READERS); the office confirms.
+CHANNEL_READERS = frozenset({Role.OFFICE, Role.FORECASTER, Role.SUPERVISOR, Role.ADMIN, *LEADERS})
 
 
 # ----------------------------------------------------------------------------- the public page
@@ -143,3 +146,39 @@ class WrittenReportView(RoleRequiredMixin, View):
         else:
             messages.success(request, _("已记录：书面报告已报送市政府和省应急指挥部办公室。"))
         return redirect("publication:report", warning_id=warning.pk)
+
+
+# ----------------------------------------------------------------------------- the channels of a publication (§4.2.4)
+
+
+class ChannelsView(RoleRequiredMixin, View):
+    """Every channel of a published form (§4.2.4, warning-rules.md §11) with its status, who
+    confirmed it and when; the office confirms each external one here (POST, audited). The
+    publication clock is met by the last (§9)."""
+
+    allowed_roles = CHANNEL_READERS
+    write_roles = OFFICE_AND_ADMIN
+    template_name = "publication/channels.html"
+
+    def get(self, request, form_id: int):
+        form = published_form(form_id)
+        if form is None:
+            raise Http404(_("没有这张已签发的审批表。"))
+        rows = channel_rows(form)
+        return render(request, self.template_name, {
+            "form": form, "warning": form.warning, "rows": rows, "pending": [r for r in rows if not r["done"]],
+            "can_confirm": request.user.role in OFFICE_AND_ADMIN,
+        })
+
+    def post(self, request, form_id: int):
+        form = published_form(form_id)
+        if form is None:
+            raise Http404(_("没有这张已签发的审批表。"))
+        try:
+            row = channel_confirm(actor=request.user, form_id=form.pk, channel=request.POST.get("channel", ""),
+                                  note=request.POST.get("note", ""))
+        except ChannelError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("已确认发布：%(channel)s。") % {"channel": BY_CODE[row.channel].name})
+        return redirect("publication:channels", form_id=form.pk)

@@ -95,6 +95,10 @@ class Order(models.Model):
         SUPERSEDED = "superseded", _("已被新指令替代")
         CLOSED = "closed", _("响应终止")
 
+    class Kind(models.TextChoices):
+        MEASURES = "measures", _("应急措施")
+        PUBLIC_SMS = "public_sms", _("免费发布预警短信")
+
     OPEN_STATUSES = (Status.ISSUED, Status.ACKNOWLEDGED, Status.IN_PLACE)
 
     response = models.ForeignKey(Response, verbose_name=_("应急响应"), on_delete=models.PROTECT, related_name="orders")
@@ -105,6 +109,9 @@ class Order(models.Model):
         "command.MemberUnit", verbose_name=_("成员单位"), on_delete=models.PROTECT, related_name="orders"
     )
     level = models.CharField(_("响应级别"), max_length=4, choices=ResponseLevel.choices)
+    #: §4.2.4: the three operators are also ordered to send the warning to the public, free, on their
+    #: networks (移动、联通、电信三大通信运营商…免费发布预警信息短信) — for every published form, a lift too.
+    kind = models.CharField(_("指令类别"), max_length=12, choices=Kind.choices, default=Kind.MEASURES, db_index=True)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.ISSUED, db_index=True)
     preamble = models.TextField(_("指令说明"))
     measures = models.JSONField(
@@ -140,7 +147,7 @@ class Order(models.Model):
         verbose_name_plural = _("应急指令")
         ordering = ["-issued_at", "unit__order", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["form", "unit"], name="one_order_per_unit_per_form"),
+            models.UniqueConstraint(fields=["form", "unit", "kind"], name="one_order_per_unit_kind_per_form"),
         ]
 
     def __str__(self) -> str:

@@ -54,7 +54,7 @@ def latest_orders(response: Response) -> list[Order]:
     if last is None:
         return []
     return list(
-        Order.objects.filter(response=response, form_id=last.form_id)
+        Order.objects.filter(response=response, form_id=last.form_id, kind=Order.Kind.MEASURES)
         .select_related("unit", "acknowledged_by", "in_place_by")
         .order_by("unit__order", "unit_id")
     )

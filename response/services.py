@@ -30,6 +30,9 @@ from deadlines.models import Deadline
 from deadlines.services import deadline_claim, deadline_meet, deadline_start, deadlines_cancel
 from measures.domain.constants import LEVEL_NAMES  # Ⅲ级, Ⅱ级, Ⅰ级
 from notifications.services import notify_users
+from publication.channels import channel_done_by_order, channels_open, operator_channel
+from publication.models import ChannelDelivery
+from publication.texts import sms_text
 
 from .measures_source import measures_for_level, measures_for_unit
 from .models import RESPONSE_FOR_WARNING, DailyReport, Order, ReportAttachment, Response, ResponseChange
@@ -91,8 +94,18 @@ def _local(at: dt.datetime) -> str:
 # ----------------------------------------------------------------------------- orders
 
 
-def order_preamble(*, level: str, warning: Warning, action: str) -> str:
+def order_preamble(*, level: str, warning: Warning, action: str, effective_at: dt.datetime | None = None,
+                   at: dt.datetime | None = None) -> str:
+    """The order's opening words; an order sent before the response's effective start names it
+    and when the measures are due (warning-rules.md §12: 2 hours after the effective start)."""
     verb = {"issue": "启动", "upgrade": "升级为", "downgrade": "调整为"}.get(action, "启动")
+    if effective_at is not None and at is not None and effective_at > at:
+        return (
+            f"根据{warning.number}，全市将于 {_local(effective_at)} 起{verb}{LEVEL_NAMES[level]}应急响应（预案 5.1、5.2）。"
+            "请按照本单位职责组织落实下列应急措施，于响应启动后 2 小时内"
+            f"（{_local(effective_at + dt.timedelta(hours=2))} 前）落实到位并在系统中确认（预案 5.6）；"
+            "响应期间每日 10:00 前报送前一日应急措施落实情况（预案 5.4、7.1）。"
+        )
     return (
         f"根据{warning.number}，全市{verb}{LEVEL_NAMES[level]}应急响应（预案 5.1、5.2）。"
         "请按照本单位职责立即组织落实下列应急措施，于指令下达后 2 小时内落实到位并在系统中确认（预案 5.6）；"
@@ -115,7 +128,10 @@ def _decided_after(response: Response, form: ApprovalForm) -> bool:
 
 def _close_orders(response: Response, *, status: str, at: dt.datetime) -> list[int]:
     """Supersede or close the open orders of a response; their measures clocks stop."""
-    open_ids = list(response.orders.filter(status__in=Order.OPEN_STATUSES).values_list("pk", flat=True))
+    # The operators' public SMS orders (§4.2.4) belong to their form's publication, not to a level:
+    # a new decision does not close them.
+    open_ids = list(response.orders.filter(status__in=Order.OPEN_STATUSES, kind=Order.Kind.MEASURES)
+                    .values_list("pk", flat=True))
     if open_ids:
         Order.objects.filter(pk__in=open_ids).update(status=status, closed_at=at)
         deadlines_cancel(at=at, keys=[deadline_keys.measures(pk) for pk in open_ids])
@@ -129,7 +145,8 @@ def _ozone(warning: Warning) -> bool:
 
 
 def _issue_orders(response: Response, form: ApprovalForm, *, level: str, at: dt.datetime) -> list[Order]:
-    preamble = order_preamble(level=level, warning=response.warning, action=form.action)
+    preamble = order_preamble(level=level, warning=response.warning, action=form.action,
+                              effective_at=form.effective_at, at=at)
     measures = measures_for_level(level, ozone=_ozone(response.warning))
     orders = [
         Order(
@@ -144,12 +161,15 @@ def _issue_orders(response: Response, form: ApprovalForm, *, level: str, at: dt.
         for unit in MemberUnit.objects.filter(active=True).order_by("order", "pk")
     ]
     Order.objects.bulk_create(orders)
-    orders = list(response.orders.filter(form=form).select_related("unit"))
+    orders = list(response.orders.filter(form=form, kind=Order.Kind.MEASURES).select_related("unit"))
+    # §12: measures are due in place 2 hours after the later of the order and the response's
+    # effective start (a warning signed the evening before for the next morning: 2 h after that).
+    measures_from = max(at, form.effective_at) if form.effective_at else at
     for order in orders:
         deadline_start(
             kind=lc.DeadlineKind.MEASURES,
             key=order.deadline_key,
-            start=at,
+            start=measures_from,
             warning=response.warning,
             form=form,
             unit=order.unit,
@@ -177,8 +197,17 @@ def response_apply_form(*, form_id: int, now: dt.datetime | None = None) -> Resp
         if form.action == lc.Action.LIFT and response is None:
             log.warning("response: lift form %s for a warning without a response", form_id)
             return None
+        if form.action == lc.Action.LIFT and form.effective_at > now and public_sms_orders_issue(form_id=form.pk, now=now):
+            # §4.2.4: the operators announce a lift signed in advance at once, as the public page does.
+            outbox_emit("response.orders.notify", {"form_id": form.pk})
+        if form.action == lc.Action.LIFT and form.effective_at > now:
+            # §12: a lift signed in advance ends the response at its effective end, not at signature
+            # (alerts.services.warning_bring_into_force emits this event again then).
+            log.info("response: lift form %s takes effect at %s; the response goes on", form_id, form.effective_at)
+            return None
         if response is None:
-            response = Response.objects.create(warning=warning, level=level, started_at=now)
+            # The response starts at its effective start (§12); its orders go out now, naming it.
+            response = Response.objects.create(warning=warning, level=level, started_at=max(now, form.effective_at))
             from_level = ""
         else:
             from_level = response.level
@@ -200,6 +229,9 @@ def response_apply_form(*, form_id: int, now: dt.datetime | None = None) -> Resp
                 data={"form": form.pk, "action": form.action, "reason": "已有更晚签发的决定或响应已终止"},
             )
             return change
+        # §4.2.4: the three operators send every decision applied to the public (a lift too; not a
+        # stale one, which the public must not receive after the newer).
+        sms_orders = public_sms_orders_issue(form_id=form.pk, now=now)
         deadline_meet(key=deadline_keys.units_notified(form.pk), at=now)
         approved_by = form.decided_by.username if form.decided_by_id else None
         if form.action == lc.Action.LIFT:
@@ -217,7 +249,13 @@ def response_apply_form(*, form_id: int, now: dt.datetime | None = None) -> Resp
                 after={"status": response.status},
                 data={"form": form.pk, "approved_by": approved_by, "orders_closed": len(closed)},
             )
+            # §9: the office's summary and evaluation (附件6, 附件8) is an open task from now on,
+            # reminded after SUMMARY_REMIND_DAYS, never escalated; met when the summary is filed (reviews).
+            deadline_start(kind=lc.DeadlineKind.SUMMARY, key=deadline_keys.summary(warning.pk), start=now,
+                           due=now + dt.timedelta(days=settings.SUMMARY_REMIND_DAYS), warning=warning)
             outbox_emit("response.ended.notify", {"response_id": response.pk})
+            if sms_orders:
+                outbox_emit("response.orders.notify", {"form_id": form.pk})
             return change
         superseded = []
         if from_level:
@@ -245,22 +283,97 @@ def response_apply_form(*, form_id: int, now: dt.datetime | None = None) -> Resp
     return change
 
 
-def orders_notify(*, form_id: int) -> None:
-    """Tell each member unit's people of the orders a form issued; one notice per (person, order),
-    however often it runs (notify_users is idempotent per person, kind and target)."""
-    orders = Order.objects.filter(form_id=form_id).select_related("unit", "response__warning")
+#: The three operators (三大通信运营商, §4.2.4) by their member-unit slug (fixtures/plan/command.json).
+OPERATOR_SLUGS = ("yidong", "liantong", "dianxin")
+
+
+def public_sms_preamble(*, warning: Warning) -> str:
+    return (
+        f"根据{warning.number}，请按照市政府要求，立即通过本公司网络向公众免费发送下列预警信息短信（预案 4.2.4）；"
+        "发送完成后在系统中确认“已发送”，并简要说明发送范围和条数。"
+    )
+
+
+def public_sms_orders_issue(*, form_id: int, now: dt.datetime | None = None) -> list[Order]:
+    """免费发布预警信息短信 (§4.2.4): one order to each of the three operators for an approved form
+    (issue, change or lift), with the text to send, and the publication's channel rows opened and
+    linked to them (publication/channels.py). Called by response_apply_form (the publication does
+    not import the response); idempotent (one per form, unit and kind). Returns the orders created now."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        form = ApprovalForm.objects.select_related("warning").get(pk=form_id)
+        if form.status != ApprovalForm.Status.APPROVED:
+            return []
+        response = Response.objects.filter(warning_id=form.warning_id).first()
+        if response is None:
+            return []
+        units = list(MemberUnit.objects.filter(slug__in=OPERATOR_SLUGS, active=True).order_by("order", "pk"))
+        have = set(Order.objects.filter(form=form, kind=Order.Kind.PUBLIC_SMS).values_list("unit_id", flat=True))
+        text = sms_text(form)
+        level = RESPONSE_FOR_WARNING.get(form.level) or response.level
+        new = [
+            Order(
+                response=response, form=form, unit=unit, level=level, kind=Order.Kind.PUBLIC_SMS,
+                preamble=public_sms_preamble(warning=form.warning),
+                measures=[{"category": "publication", "title": "免费发布预警信息短信", "text": text, "general": False}],
+                issued_at=now,
+            )
+            for unit in units
+            if unit.pk not in have
+        ]
+        if not new:
+            return []
+        Order.objects.bulk_create(new, ignore_conflicts=True)
+        created = list(Order.objects.filter(form=form, kind=Order.Kind.PUBLIC_SMS, unit__in=[o.unit for o in new],
+                                            issued_at=now).select_related("unit"))
+        audit_record(actor=None, action="response.orders.public_sms", target=response,
+                     data={"form": form.pk, "units": [o.unit.slug for o in created]})
+        # The publication's channel of each operator points at its order (publication/channels.py);
+        # the channels are opened here too, whichever of the publication and the response runs first.
+        channels_open(form)
+        for order in created:
+            ChannelDelivery.objects.filter(form=form, channel=operator_channel(order.unit.slug), order__isnull=True
+                                           ).update(order=order)
+    return created
+
+
+def orders_notify(*, form_id: int, kind: str | None = None) -> None:
+    """Tell each member unit's people of the orders a form issued (of one ``kind``, or all); one
+    notice per (person, order), however often it runs (notify_users is idempotent per person, kind
+    and target)."""
+    orders = Order.objects.filter(form_id=form_id).select_related("unit", "response__warning", "form")
+    if kind is not None:
+        orders = orders.filter(kind=kind)
     users_by_unit: dict[int, list] = {}
     for user in _unit_users({o.unit_id for o in orders}):
         users_by_unit.setdefault(user.unit_id, []).append(user)
     for order in orders:
+        if order.kind == Order.Kind.PUBLIC_SMS:
+            notify_users(
+                users_by_unit.get(order.unit_id, []),
+                kind="response.order.issued",
+                title=f"请免费发布预警信息短信（{order.response.warning.number}）",
+                body="请立即通过本公司网络向公众免费发送预警信息短信（预案 4.2.4），发送后在系统中确认。",
+                link=reverse("response:order", args=[order.pk]),
+                target=order,
+            )
+            continue
         notify_users(
             users_by_unit.get(order.unit_id, []),
             kind="response.order.issued",
             title=f"应急指令：{LEVEL_NAMES[order.level]}应急响应（{order.response.warning.number}）",
-            body="请签收，并于 2 小时内落实到位后在系统中确认（预案 5.6）。",
+            body=_order_notice_body(order),
             link=reverse("response:order", args=[order.pk]),
             target=order,
         )
+
+
+def _order_notice_body(order: Order) -> str:
+    start = order.form.effective_at if order.form_id else None
+    if start is not None and start > order.issued_at:
+        return (f"应急响应将于 {_local(start)} 起启动。请签收，并于 {_local(start + dt.timedelta(hours=2))} 前"
+                "落实到位后在系统中确认（预案 5.6）。")
+    return "请签收，并于 2 小时内落实到位后在系统中确认（预案 5.6）。"
 
 
 def response_ended_notify(*, response_id: int) -> None:
@@ -356,6 +469,9 @@ def order_confirm_in_place(*, actor, order_id: int, note: str, now: dt.datetime 
             after={"status": order.status},
             data={"note": note, "on_time": on_time},
         )
+        if order.kind == Order.Kind.PUBLIC_SMS:
+            # §4.2.4: the operator's confirmation is its channel of the publication done.
+            channel_done_by_order(order=order, at=now)
     return order
 
 
@@ -385,11 +501,20 @@ def response_covering(day: dt.date) -> Response | None:
 
 
 def report_required(response: Response, report_date: dt.date) -> bool:
-    """A day's report is owed when the response was still in force at its due time; the lifting
-    of a warning cancels the open daily clocks (alerts.services.form_approve)."""
+    """A day's report is owed for each day of the response, the last day included (§9: the day of
+    the lift is reported on the morning after, as the closing notice asks)."""
     if report_date < response.start_date:
         return False
-    return response.ended_at is None or response.ended_at >= report_due_at(report_date)
+    return response.ended_at is None or report_date <= timezone.localdate(response.ended_at, SHANGHAI)
+
+
+def response_owing(report_date: dt.date) -> Response | None:
+    """The response a report on ``report_date`` is owed to: in force that day, also when it has
+    ended since (the last day's report falls the morning after the lift)."""
+    response = response_covering(report_date)
+    if response is None or not report_required(response, report_date):
+        return None
+    return response
 
 
 def _clean_figures(figures: Any) -> dict:
@@ -507,12 +632,12 @@ def daily_report_submit(
 
 
 def daily_deadlines_open(*, day: dt.date | None = None) -> int:
-    """At 00:00 of each day of a response: one clock per member unit for the report on the
-    previous day, due at 10:00 (deadline kind daily_report). Idempotent (keyed)."""
+    """At 00:00 of each day of a response and of the day after its last: one clock per member unit
+    for the report on the previous day, due at 10:00 (deadline kind daily_report). Idempotent (keyed)."""
     day = day or timezone.localdate(timezone.now(), SHANGHAI)
     report_date = day - dt.timedelta(days=1)
-    response = Response.objects.filter(status=Response.Status.ACTIVE).select_related("warning").first()
-    if response is None or report_date < response.start_date:
+    response = response_owing(report_date)
+    if response is None:
         return 0
     start = dt.datetime.combine(day, dt.time(0, 0), tzinfo=SHANGHAI)
     filed = dict(DailyReport.objects.filter(report_date=report_date).values_list("unit_id", "submitted_at"))
@@ -534,8 +659,8 @@ def daily_reports_remind(*, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     day = timezone.localdate(now, SHANGHAI)
     report_date = day - dt.timedelta(days=1)
-    response = Response.objects.filter(status=Response.Status.ACTIVE).select_related("warning").first()
-    if response is None or report_date < response.start_date:
+    response = response_owing(report_date)
+    if response is None:
         return 0
     daily_deadlines_open(day=day)
     filed = set(DailyReport.objects.filter(report_date=report_date).values_list("unit_id", flat=True))

@@ -138,9 +138,10 @@ class ReportListView(RoleRequiredMixin, View):
                 messages.error(request, _("日期格式应为 YYYY-MM-DD。"))
         response = selectors.current_response()
         owed = None
-        if request.user.role == Role.UNIT and response is not None and response.status == Response.Status.ACTIVE:
+        if request.user.role == Role.UNIT:
+            # Owed on each day of a response, the last included: the morning after the lift too (§9).
             yesterday = default_report_date()
-            if services.report_required(response, yesterday) and not reports.filter(report_date=yesterday).exists():
+            if services.response_owing(yesterday) is not None and not reports.filter(report_date=yesterday).exists():
                 owed = {"date": yesterday, "due": services.report_due_at(yesterday)}
         return render(request, "response/reports.html", {"reports": reports[:200], "response": response, "owed": owed})
 

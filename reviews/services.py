@@ -11,6 +11,8 @@ from django.utils import timezone
 from alerts.models import Warning
 from audit.services import audit_record
 from core.errors import BAD_INPUT, CONFLICT, NOT_FOUND, DomainError
+from deadlines import keys as deadline_keys
+from deadlines.services import deadline_meet
 
 from . import selectors
 from .models import DrillRecord, EffectEvaluation, ResponseSummary
@@ -82,7 +84,8 @@ def summary_save(*, actor, warning_id: int, **texts: str) -> ResponseSummary:
 
 
 def summary_finalize(*, actor, warning_id: int) -> ResponseSummary:
-    """Mark the statistics table final: the figures computed now are frozen into its snapshot."""
+    """Mark the statistics table final: the figures computed now are frozen into its snapshot, and
+    the office's open task of the summary (§9) is met."""
     with transaction.atomic():
         warning = _reviewable(warning_id, lock=True)
         if warning.status != Warning.Status.LIFTED:
@@ -101,6 +104,9 @@ def summary_finalize(*, actor, warning_id: int) -> ResponseSummary:
         summary.finalized_at = timezone.now()
         summary.finalized_by = actor
         summary.save(update_fields=["snapshot", "status", "finalized_at", "finalized_by", "updated_at"])
+        # §9: the summary is filed — the open task started when the response ended is met (a reopened
+        # and refinalised summary finds it met already).
+        deadline_meet(key=deadline_keys.summary(warning.pk), at=summary.finalized_at)
         audit_record(actor=actor, action="reviews.summary.finalized", target=summary,
                      before={"status": ResponseSummary.Status.DRAFT}, after={"status": summary.status},
                      data={"warning": warning.number, "snapshot": summary.snapshot})

@@ -124,6 +124,14 @@ def example_objects(users: dict) -> None:
         pk=1, scope=ProvincialNotice.Scope.PROVINCE, level="orange", document_number="晋污染防治〔示例〕1号",
         period_start=now - dt.timedelta(days=1), received_at=now - dt.timedelta(days=1), text="示例通知", recorded_by=office,
     )
+    # its 1-hour form clock, closed by the office without a form (§9: the city already responds at orange)
+    from deadlines import keys as deadline_keys
+    from deadlines.models import Deadline
+
+    Deadline.objects.create(kind="form", key=deadline_keys.form_for_notice(notice.pk), provincial_notice=notice,
+                            started_at=notice.received_at, due_at=notice.received_at + dt.timedelta(hours=1),
+                            met_at=notice.received_at + dt.timedelta(minutes=20), close_reason="示例办结理由",
+                            closed_by=office)
     warning = Warning.objects.create(
         pk=3, number="阳泉重污染预警〔示例〕第3号", status=Warning.Status.ACTIVE, level="orange", response_level="II",
         published_at=now - dt.timedelta(days=1), provincial_notice=notice,
@@ -150,6 +158,12 @@ def example_objects(users: dict) -> None:
     )
     ReportAttachment.objects.create(pk=1, report=report, file=ContentFile(PDF, name="report.pdf"), name="示例.pdf",
                                     size=len(PDF), content_type="application/pdf")
+    # the channels of form pk=2 (§4.2.4): the system's done, 政务微博 and the rest pending
+    from publication.channels import channel_system_done, channels_open
+
+    channels_open(form)
+    for code in ("public_page", "cap_feed", "sms", "in_app"):
+        channel_system_done(form, code, at=now - dt.timedelta(days=1))
     DutyConfirmation.objects.create(
         warning=warning, form=form, unit=MemberUnit.objects.filter(kind="county", area=county).first(),
         role=DutyConfirmation.DutyRole.GOVERNMENT, confirmed_by=county_user, confirmed_at=now, note="示例说明",

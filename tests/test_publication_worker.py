@@ -60,7 +60,8 @@ def test_an_approved_orange_warning_is_published_by_the_worker(worker, make_user
     start = timezone.now() + dt.timedelta(hours=2)
     form = services.form_draft(
         actor=office, action="issue", level="orange", basis="会商认为未来 72 小时 AQI 持续大于 200",
-        content="一、气象条件不利……", effective_at=start, episode_end=start + dt.timedelta(days=3),
+        # In force at signature: one signed ahead waits for its time (§12), past this test's minute.
+        content="一、气象条件不利……", effective_at=timezone.now(), episode_end=start + dt.timedelta(days=3),
         public_message="阳泉市发布重污染天气橙色预警（测试）。",
         **warning_content(primary_pollutant="PM2.5", aqi_low=210, aqi_high=280, degree=""),
     )

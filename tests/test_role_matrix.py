@@ -28,9 +28,16 @@ EXAMPLES: dict[str, dict] = {
     # publication: the written report of Warning pk=1; the CAP alert of the approved ApprovalForm pk=2 (warning pk=3)
     "publication:report": {"warning_id": 1},
     "publication:cap-alert": {"form_id": 2},
+    # the channels of the published ApprovalForm pk=2 (§4.2.4); 政务微博 pending, for the office to confirm
+    "publication:channels": {"form_id": 2},
+    "api-publication-channels": {"form_id": 2},
+    "api-publication-channel-confirm": {"form_id": 2, "channel": "weibo"},
     # alerts pages: Warning pk=1 with its draft ApprovalForm pk=1
     "alerts:warning": {"pk": 1},
     "alerts:notice-lift": {"pk": 1},  # ProvincialNotice pk=1 (POST-only → 405 on GET)
+    # its 1-hour clock closed without a form (§9), page and API (POST-only → 405 on GET)
+    "deadlines:notice-close": {"pk": 1},
+    "api-notice-close": {"pk": 1},
     **{f"alerts:{name}": {"pk": 1} for name in (
         "form", "form-edit", "form-submit", "form-withdraw", "form-redraft", "form-approve", "form-reject")},
     # response/supervision: Order pk=1 and DailyReport pk=1 (+ attachment pk=1) of 交通运输局 in the response to
@@ -167,6 +174,8 @@ POST_DATA: dict[str, dict] = {
     "api-warning-reject": {"comment": "示例退回理由"},
     "response:order-in-place": {"note": "示例落实情况"},
     "api-order-in-place": {"note": "示例落实情况"},
+    "deadlines:notice-close": {"reason": "示例办结理由"},
+    "api-notice-close": {"reason": "示例办结理由"},
     "advisories:ozone-order-in-place": {"note": "示例落实情况"},
     "advisories:so2-answer": {"answer": "示例管控措施"},
     "api-so2-task-answer": {"answer": "示例管控措施"},

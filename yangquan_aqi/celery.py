@@ -35,6 +35,8 @@ def beat_schedule() -> dict:
         "sms-retry-sweep": {"task": "notifications.tasks.retry_deliveries", "schedule": sweep, "options": {"expires": sweep}},
         # The plan's deadlines (warning-rules.md §9): remind, then escalate; each step sent once.
         "deadline-tick": {"task": "deadlines.tasks.tick_deadlines", "schedule": 60.0, "options": {"expires": 60}},
+        # §12: decisions signed in advance come into force at their effective time (backstop of the outbox).
+        "warnings-into-force": {"task": "alerts.tasks.bring_into_force", "schedule": 60.0, "options": {"expires": 60}},
         # 收件目录: files dropped into FORECAST_INBOX_DIR are imported within a minute.
         "forecast-inbox-scan": {
             "task": "forecasts.tasks.scan_inbox",

@@ -8,6 +8,7 @@ Celery tasks executed eagerly in-process, a local-memory cache and console trans
 from __future__ import annotations
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -332,6 +333,18 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # --- Forecast imports (forecasts/imports.py): the inbox folder scanned every minute, upload limit. --
 FORECAST_INBOX_DIR = Path(os.environ.get("FORECAST_INBOX_DIR", BASE_DIR / "var" / "inbox"))
 FORECAST_MAX_UPLOAD_BYTES = int(os.environ.get("FORECAST_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+
+# --- The plan's seasons and open tasks (warning-rules.md §9). ------------------------------------
+# The heating season (采暖期): a consultation every day of it (forecasts.tasks.daily_consultation);
+# "MM-DD:MM-DD", both days included, may run over the new year.
+HEATING_SEASON = os.environ.get("HEATING_SEASON", "11-01:03-31").strip()
+if not re.fullmatch(r"(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01]):(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])", HEATING_SEASON):
+    raise ImproperlyConfigured(f"HEATING_SEASON must be MM-DD:MM-DD (e.g. 11-01:03-31), not {HEATING_SEASON!r}")
+# Days after the response ends before the office is reminded of its summary and evaluation (附件6,
+# 附件8); the plan sets no limit, so it is never escalated.
+SUMMARY_REMIND_DAYS = int(os.environ.get("SUMMARY_REMIND_DAYS", "5"))
+if SUMMARY_REMIND_DAYS < 1:
+    raise ImproperlyConfigured("SUMMARY_REMIND_DAYS must be a whole number of days, at least 1")
 
 # --- Daily-report attachments, inspection photos, public tip-offs (response/, supervision/). ----
 RESPONSE_ATTACHMENT_MAX_BYTES = int(os.environ.get("RESPONSE_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))

@@ -44,9 +44,11 @@ api_v1 = [
     path("command/", include("command.api.urls")),
     path("forecasts/", include("forecasts.api.urls")),
     path("", include("alerts.api.urls")),
+    path("", include("deadlines.api.urls")),  # the office's close-out of a notice's clock (§9)
     # --- measures, response, supervision, reviews APIs (each app's api/urls.py; add with include) ---
     path("", include("measures.api.urls")),
     path("", include("response.api.urls")),
+    path("", include("publication.api.urls")),  # the channels of a publication (§4.2.4)
     path("", include("supervision.api.urls")),
     path("", include("advisories.api.urls")),
 ]

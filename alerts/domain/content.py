@@ -65,6 +65,8 @@ class WarningContent:
     primary_pollutant: str = ""
     areas: tuple[tuple[str, str], ...] = field(default=())  # (code, name)
     effective_at: dt.datetime | None = None
+    #: §12: signed before its effective time, the warning says when it will start or end ("将于…").
+    announced: bool = False
 
     @property
     def aqi_range(self) -> str:
@@ -165,14 +167,16 @@ def facts_text(*, action: str, level: str, from_level: str, content: WarningCont
     c = content
     if Action(action) == Action.LIFT:
         old, response = _lifted(from_level)
-        text = f"阳泉市重污染天气应急指挥部自{_effective(c, lift=True)}起解除重污染天气{old}，终止{response}。"
+        when = f"将于{_effective(c, lift=True)}" if c.announced else f"自{_effective(c, lift=True)}起"
+        text = f"阳泉市重污染天气应急指挥部{when}解除重污染天气{old}，终止{response}。"
         if c.weather_trend.strip():
             text += f"气象条件：{_trend(c)}。"
         return text
     verb = {Action.ISSUE: "发布", Action.UPGRADE: "将预警升级为", Action.DOWNGRADE: "将预警降级为"}[Action(action)]
     response = RESPONSE_NAMES[RESPONSE[Level(level)]]
     return (
-        f"阳泉市重污染天气应急指挥部{verb}重污染天气{LEVEL_NAMES[Level(level)]}，自{_effective(c)}起启动{response}。"
+        f"阳泉市重污染天气应急指挥部{verb}重污染天气{LEVEL_NAMES[Level(level)]}，"
+        f"{'将于' if c.announced else '自'}{_effective(c)}起启动{response}。"
         f"影响区域：{_areas(c)}；重污染天气发生时间：{_period(c)}；"
         f"污染程度：{c.degree or TO_FILL}，{_pollution(c)}。"
     )

@@ -101,6 +101,22 @@ def decide(action: str, *, active: str, target: str | None) -> Decision:
     return Decision(action, active, target, approver_for(active, target))
 
 
+def decision_action(*, level_in_force: str, concluded_level: str) -> Action | None:
+    """The decision a consultation's conclusion calls for (§9: the 1-hour form clock starts when a
+    consultation concludes that a level is reached — issue, upgrade, downgrade or lift): none when
+    it concludes the level already in force (or concludes nothing)."""
+    if not concluded_level:
+        return None
+    held, concluded = Level(level_in_force or Level.NONE), Level(concluded_level)
+    if concluded == held:
+        return None
+    if held == Level.NONE:
+        return Action.ISSUE
+    if concluded == Level.NONE:
+        return Action.LIFT
+    return Action.UPGRADE if RANK[concluded] > RANK[held] else Action.DOWNGRADE
+
+
 def may_sign(*, approver: str, signer_role: str, signer_id: int, drafted_by_id: int | None,
              submitted_by_id: int | None) -> str | None:
     """None when the signer may sign, else the Chinese reason why not (§4.2.2, §8)."""
@@ -120,6 +136,8 @@ class DeadlineKind(StrEnum):
     MEASURES = "measures"            # 指令发出后 2 小时内措施落实到位
     DAILY_REPORT = "daily_report"    # 每日 10:00 前报送前一日落实情况
     WRITTEN_REPORT = "written_report"  # 黄色及以上：当日书面报告市政府和省指挥部办公室
+    ISSUE_BY = "issue_by"            # 污染过程开始前 24 小时发布预警（warning-rules §7 issue_by）
+    SUMMARY = "summary"              # 响应终止后总结评估（附件6、附件8）：无时限，只提醒
 
 
 DEADLINE_NAMES = {
@@ -129,6 +147,8 @@ DEADLINE_NAMES = {
     DeadlineKind.MEASURES: "应急措施落实到位",
     DeadlineKind.DAILY_REPORT: "报送前一日应急措施落实情况",
     DeadlineKind.WRITTEN_REPORT: "书面报告市政府和省应急指挥部办公室",
+    DeadlineKind.ISSUE_BY: "最迟发布预警",
+    DeadlineKind.SUMMARY: "总结评估（附件6、附件8）",
 }
 DEADLINE_BASIS = {
     DeadlineKind.FORM: "预案 4.2.2、4.4：1 小时内填报完成审批表",
@@ -137,6 +157,8 @@ DEADLINE_BASIS = {
     DeadlineKind.MEASURES: "预案 5.6：应急指令发出后 2 小时内落实到位",
     DeadlineKind.DAILY_REPORT: "预案 5.4、7.1：每日 10:00 前报送前一日落实情况",
     DeadlineKind.WRITTEN_REPORT: "预案 5.4：发布黄色及以上预警时书面报告",
+    DeadlineKind.ISSUE_BY: "预案 4.2：污染过程开始前 24 小时发布预警",
+    DeadlineKind.SUMMARY: "预案 6：应急响应终止后总结评估（未规定时限，到期提醒，不升级）",
 }
 #: How long before the due time a reminder goes out.
 REMIND_BEFORE = {
@@ -146,7 +168,14 @@ REMIND_BEFORE = {
     DeadlineKind.MEASURES: dt.timedelta(minutes=30),
     DeadlineKind.DAILY_REPORT: dt.timedelta(hours=1),
     DeadlineKind.WRITTEN_REPORT: dt.timedelta(hours=2),
+    DeadlineKind.ISSUE_BY: dt.timedelta(hours=2),
+    DeadlineKind.SUMMARY: dt.timedelta(0),  # its due time is the reminder (SUMMARY_REMIND_DAYS after the end)
 }
+#: Clocks the plan sets no limit for: reminded once at their due time, never escalated (§9).
+NOT_ESCALATED: frozenset[DeadlineKind] = frozenset({DeadlineKind.SUMMARY})
+#: Clocks whose due time the caller gives (it is not a fixed span from the start): ``issue_by`` is
+#: the process's start − 24 h, the summary's reminder a setting's number of days after the end.
+DUE_GIVEN: frozenset[DeadlineKind] = frozenset({DeadlineKind.ISSUE_BY, DeadlineKind.SUMMARY})
 #: After the due time: first escalation to the office head, then (this much later) to the approver.
 ESCALATE_AGAIN_AFTER = dt.timedelta(minutes=30)
 
@@ -154,6 +183,8 @@ ESCALATE_AGAIN_AFTER = dt.timedelta(minutes=30)
 def due_at(kind: str, start: dt.datetime) -> dt.datetime:
     """The due time of a deadline that starts at ``start`` (aware, any zone)."""
     kind = DeadlineKind(kind)
+    if kind in DUE_GIVEN:
+        raise ValueError(f"the due time of a {kind} deadline is given by the caller")
     if kind == DeadlineKind.FORM:
         return start + dt.timedelta(hours=1)
     if kind in (DeadlineKind.PUBLISH, DeadlineKind.UNITS_NOTIFIED, DeadlineKind.MEASURES):

@@ -244,14 +244,15 @@ def test_withdrawing_an_upgrade_leaves_the_warning_in_force_and_cancels_nothing(
     assert not AuditEntry.objects.filter(action="alerts.warning.cancelled").exists()
 
 
-def test_lift_ends_the_warning_and_cancels_daily_reports(people, plan):
+def test_lift_ends_the_warning_and_leaves_the_daily_reports_owed(people, plan):
+    """§9: every day of the response is reported, the last day included: the lift cancels no daily clock."""
     issued = approved(people)
     unit = plan.first()
     deadline_services.deadline_start(kind="daily_report", key="daily:x", start=timezone.now(), warning=issued.warning, unit=unit)
     lift = approved(people, action="lift", level=None)
     warning = Warning.objects.get(pk=issued.warning_id)
     assert (warning.status, warning.level, warning.response_level) == ("lifted", "none", "")
-    assert Deadline.objects.get(key="daily:x").cancelled_at is not None
+    assert Deadline.objects.get(key="daily:x").open
     assert not Deadline.objects.filter(form=lift, kind="written_report").exists()
 
 

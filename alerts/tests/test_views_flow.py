@@ -44,7 +44,8 @@ def draft(client: Client, *, action: str = "issue", level: str | None = "orange"
     start = timezone.localtime() + dt.timedelta(hours=30)
     data = {
         "action": action,
-        "effective_at": start.strftime("%Y-%m-%dT%H:%M"),
+        # In force at signature (one signed ahead is announced first, §12: tests/test_effective_times.py).
+        "effective_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
         "episode_end": (start + dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"),
         "basis": "会商认为未来 72 小时 AQI 持续大于 200",
         "content": "一、气象条件不利……五、响应启动时间……",

@@ -49,7 +49,7 @@ def make_evaluation(*, hours_ahead: float = 30, level: str = "orange") -> Evalua
 def make_form(office, *, level="orange", submit=True, evaluation=None, consultation=None, action="issue") -> ApprovalForm:
     form = services.form_draft(
         actor=office, action=action, level=level, basis="会商认为达到预警条件", content="启动应急响应",
-        public_message=f"阳泉市发布重污染天气{level}预警。", effective_at=timezone.now() + dt.timedelta(hours=30),
+        public_message=f"阳泉市发布重污染天气{level}预警。", effective_at=timezone.now(),
         evaluation=evaluation, consultation=consultation, **warning_content(action),
     )
     if submit:
@@ -108,7 +108,7 @@ def test_warning_page_links_its_evaluation_and_consultation_and_counts_down(clie
     consultation = Consultation.objects.create(kind="evaluation", evaluation=evaluation, conclusion="达到橙色预警条件",
                                                concluded_level="orange", status="concluded",
                                                concluded_at=timezone.now(), concluded_by=people["office"])
-    deadline_services.form_clock_for_consultation(consultation=consultation)
+    deadline_services.form_clock_for_consultation(consultation=consultation, level_in_force="none")
     form = make_form(people["office"], evaluation=evaluation, consultation=consultation)
     services.form_approve(actor=people["vice"], form_id=form.pk, password=PASSWORD)
     client.force_login(people["office"])

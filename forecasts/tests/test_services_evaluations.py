@@ -307,11 +307,11 @@ def test_no_daily_consultation_outside_the_heating_season(plan, office_people):
 @pytest.mark.parametrize(
     ("day", "expected"),
     [
-        (dt.date(2025, 11, 14), False),
-        (dt.date(2025, 11, 15), True),
+        (dt.date(2025, 10, 31), False),
+        (dt.date(2025, 11, 1), True),
         (dt.date(2026, 1, 31), True),
-        (dt.date(2026, 3, 15), True),
-        (dt.date(2026, 3, 16), False),
+        (dt.date(2026, 3, 31), True),
+        (dt.date(2026, 4, 1), False),
     ],
 )
 def test_heating_season_bounds(day, expected):

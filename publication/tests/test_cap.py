@@ -20,7 +20,7 @@ from lxml import etree
 from xsdata.formats.dataclass.parsers import XmlParser
 
 from alerts.models import ApprovalForm
-from alerts.services import form_approve, form_draft, form_submit
+from alerts.services import form_approve, form_draft, form_submit, warning_bring_into_force
 from notifications.tests.test_transports import RECORDING, RecordingTransport
 from publication import cap, public
 from tests.factories import warning_content
@@ -59,6 +59,8 @@ def decide(people, capture, *, action, level=None, signer="vice", message="") ->
     form_submit(actor=people["office"], form_id=form.pk)
     with capture(execute=True):
         form_approve(actor=people[signer], form_id=form.pk, password=PASSWORD)
+        # Signed 6 h ahead, it is announced; its time comes before the next decision (§12).
+        warning_bring_into_force(form_id=form.pk, now=start)
     form.refresh_from_db()
     return form
 

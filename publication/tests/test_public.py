@@ -33,7 +33,8 @@ def active_warning(make_user, *, level="orange", publish=True) -> Warning:
     form = services.form_draft(
         actor=office, action="issue", level=level, basis="会商认为达到预警条件", content="启动应急响应",
         public_message="阳泉市发布重污染天气橙色预警，自今日 20 时起启动Ⅱ级应急响应。",
-        effective_at=timezone.now() + dt.timedelta(hours=2), episode_end=timezone.now() + dt.timedelta(days=3),
+        # In force at signature (§12: one signed ahead is announced first; tests/test_effective_times.py).
+        effective_at=timezone.now(), episode_end=timezone.now() + dt.timedelta(days=3),
         **warning_content(primary_pollutant="PM2.5", aqi_low=210, aqi_high=280, degree=""),
     )
     services.form_submit(actor=office, form_id=form.pk)
@@ -206,7 +207,7 @@ def test_the_api_gives_what_the_page_shows_before_during_and_after(client, make_
     year = timezone.localdate().year
     before = client.get("/api/v1/public/warning/")
     assert before.status_code == 200
-    assert before.json() == {"level": "none", "air": None, "year": year, "this_year": []}
+    assert before.json() == {"level": "none", "air": None, "year": year, "this_year": [], "announced": None}
 
     warning = active_warning(make_user)
     during = client.get("/api/v1/public/warning/").json()

@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from alerts.models import ApprovalForm, Warning
-from alerts.services import form_approve, form_draft, form_submit
+from alerts.services import form_approve, form_draft, form_submit, warning_bring_into_force
 from audit.models import AuditEntry
 from command.models import MemberUnit
 from deadlines.models import Deadline
@@ -77,6 +77,8 @@ def approve(people, capture, *, action="issue", level="orange", signer="vice", m
     form_submit(actor=people["office"], form_id=form.pk)
     with capture(execute=True):
         form_approve(actor=people[signer], form_id=form.pk, password=PASSWORD)
+        # Signed 2 h ahead, it is announced; its time comes before the test goes on (§12).
+        warning_bring_into_force(form_id=form.pk, now=start)
     form.refresh_from_db()
     assert form.status == ApprovalForm.Status.APPROVED
     return form
@@ -116,9 +118,10 @@ def test_orange_issue_is_published_once_on_every_channel(people, contacts, recor
     assert duty.get(unit__slug="pingding").contact_name == "平定县长"
     assert Notification.objects.filter(kind="alerts.duty.requested", target_id=str(form.pk)).count() == 2
 
-    # Deadlines: publication and units notified are met; the written report waits for the office.
+    # Deadlines: units notified is met; publication waits for the external channels (§4.2.4, §9:
+    # publication/tests/test_channels.py), the written report for the office.
     deadlines = {d.kind: d for d in Deadline.objects.filter(form=form)}
-    assert deadlines["publish"].met_at is not None and deadlines["units_notified"].met_at is not None
+    assert deadlines["publish"].met_at is None and deadlines["units_notified"].met_at is not None
     assert deadlines["written_report"].met_at is None
     assert AuditEntry.objects.filter(action="alerts.warning.published", target_id=str(form.pk)).count() == 1
 
@@ -136,7 +139,7 @@ def test_orange_issue_is_published_once_on_every_channel(people, contacts, recor
 def test_public_payload_is_cached_and_says_level_measures_and_advice(people, recording, eager, django_capture_on_commit_callbacks):
     year = timezone.localdate().year
     assert public.public_warning_payload(refresh=True) == {"level": "none", "air": None, "year": year,
-                                                                 "this_year": []}
+                                                                 "this_year": [], "announced": None}
     form = approve(people, django_capture_on_commit_callbacks, level="orange", message="橙色预警：请减少户外活动。")
     warning = form.warning
     cached = cache.get(public.PUBLIC_CACHE_KEY)
@@ -157,7 +160,7 @@ def test_public_payload_is_cached_and_says_level_measures_and_advice(people, rec
 
     lift = approve(people, django_capture_on_commit_callbacks, action="lift", level=None)
     after = cache.get(public.PUBLIC_CACHE_KEY)
-    assert after["level"] == "none" and set(after) == {"level", "air", "year", "this_year"}
+    assert after["level"] == "none" and set(after) == {"level", "air", "year", "this_year", "announced"}
     lifted = Warning.objects.get(pk=warning.pk)
     assert after["this_year"] == [{
         "number": warning.number, "level": "orange", "level_name": "橙色预警", "levels": ["orange"], "status": "lifted",
@@ -310,11 +313,12 @@ def test_the_sms_states_what_the_warning_says(people, contacts, recording, eager
     local = timezone.localtime(start)
     for text in (rows.get(phone="13700000002").text, rows.get(phone="13600000001").text):
         assert text.startswith("【阳泉重污染应急】阳泉市重污染天气应急指挥部发布重污染天气橙色预警，")
-        assert f"自{local:%Y年%m月%d日%H时}起启动Ⅱ级响应" in text
+        assert f"将于{local:%Y年%m月%d日%H时}起启动Ⅱ级响应" in text  # signed ahead (§12)
         assert "影响区域：阳泉市、平定县" in text and f"重污染天气发生时间：{local:%Y年%m月%d日%H时}至" in text
         assert "污染程度：轻度至重度污染，首要污染物：PM10，AQI 150～240。" in text
         assert text.count("影响区域") == 1  # the drafted public text is these facts: not repeated
     assert "退订" in rows.get(phone="13600000001").text
+    warning_bring_into_force(form_id=form.pk, now=start)  # its time comes before the next decision
 
     # The office's own text follows the facts.
     custom = approve(people, django_capture_on_commit_callbacks, action="upgrade", level="red", signer="commander",

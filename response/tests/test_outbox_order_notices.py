@@ -59,7 +59,7 @@ def test_order_notices_that_fail_after_commit_are_retried_and_sent_exactly_once(
         # The worker applies the decision; the notice event, written with the orders, fails after commit.
         with pytest.raises(Retry), django_capture_on_commit_callbacks(execute=True):
             assert outbox.outbox_handle(orders_event.pk)
-    orders = list(Order.objects.filter(form=form))
+    orders = list(Order.objects.filter(form=form, kind="measures"))
     assert len(orders) == 33
     notices = OutboxEvent.objects.get(topic="response.orders.notify", payload={"form_id": form.pk})
     assert (notices.done_at, notices.attempts) == (None, 1) and "ConnectionError" in notices.last_error

@@ -28,7 +28,10 @@ def test_approval_emits_the_orders_event_and_the_handler_issues_one_order_per_un
         orders_for_form({"form_id": form.pk})  # a retried event: nothing more
     units = MemberUnit.objects.filter(active=True).count()
     assert units == 33
-    assert Order.objects.count() == units
+    assert Order.objects.filter(kind="measures").count() == units
+    # §4.2.4: and the three operators are ordered to send the free public SMS.
+    assert sorted(Order.objects.filter(kind="public_sms").values_list("unit__slug", flat=True)) == [
+        "dianxin", "liantong", "yidong"]
     assert Order.objects.filter(form=form).values("unit").distinct().count() == units
     response = Response.objects.get(warning=form.warning)
     assert (response.level, response.status) == ("II", "active")
@@ -82,8 +85,8 @@ def test_upgrade_supersedes_the_orders_and_issues_new_ones_at_the_new_level(star
     new = Order.objects.get(form=form, unit__slug="jiaotong")
     assert new.level == "I" and new.status == "issued"
     assert old.superseded_by == new
-    assert Order.objects.filter(response=started).count() == 66  # the old ones are kept
-    assert Order.objects.filter(response=started, status__in=Order.OPEN_STATUSES).count() == 33
+    assert Order.objects.filter(response=started, kind="measures").count() == 66  # the old ones are kept
+    assert Order.objects.filter(response=started, kind="measures", status__in=Order.OPEN_STATUSES).count() == 33
     # The old clock stops; the new one runs from the new order.
     assert Deadline.objects.get(key=f"measures:order:{old.pk}").cancelled_at == at(1, 20, 1)
     assert Deadline.objects.get(key=f"measures:order:{new.pk}").due_at == at(1, 22, 1)
@@ -96,7 +99,7 @@ def test_downgrade_also_supersedes(started, decide):
     started.refresh_from_db()
     assert started.level == "III"
     assert set(Order.objects.filter(response=started, form=form).values_list("level", flat=True)) == {"III"}
-    assert not Order.objects.filter(response=started, level="II", status__in=Order.OPEN_STATUSES).exists()
+    assert not Order.objects.filter(response=started, kind="measures", level="II", status__in=Order.OPEN_STATUSES).exists()
 
 
 def test_lift_closes_the_orders_and_ends_the_response_with_the_closing_notice(
@@ -109,7 +112,9 @@ def test_lift_closes_the_orders_and_ends_the_response_with_the_closing_notice(
     started.refresh_from_db()
     assert started.status == "ended" and started.ended_at == at(3, 15, 2)
     assert "终止响应" in started.closing_notice and "5.7" in started.closing_notice
-    assert set(Order.objects.filter(response=started).values_list("status", flat=True)) == {"closed"}
+    assert set(Order.objects.filter(response=started, kind="measures").values_list("status", flat=True)) == {"closed"}
+    # §4.2.4: the lift too goes to the public by the operators' free SMS.
+    assert Order.objects.filter(form=form, kind="public_sms", status="issued").count() == 3
     assert Deadline.objects.filter(kind="measures", met_at__isnull=True, cancelled_at__isnull=True).count() == 0
     assert AuditEntry.objects.filter(action="response.response.ended").count() == 1
     notice = Notification.objects.get(recipient=people["jiaotong"], kind="response.ended")

@@ -115,11 +115,37 @@ def test_no_reminder_without_a_response(people):
     assert not Notification.objects.filter(kind="response.daily_report.reminder").exists()
 
 
-def test_no_reminder_after_the_response_ended(started, decide, people):
+def test_the_last_days_report_is_owed_the_morning_after_the_lift_and_nothing_later(started, decide, people):
+    """§9: each day of the response is reported, the last day included: lifted at 08:00 on the
+    2nd, the report on the 2nd is due at 10:00 on the 3rd (as the closing notice asks)."""
     form = decide("lift", None, at(2, 8))
-    orders_for_form({"form_id": form.pk})
+    with time_machine.travel(at(2, 8, 1), tick=False):
+        orders_for_form({"form_id": form.pk})
+    with time_machine.travel(at(3, 0, 1), tick=False):
+        assert open_daily_deadlines() == 33
+    key = f"daily:{started.pk}:{people['jiaoyu'].unit_id}:2026-12-02"
+    assert Deadline.objects.get(key=key).due_at == at(3, 10)
     with time_machine.travel(at(3, 9, 0), tick=False):
+        assert remind_daily_reports() == 3  # jiaotong, shengtai and jiaoyu have users
+    file(people["jiaoyu"], at(3, 9, 30), day=dt.date(2026, 12, 2))
+    assert Deadline.objects.get(key=key).met_at == at(3, 9, 30)
+    with time_machine.travel(at(4, 0, 1), tick=False):
+        assert open_daily_deadlines() == 0
+    with time_machine.travel(at(4, 9, 0), tick=False):
         assert remind_daily_reports() == 0
+    with pytest.raises(services.ResponseError, match="不在应急响应期间"):
+        file(people["jiaoyu"], at(4, 9), day=dt.date(2026, 12, 3))
+
+
+def test_the_lift_leaves_the_open_daily_clocks_running(started, decide, people):
+    """The report on the day before the lift is still owed after the lift: its clock is not cancelled."""
+    with time_machine.travel(at(2, 0, 1), tick=False):
+        open_daily_deadlines()
+    form = decide("lift", None, at(2, 8))
+    with time_machine.travel(at(2, 8, 1), tick=False):
+        orders_for_form({"form_id": form.pk})
+    assert Deadline.objects.filter(kind="daily_report", cancelled_at__isnull=False).count() == 0
+    assert Deadline.objects.filter(kind="daily_report", met_at__isnull=True).count() == 33
 
 
 def test_grid_covers_the_days_of_the_response(started, people, decide):
@@ -133,11 +159,15 @@ def test_grid_covers_the_days_of_the_response(started, people, decide):
         days, rows, totals = compliance_grid(started)
     assert days == [dt.date(2026, 12, 1), dt.date(2026, 12, 2), dt.date(2026, 12, 3), dt.date(2026, 12, 4)]
     jiaotong = next(row for row in rows if row.unit.slug == "jiaotong")
-    assert [status for _, status, _ in jiaotong.cells] == ["on_time", "late", "not_required", "not_required"]
+    # §9: every day of the response is owed, the last day (the 4th, lifted at 08:00) included:
+    # the report on the 3rd was due at 10:00 on the 4th, the one on the 4th at 10:00 on the 5th.
+    assert [status for _, status, _ in jiaotong.cells] == ["on_time", "late", "missing", "missing"]
     jiaoyu = next(row for row in rows if row.unit.slug == "jiaoyu")
-    # The lift at 08:00 on the 4th came before the 10:00 due time of the report on the 3rd.
-    assert [status for _, status, _ in jiaoyu.cells] == ["missing", "missing", "not_required", "not_required"]
-    assert totals["on_time"] == 1 and totals["late"] == 1 and totals["missing"] == 64
+    assert [status for _, status, _ in jiaoyu.cells] == ["missing", "missing", "missing", "missing"]
+    assert totals["on_time"] == 1 and totals["late"] == 1 and totals["missing"] == 2 + 4 * 32
+    with time_machine.travel(at(5, 9), tick=False):
+        _, rows, totals = compliance_grid(started)
+    assert totals["pending"] == 33  # the last day's reports, before their 10:00
 
 
 def test_figures_and_counts_are_validated(started, people):
