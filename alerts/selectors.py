@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from .domain import lifecycle as lc
-from .models import ApprovalForm, LevelChoices, Warning
+from .models import ApprovalForm, LevelChoices, ProvincialNotice, Warning
 
 
 def level_name(level: str) -> str:
@@ -22,6 +22,12 @@ def response_name(response_level: str | None) -> str:
 def active_level() -> str:
     """The level of the warning in force, or none."""
     return Warning.objects.filter(status=Warning.Status.ACTIVE).values_list("level", flat=True).first() or "none"
+
+
+def notice_levels_in_force() -> list[str]:
+    """The levels of the provincial and regional notices in force (warning-rules.md §8): every one
+    counts until its lift is recorded, whether a form names it or not."""
+    return list(ProvincialNotice.objects.filter(lifted_at__isnull=True).values_list("level", flat=True))
 
 
 def active_warning() -> Warning | None:

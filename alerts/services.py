@@ -17,6 +17,7 @@ from deadlines import keys as deadline_keys
 from deadlines.services import deadline_start, deadlines_meet_form_clock
 from forecasts.models import Evaluation
 
+from . import selectors
 from .domain import content as content_domain
 from .domain import lifecycle as lc
 from .domain import notices as notice_rules
@@ -155,7 +156,7 @@ def provincial_notice_lift_record(*, actor, notice_id: int, document_number: str
 def _notice_levels(named: ProvincialNotice | None = None) -> list[str]:
     """The levels of the notices in force (§8). The one a form names counts while it is in force,
     like every other: naming it or not changes nothing (a lifted notice binds no more)."""
-    return list(ProvincialNotice.objects.filter(lifted_at__isnull=True).values_list("level", flat=True))
+    return selectors.notice_levels_in_force()
 
 
 def _notice_guard(*, from_level: str, to_level: str, consent: str, named: ProvincialNotice | None) -> str:

@@ -119,6 +119,17 @@ def current_air(now: dt.datetime | None = None) -> dict | None:
             "hex": category.hex, "health_effect": category.health_effect, "advice": category.advice}
 
 
+def in_force_since(warning: Warning, level_forms=None) -> dt.datetime:
+    """When the warning came into force: its publication, or the issue's effective start when it
+    was signed ahead of it (warning-rules.md §12: announced first, in force from that time)."""
+    if level_forms is None:
+        level_forms = warning.forms.filter(status=ApprovalForm.Status.APPROVED, action=Action.ISSUE)
+    issue = next((form for form in level_forms if form.action == Action.ISSUE), None)
+    if issue is not None and issue.effective_at and issue.effective_at > warning.published_at:
+        return issue.effective_at
+    return warning.published_at
+
+
 def warnings_of_year(year: int) -> list[dict]:
     """This year's warnings for the public: every warning published in ``year`` (local time), in
     force or lifted, oldest first — number, the levels it went through and the highest, from
@@ -147,7 +158,7 @@ def warnings_of_year(year: int) -> list[dict]:
             "level_name": LEVEL_NAMES[Level(highest)],
             "levels": levels,
             "status": warning.status,
-            "from": timezone.localtime(warning.published_at).isoformat(),
+            "from": timezone.localtime(in_force_since(warning, warning.level_forms)).isoformat(),
             "to": timezone.localtime(warning.lifted_at).isoformat() if warning.lifted_at else None,
         })
     return rows
@@ -170,7 +181,7 @@ def _build_public_payload() -> dict:
         "level_name": LEVEL_NAMES[Level(warning.level)],
         "response_level": warning.response_level,
         "response_name": RESPONSE_NAMES.get(warning.response_level, ""),
-        "since": timezone.localtime(warning.published_at).isoformat(),
+        "since": timezone.localtime(in_force_since(warning)).isoformat(),
         "level_since": timezone.localtime(form.effective_at).isoformat() if form else None,
         "until": timezone.localtime(warning.episode_end).isoformat() if warning.episode_end else None,
         "number": warning.number,

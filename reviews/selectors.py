@@ -121,7 +121,7 @@ def order_figures(warning: Warning, ep: domain.Episode) -> dict:
                                "acknowledged": 0, "in_place": 0, "on_time": 0, "late": 0}
     if response is None:
         return figures
-    rows = list(Order.objects.filter(response=response)
+    rows = list(Order.objects.filter(response=response, kind=Order.Kind.MEASURES)
                 .values_list("pk", "issued_at", "acknowledged_at", "in_place_at", "unit_id", "form_id"))
     due = {}
     if rows:

@@ -154,6 +154,25 @@ def test_public_page_shows_the_announcement_and_no_warning_in_force(sign):
     into_force(form, at(2, 8))
     payload = public(at(2, 9))
     assert payload["level"] == "orange" and payload["announced"] is None
+    # In force since its effective start, not since its signature (the announcement).
+    assert payload["since"].startswith("2026-12-02T08:00")
+    assert payload["this_year"][-1]["from"].startswith("2026-12-02T08:00")
+
+
+def test_the_draft_page_names_the_signer_a_notice_in_force_calls_for(sign, people, client):
+    """§8: with a red regional notice in force, lifting the city's orange goes to the commander,
+    and the draft page says so before the office saves (as form_draft routes it)."""
+    from alerts.services import provincial_notice_record
+
+    sign("issue", "orange", at(1, 8), at(1, 8))
+    client.force_login(people["office"])
+    with time_machine.travel(at(1, 10), tick=False):
+        page = client.get("/warnings/new/?action=lift").content.decode()
+        assert "将报送：<strong>副总指挥</strong>" in page
+        provincial_notice_record(actor=people["office"], scope="region", level="red", document_number="晋气〔2026〕1号",
+                                 period_start=at(1, 12), period_end=None, received_at=at(1, 10))
+        page = client.get("/warnings/new/?action=lift").content.decode()
+        assert "将报送：<strong>总指挥</strong>" in page
 
 
 # ----------------------------------------------------------------------------- 2. orders at approval

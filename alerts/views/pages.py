@@ -34,6 +34,7 @@ from forecasts.models import Consultation, Evaluation
 
 from .. import selectors, services
 from ..domain import lifecycle as lc
+from ..domain import notices as notice_rules
 from ..drafting import draft_texts
 from ..forms import (
     ApprovalFormDraftForm,
@@ -282,13 +283,17 @@ def _routing(action: str, active: str, target: str | None) -> tuple[str | None, 
         candidates = [lc.Level.YELLOW, lc.Level.ORANGE, lc.Level.RED]
     routes: dict[str, list[str]] = {}
     errors = []
+    notice_levels = selectors.notice_levels_in_force()
     for level in candidates:
         try:
             decision = lc.decide(action, active=active, target=level)
         except lc.LifecycleError as exc:
             errors.append(str(exc))
             continue
-        routes.setdefault(decision.approver, []).append(lc.LEVEL_NAMES[decision.to_level])
+        # §8: the higher of the city's levels and the notices in force decides, as form_draft does.
+        approver = notice_rules.approver_for(from_level=active, to_level=decision.to_level,
+                                             notice_levels=notice_levels)
+        routes.setdefault(approver, []).append(lc.LEVEL_NAMES[decision.to_level])
     if not routes:
         return None, errors[0] if errors else None
     if len(candidates) == 1:

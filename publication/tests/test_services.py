@@ -146,7 +146,8 @@ def test_public_payload_is_cached_and_says_level_measures_and_advice(people, rec
     assert cached is not None and cached == public.public_warning_payload()
     assert cached["level"] == "orange" and cached["response_level"] == "II"
     assert cached["number"] == warning.number and cached["message"] == "橙色预警：请减少户外活动。"
-    assert cached["since"] == timezone.localtime(Warning.objects.get(pk=warning.pk).published_at).isoformat()
+    # Signed 2 h ahead (§12): in force, and so "since", from its effective start, not its signature.
+    assert cached["since"] == timezone.localtime(form.effective_at).isoformat()
     assert cached["since"].endswith("+08:00")
     assert cached["measures"][0].startswith("提醒儿童、老年人和呼吸道、心脑血管病")
     assert len(cached["measures"]) == 5

@@ -1,4 +1,4 @@
-"""Two warnings taken through the real pages in Chromium, each person in a browser of their own,
+"""Three warnings taken through the real pages in Chromium, each person in a browser of their own,
 clicking what they would click; the publication runs through the outbox on a real Celery worker.
 
 1. orange: the forecaster uploads a forecast file (preview, confirm) → the import's evaluation
@@ -9,20 +9,26 @@ clicking what they would click; the publication runs through the outbox on a rea
    the public page shows no warning.
 2. red: a red forecast → the form goes to the commander: not in the vice-commander's inbox → the
    commander signs on a phone → the public page shows red.
+3. a red regional notice answered at orange with the provincial office's consent: signed by the
+   commander, effective the next morning (announced until then), lifted in advance (signed at
+   08:00 for 14:00); the next morning is reached by travelling the server's clock.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import time
 
 import pandas as pd
 import pytest
+import time_machine
 from django.utils import timezone
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from accounts.roles import Role
+from alerts.services import warnings_bring_into_force_due
 from command.models import MemberUnit
 from notifications.models import UnitContact
 
@@ -316,3 +322,113 @@ def test_red_warning_goes_to_the_commander(chromium, live_server, people, shots)
     expect(citizen.locator("main")).to_contain_text("Ⅰ级响应")
     expect(citizen.locator("main")).to_contain_text(public_text)
     shots(citizen, "public-red-phone")
+
+
+def local_minute(when) -> str:
+    """A datetime-local input's value."""
+    return f"{timezone.localtime(when):%Y-%m-%dT%H:%M}"
+
+
+def test_red_regional_notice_answered_at_orange_effective_next_morning_lifted_in_advance(
+        chromium, live_server, people, shots):
+    """warning-rules.md §8 and §12: the province's red regional notice, answered by the city at
+    orange with the provincial office's consent, goes to the commander (the higher of the notice's
+    and the city's level); signed today with its start tomorrow at 08:00, it is announced, not in
+    force, until then; the lift is signed in advance for 14:00 and ends the warning then."""
+    site = Site(chromium, live_server.url)
+    now = timezone.localtime()
+    morning = (now + dt.timedelta(days=1)).replace(hour=8, minute=0, second=0, microsecond=0)
+    lift_at = morning.replace(hour=14)
+
+    # The office records the notice (its 1-hour form clock starts) and answers it at orange.
+    office = site.login("office")
+    office.goto(f"{live_server.url}/warnings/notices/")
+    office.locator("details.card summary").click()
+    office.get_by_label("范围").select_option("region")
+    office.get_by_label("预警级别").select_option("red")
+    office.get_by_label("文号").fill("晋气应急办〔2026〕12号")
+    office.get_by_label("预警开始").fill(local_minute(morning))
+    office.get_by_label("预警结束").fill(local_minute(morning + dt.timedelta(days=3)))
+    office.get_by_label("接到时间").fill(local_minute(now))
+    office.get_by_label("通知内容").fill("汾渭平原及周边地区将出现区域性重污染天气过程，请启动红色预警。")
+    office.get_by_role("button", name="登记并开始计时").click()
+    # Recorded, the office goes straight to the form answering it (its clock runs from receipt).
+    expect(office.locator(".messages")).to_contain_text("已登记区域红色预警（晋气应急办〔2026〕12号）")
+    expect(office.locator("main")).to_contain_text("将报送：总指挥")
+    shots(office, "office-notice-recorded")
+
+    office.get_by_label("预警信息级别").select_option("orange")
+    office.get_by_label("签发发布即生效").uncheck()
+    office.get_by_label("发布（解除）时间").fill(local_minute(morning))
+    office.get_by_label("预计结束时间").fill(local_minute(morning + dt.timedelta(days=3)))
+    office.get_by_label("全市未来气象条件变化趋势").fill("静稳天气持续，本市污染程度低于区域平均。")
+    office.get_by_label("重污染天气发生时间（起）").fill(local_minute(morning))
+    office.get_by_label("重污染天气发生时间（止）").fill(local_minute(morning + dt.timedelta(days=3)))
+    office.get_by_label("AQI 范围（低）").fill("210")
+    office.get_by_label("AQI 范围（高）").fill("280")
+    office.get_by_label("首要污染物").fill("PM2.5")
+    office.get_by_label("阳泉市").check()
+    office.get_by_label("预警发布（解除）信息依据").fill("省重污染天气应急指挥部办公室区域红色预警通知；本市预报 AQI 210～280。")
+    office.get_by_label("预警发布（解除）信息主要内容").fill("发布橙色预警，启动Ⅱ级应急响应。")
+    office.get_by_label("预警信息（公开发布文本）").fill("阳泉市将于明日 8 时起启动重污染天气橙色预警Ⅱ级应急响应。")
+    office.get_by_label("省指挥部办公室同意情况").fill("经省指挥部办公室同意，本市按橙色预警响应。")
+    office.get_by_role("button", name="保存草稿").click()
+    head = office.locator(".form-head")
+    expect(head).to_contain_text("橙色预警")
+    expect(head).to_contain_text("审批人：总指挥")  # the red notice's signer, though the city answers at orange
+    office.get_by_role("button", name="提交审批").click()
+    expect(office.locator(".messages")).to_contain_text("已提交审批。")
+    shots(office, "office-orange-answer-submitted")
+
+    vice = site.login("vice", phone=True)
+    menu(vice, "待我审批")
+    expect(vice.locator("article.inbox-item")).to_have_count(0)
+    commander = site.login("commander", phone=True)
+    sign_in_inbox(commander, shots, "commander", "橙色预警", "发布")
+
+    # Announced, not in force: the public page says when it starts.
+    citizen = site.open(phone=True)
+    citizen.goto(f"{live_server.url}/public/")
+    reload_until(citizen, citizen.locator(".public-announced"), "将于")
+    expect(citizen.locator(".public-level")).to_contain_text("当前无重污染天气预警")
+    expect(citizen.locator(".public-announced")).to_contain_text("橙色预警")
+    shots(citizen, "public-announced-phone")
+
+    with time_machine.travel(morning + dt.timedelta(minutes=1), tick=True) as clock:
+        # 08:00 next morning: the beat's job brings the decision into force.
+        assert warnings_bring_into_force_due() == 1
+        site.public_until(citizen, "橙色预警")
+        expect(citizen.locator("main")).to_contain_text("Ⅱ级响应")
+        shots(citizen, "public-orange-in-force-phone")
+
+        # The office lifts in advance: signed now, the warning ends at 14:00; the red notice is
+        # still in force, so the provincial office's consent is recorded and the commander signs.
+        office = site.login("office")
+        menu(office, "预警")
+        office.get_by_role("link", name="解除", exact=True).click()
+        expect(office.locator("main")).to_contain_text("将报送：总指挥")
+        office.get_by_label("签发发布即生效").uncheck()
+        office.get_by_label("发布（解除）时间").fill(local_minute(lift_at))
+        office.get_by_label("全市未来气象条件变化趋势").fill("午后冷空气过境，扩散条件明显好转。")
+        office.get_by_label("预警发布（解除）信息依据").fill("最新预报显示 14 时后空气质量明显改善。")
+        office.get_by_label("预警发布（解除）信息主要内容").fill("14 时起解除橙色预警，终止Ⅱ级应急响应。")
+        office.get_by_label("预警信息（公开发布文本）").fill("阳泉市将于今日 14 时解除重污染天气橙色预警。")
+        office.get_by_label("省指挥部办公室同意情况").fill("经省指挥部办公室同意，本市提前解除。")
+        office.get_by_role("button", name="保存草稿").click()
+        expect(office.locator(".form-head")).to_contain_text("审批人：总指挥")
+        office.get_by_role("button", name="提交审批").click()
+        expect(office.locator(".messages")).to_contain_text("已提交审批。")
+        shots(office, "office-lift-in-advance-submitted")
+        commander = site.login("commander", phone=True)
+        sign_in_inbox(commander, shots, "commander-lift", "", "解除")
+
+        citizen.goto(f"{live_server.url}/public/")
+        reload_until(citizen, citizen.locator(".public-announced"), "解除")
+        expect(citizen.locator(".public-level")).to_contain_text("橙色预警")  # in force until 14:00
+        shots(citizen, "public-lift-announced-phone")
+
+        clock.move_to(lift_at + dt.timedelta(minutes=1))
+        assert warnings_bring_into_force_due() == 1
+        site.public_until(citizen, "当前无重污染天气预警")
+        expect(citizen.locator(".public-announced")).to_have_count(0)
+        shots(citizen, "public-lifted-phone")
