@@ -14,13 +14,23 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class BodyKind(models.TextChoices):
+    HEADQUARTERS = "headquarters", _("县区重污染天气应急指挥部")
+    OFFICE = "office", _("应急办公室")
+
+
+class MeasureCategory(models.TextChoices):
+    INDUSTRY = "industry", _("工业企业")
+    TRAFFIC = "traffic", _("移动源（交通）")
+    DUST = "dust", _("扬尘")
+    OTHER = "other", _("其他")
+
+
 class CountyBody(models.Model):
     """A county's headquarters (县区重污染天气应急指挥部) or its response office (应急办公室). Made on
     the first edit of it or of its people; until then the page shows the default name."""
 
-    class Kind(models.TextChoices):
-        HEADQUARTERS = "headquarters", _("县区重污染天气应急指挥部")
-        OFFICE = "office", _("应急办公室")
+    Kind = BodyKind
 
     area = models.ForeignKey(
         "command.Area", verbose_name=_("县区"), on_delete=models.PROTECT, related_name="county_bodies"
@@ -67,11 +77,7 @@ class CountyContact(models.Model):
 class ExtraMeasure(models.Model):
     """县区加强应急减排措施 (§5.2): what a county does during a response beyond the city's orders."""
 
-    class Category(models.TextChoices):
-        INDUSTRY = "industry", _("工业企业")
-        TRAFFIC = "traffic", _("移动源（交通）")
-        DUST = "dust", _("扬尘")
-        OTHER = "other", _("其他")
+    Category = MeasureCategory
 
     response = models.ForeignKey(
         "response.Response", verbose_name=_("应急响应"), on_delete=models.PROTECT, related_name="county_measures"

@@ -308,6 +308,8 @@ SPECTACULAR_SETTINGS = {
         "WarningLevelEnum": "alerts.models.LevelChoices",
         "IssuedLevelEnum": ["yellow", "orange", "red"],
         "ResponseLevelEnum": "response.models.ResponseLevel",
+        "CountyBodyKindEnum": "counties.models.BodyKind",
+        "ExtraMeasureCategoryEnum": "counties.models.MeasureCategory",
     },
 }
 
