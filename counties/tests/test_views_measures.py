@@ -8,8 +8,12 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from alerts.models import Warning
 from audit.models import AuditEntry
 from counties.models import ExtraMeasure
+from response.models import Response
+from reviews import services as review_services
+from reviews.models import ResponseSummary
 
 from .conftest import local_input
 
@@ -138,3 +142,21 @@ def test_the_summary_annex6_shows_the_counties_measures(client, people, response
         page = client.get(url).content.decode()
         assert "县区加强措施" in page and "1 条（平定县 1）" in page, url
         assert "建成区所有工地停止土石方作业" in page, url
+
+
+def test_a_finalised_summary_keeps_the_measures_it_was_finalised_with(client, people, response_in_force):
+    client.force_login(people["county"])
+    client.post(f"/counties/warnings/{response_in_force.warning_id}/measures/", measure_data())
+    warning = response_in_force.warning
+    Warning.objects.filter(pk=warning.pk).update(status=Warning.Status.LIFTED, lifted_at=timezone.now())
+    Response.objects.filter(pk=response_in_force.pk).update(status=Response.Status.ENDED, ended_at=timezone.now())
+    ResponseSummary.objects.create(
+        warning=warning, measures_summary="总结", filled_by_name="王", created_by=people["office"]
+    )
+    summary = review_services.summary_finalize(actor=people["office"], warning_id=warning.pk)
+    assert summary.snapshot["county_measures"]["count"] == 1
+    assert summary.snapshot["county_measures"]["rows"][0]["measure"] == "建成区所有工地停止土石方作业"
+    ExtraMeasure.objects.all().delete()  # not a service path: only to show the table reads the snapshot
+    client.force_login(people["office"])
+    page = client.get(f"/reviews/warnings/{warning.pk}/summary/print/").content.decode()
+    assert "建成区所有工地停止土石方作业" in page
