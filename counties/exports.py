@@ -41,16 +41,17 @@ def _book(title: str, header: list[str], rows: list[list], widths: list[int]) ->
     return out.getvalue()
 
 
-def contacts_workbook(area: Area, bodies: list[CountyBody]) -> bytes:
+def contacts_workbook(areas: list[tuple[Area, list[CountyBody]]], *, title: str) -> bytes:
+    """One row per person: county, body, post, name, unit and position, phones."""
     rows = []
-    for body in bodies:
-        for person in body.people:
-            rows.append([body.name, person.post, person.name, person.position, person.phone, person.mobile])
+    for area, bodies in areas:
+        for body in bodies:
+            for person in body.people:
+                rows.append(
+                    [area.name, body.name, person.post, person.name, person.position, person.phone, person.mobile]
+                )
     return _book(
-        f"{area.name}重污染天气应急指挥部及办公室人员名单",
-        ["机构", "职务", "姓名", "单位及职务", "办公电话", "手机"],
-        rows,
-        [34, 14, 10, 30, 16, 16],
+        title, ["县区", "机构", "职务", "姓名", "单位及职务", "办公电话", "手机"], rows, [14, 34, 14, 10, 30, 16, 16]
     )
 
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("measures/<int:pk>/edit/", views.MeasureEditView.as_view(), name="measure-edit"),
     path("measures/<int:pk>/withdraw/", views.MeasureDeleteView.as_view(), name="measure-withdraw"),
     # §2, §8.1 each county's headquarters and response office
+    path("contacts.xlsx", views.AllCountiesExcelView.as_view(), name="all-xlsx"),
     path("contacts/<int:pk>/edit/", views.ContactEditView.as_view(), name="contact-edit"),
     path("contacts/<int:pk>/delete/", views.ContactDeleteView.as_view(), name="contact-delete"),
     path("<slug:code>/", views.CountyDetailView.as_view(), name="county"),

@@ -60,7 +60,7 @@ class CountyListView(RoleRequiredMixin, View):
                 return redirect("counties:county", code=area.code)
         counts = selectors.contact_counts()
         areas = [{"area": a, "people": counts.get(a.pk, 0)} for a in selectors.areas_for(request.user)]
-        return render(request, "counties/list.html", {"areas": areas})
+        return render(request, "counties/list.html", {"areas": areas, "can_print": request.user.role in PRINTERS})
 
 
 class CountyDetailView(RoleRequiredMixin, View):
@@ -200,8 +200,21 @@ class CountyExcelView(RoleRequiredMixin, View):
 
     def get(self, request, code: str):
         area = _area(request, code)
-        data = exports.contacts_workbook(area, selectors.bodies_of(area))
+        data = exports.contacts_workbook(
+            [(area, selectors.bodies_of(area))], title=f"{area.name}重污染天气应急指挥部及办公室人员名单"
+        )
         return _xlsx(data, f"{area.name}应急指挥部人员名单.xlsx")
+
+
+class AllCountiesExcelView(RoleRequiredMixin, View):
+    """Every county's headquarters and office people in one workbook (a county: its own)."""
+
+    allowed_roles = PRINTERS
+
+    def get(self, request):
+        areas = [(area, selectors.bodies_of(area)) for area in selectors.areas_for(request.user)]
+        data = exports.contacts_workbook(areas, title="各县区重污染天气应急指挥部及办公室人员名单")
+        return _xlsx(data, "县区应急指挥部人员名单.xlsx")
 
 
 # ----------------------------------------------------------------------------- extra measures (§5.2)

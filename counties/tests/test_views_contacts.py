@@ -120,8 +120,23 @@ def test_office_prints_and_exports_the_contact_list(client, people):
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     rows = list(sheet.iter_rows(min_row=3, values_only=True))
-    assert rows[0][:3] == ("平定县重污染天气应急指挥部", "总指挥", "李县长")
-    assert rows[1][2] == "'=王主任"  # never a formula
+    assert rows[0][:4] == ("平定县", "平定县重污染天气应急指挥部", "总指挥", "李县长")
+    assert rows[1][3] == "'=王主任"  # never a formula
+
+
+def test_office_exports_every_countys_people_in_one_workbook(client, people):
+    client.force_login(people["office"])
+    client.post("/counties/140321/headquarters/contacts/new/", PERSON)
+    client.post("/counties/140322/office/contacts/new/", {**PERSON, "name": "盂县联络员"})
+    assert 'href="/counties/contacts.xlsx"' in client.get("/counties/").content.decode()
+    sheet = load_workbook(io.BytesIO(client.get("/counties/contacts.xlsx").content)).active
+    assert [(r[0], r[3]) for r in sheet.iter_rows(min_row=3, values_only=True)] == [
+        ("平定县", "李县长"),
+        ("盂县", "盂县联络员"),
+    ]
+    client.force_login(people["county"])  # a county: its own area only
+    sheet = load_workbook(io.BytesIO(client.get("/counties/contacts.xlsx").content)).active
+    assert [r[3] for r in sheet.iter_rows(min_row=3, values_only=True)] == ["李县长"]
 
 
 def test_unit_user_cannot_print(client, people):
