@@ -111,6 +111,14 @@ ACTION_LABELS = {
     "advisories.so2.extended": _("二氧化硫预警任务时段延长"),
     "advisories.so2.acknowledged": _("签收二氧化硫预警任务"),
     "advisories.so2.answered": _("反馈二氧化硫管控措施"),
+    # counties (§2, §5.2, §8.1)
+    "counties.body.saved": _("修改县区应急指挥机构信息"),
+    "counties.contact.added": _("添加县区应急指挥机构人员"),
+    "counties.contact.changed": _("修改县区应急指挥机构人员"),
+    "counties.contact.removed": _("删除县区应急指挥机构人员"),
+    "counties.measure.filed": _("填报县区加强应急减排措施"),
+    "counties.measure.changed": _("修改县区加强应急减排措施"),
+    "counties.measure.withdrawn": _("撤回县区加强应急减排措施"),
 }
 
 

@@ -23,6 +23,7 @@ MENU = [
     (_("待我审批"), "alerts:inbox", LEADERS),
     (_("时限"), "deadlines:list", frozenset({"office", "vice_commander", "commander", "admin", "supervisor"})),
     (_("在岗确认"), "publication:duty", frozenset({"county"})),
+    (_("县区"), "counties:list", STAFF),
     (_("总结评估"), "reviews:index", frozenset({"office", "vice_commander", "commander", "supervisor", "admin"})),
     (_("应急指令"), "response:orders", STAFF),
     (_("每日报送"), "response:reports", frozenset({"unit", "office"})),

@@ -13,6 +13,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from alerts.models import ApprovalForm, Warning
+from counties.selectors import summary_measures
 from deadlines import keys as deadline_keys
 from deadlines import selectors as deadline_selectors
 from forecasts.domain.areas import CITY_CODE
@@ -291,6 +292,7 @@ def summary_figures(warning: Warning) -> dict:
         "orders": orders,
         "reports": daily_report_figures(warning, ep),
         "supervision": supervision_figures(warning, ep),
+        "county_measures": summary_measures(_response_of(warning)),  # §5.2 the counties' extra measures
         "reduction": reduction_estimate(level) if level != "none" else None,
     }
     return figures

@@ -89,6 +89,12 @@ def data_rows(figures: dict) -> list[dict]:
             "督导检查 %(inspections)s 次，发现违规 %(violations)s 起；公众举报 %(tipoffs)s 条，经核查属实 %(verified)s 条"
         ) % {"inspections": _dash(supervision.get("inspections")), "violations": _dash(supervision.get("violations")),
              "tipoffs": _dash(supervision.get("tipoffs")), "verified": _dash(supervision.get("tipoffs_verified"))}})
+    county = figures.get("county_measures")
+    if county and county.get("count"):
+        rows.append({"label": _("县区加强措施"), "text": _("%(n)s 条（%(areas)s）") % {
+            "n": county["count"], "areas": "、".join(f"{a['area']} {a['count']}" for a in county["areas"])}})
+    elif county is not None:
+        rows.append({"label": _("县区加强措施"), "text": _("县区未填报加强应急减排措施"), "missing": True})
     reduction = figures.get("reduction")
     if reduction:
         rows.append({"label": _("减排测算"), "text": "；".join(selectors.reduction_lines(reduction))})

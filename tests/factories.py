@@ -222,3 +222,24 @@ def example_objects(users: dict) -> None:
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), explicit):
             cursor.execute(sql)
+    _county_examples(county, response, county_user)
+
+
+def _county_examples(county, response, county_user) -> None:
+    """counties: the headquarters of 140321 with CountyContact pk=1, and ExtraMeasure pk=1 of 140321 in the
+    response to Warning pk=3."""
+    from django.core.management.color import no_style
+    from django.db import connection
+    from django.utils import timezone
+
+    from counties.models import CountyBody, CountyContact, ExtraMeasure
+
+    body = CountyBody.objects.create(area=county, kind=CountyBody.Kind.HEADQUARTERS, name="平定县重污染天气应急指挥部")
+    CountyContact.objects.create(pk=1, body=body, post="总指挥", name="示例", position="平定县人民政府县长",
+                                 mobile="13800000001")
+    ExtraMeasure.objects.create(pk=1, response=response, area=county, category=ExtraMeasure.Category.DUST,
+                                measure="示例加强措施", started_at=response.started_at, scope="县城建成区", sites=3,
+                                filed_by=county_user, filed_at=timezone.now())
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), [CountyContact, ExtraMeasure]):
+            cursor.execute(sql)

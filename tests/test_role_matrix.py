@@ -76,6 +76,15 @@ EXAMPLES: dict[str, dict] = {
         "so2", "so2-acknowledge", "so2-answer")},
     **{name: {"pk": 1} for name in (
         "api-ozone-prompt-confirm", "api-ozone-prompt-end", "api-so2-task-acknowledge", "api-so2-task-answer")},
+    # counties: the area 140321 (its headquarters, CountyContact pk=1), ExtraMeasure pk=1 in the response to Warning
+    # pk=3 (POST-only deletes → 405 on GET)
+    **{f"counties:{name}": {"code": "140321"} for name in ("county", "county-print", "county-xlsx")},
+    **{f"counties:{name}": {"code": "140321", "kind": "headquarters"} for name in ("body-edit", "contact-new")},
+    **{f"counties:{name}": {"pk": 1} for name in ("contact-edit", "contact-delete", "measure-edit", "measure-withdraw")},
+    **{f"counties:{name}": {"warning_id": 3} for name in ("measures", "measures-print", "measures-xlsx")},
+    "api-county": {"code": "140321"},
+    "api-county-contacts": {"code": "140321"},
+    "api-county-contact": {"pk": 1},
 }
 # Third-party views that guard themselves (Django admin: is_staff), tested separately below.
 SELF_GUARDED_NAMESPACES = {"admin"}
@@ -179,6 +188,7 @@ POST_DATA: dict[str, dict] = {
     "advisories:ozone-order-in-place": {"note": "示例落实情况"},
     "advisories:so2-answer": {"answer": "示例管控措施"},
     "api-so2-task-answer": {"answer": "示例管控措施"},
+    "api-county-contacts": {"kind": "office", "post": "办公室主任", "name": "示例", "mobile": "13800000002"},
 }
 # A POST may also be refused on the state of the object it found (409: order pk=1 is already in place,
 # warning pk=1 has no submitted form) — the object was looked up and exists, the write path ran to its check.

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "reviews",
     "dashboard",
     "advisories",
+    "counties",
 ]
 
 MIDDLEWARE = [
@@ -308,6 +309,8 @@ SPECTACULAR_SETTINGS = {
         "WarningLevelEnum": "alerts.models.LevelChoices",
         "IssuedLevelEnum": ["yellow", "orange", "red"],
         "ResponseLevelEnum": "response.models.ResponseLevel",
+        "CountyBodyKindEnum": "counties.models.BodyKind",
+        "ExtraMeasureCategoryEnum": "counties.models.MeasureCategory",
     },
 }
 

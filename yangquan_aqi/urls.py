@@ -51,6 +51,7 @@ api_v1 = [
     path("", include("publication.api.urls")),  # the channels of a publication (§4.2.4)
     path("", include("supervision.api.urls")),
     path("", include("advisories.api.urls")),
+    path("", include("counties.api.urls")),
 ]
 
 urlpatterns = [
@@ -68,6 +69,7 @@ urlpatterns = [
     path("supervision/", include("supervision.urls")),
     path("reviews/", include("reviews.urls")),
     path("advisories/", include("advisories.urls")),
+    path("counties/", include("counties.urls")),
     path("audit/", include("audit.urls")),
     path("", include("notifications.urls")),  # /notifications/… and the SMS pages under /warnings/
     path("admin/", admin.site.urls),
