@@ -564,7 +564,7 @@ def tipoff_answer(*, actor, tipoff_id: int, verified: bool, answer: str) -> TipO
     if len(answer) > MAX_TEXT:
         raise SupervisionError(f"文字不能超过 {MAX_TEXT} 字。")
     with transaction.atomic():
-        tipoff = TipOff.objects.select_for_update().select_related("assigned_unit").get(pk=tipoff_id)
+        tipoff = TipOff.objects.select_for_update().get(pk=tipoff_id)
         if not tipoff_may_answer(actor, tipoff):
             raise NotYoursError("没有找到转办给本单位的该举报。")
         if tipoff.answered_at is not None or tipoff.status in (TipOff.Status.TRUE, TipOff.Status.FALSE):

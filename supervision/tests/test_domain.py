@@ -61,7 +61,10 @@ def test_found_again_in_the_same_season_is_a_repeat_offender():
 
 def test_found_again_in_the_same_response_out_of_season_is_a_repeat_offender():
     found = domain.repeat_offenders(
-        [Violation(1, "site:140321:某厂", dt.date(2026, 6, 1), 9), Violation(2, "site:140321:某厂", dt.date(2026, 6, 3), 9)]
+        [
+            Violation(1, "site:140321:某厂", dt.date(2026, 6, 1), 9),
+            Violation(2, "site:140321:某厂", dt.date(2026, 6, 3), 9),
+        ]
     )
     assert found["site:140321:某厂"].responses == {9} and not found["site:140321:某厂"].seasons
 

@@ -62,7 +62,9 @@ def test_supervisor_records_a_fine_follows_it_up_and_closes_it(client, people):
     client.post(url, {"step": "follow_up", "note": "罚款已缴纳"})
     client.post(url, {"step": "close", "note": "已办结"})
     action.refresh_from_db()
-    assert action.status == "closed" and action.follow_up_note == "罚款已缴纳" and action.closed_by == people["supervisor"]
+    assert (
+        action.status == "closed" and action.follow_up_note == "罚款已缴纳" and action.closed_by == people["supervisor"]
+    )
     actions = list(
         AuditEntry.objects.filter(target_type="supervision.enforcementaction", target_id=str(action.pk))
         .order_by("id")
@@ -119,7 +121,10 @@ def test_only_the_supervision_group_orders_enforcement(client, people, who):
     action = services.enforcement_order(actor=people["supervisor"], inspection_id=inspection.pk, kind="stop")
     client.force_login(people[who])
     assert client.post(f"/supervision/inspections/{inspection.pk}/enforcement/", {"kind": "stop"}).status_code == 403
-    assert client.post(f"/supervision/enforcement/{action.pk}/step/", {"step": "follow_up", "note": "x"}).status_code == 403
+    assert (
+        client.post(f"/supervision/enforcement/{action.pk}/step/", {"step": "follow_up", "note": "x"}).status_code
+        == 403
+    )
     assert client.post("/api/v1/enforcement-actions/", {"inspection": inspection.pk, "kind": "stop"}).status_code == 403
     with pytest.raises(services.NotAllowedError):
         services.enforcement_follow_up(actor=people[who], action_id=action.pk, note="x")
@@ -139,9 +144,11 @@ def test_the_same_enterprise_found_again_in_a_season_is_flagged(client, people, 
     only = client.get("/supervision/inspections/?repeat=1").context["page"].object_list
     assert {i.pk for i in only} == {first.pk, again.pk}
     record = client.get(f"/supervision/enterprises/{enterprise.pk}/")
-    assert record.status_code == 200 and "屡查屡犯" in record.content.decode() and "2025-2026" in record.content.decode()
+    assert (
+        record.status_code == 200 and "屡查屡犯" in record.content.decode() and "2025-2026" in record.content.decode()
+    )
     assert "屡查屡犯" in client.get(f"/supervision/inspections/{again.pk}/").content.decode()
-    assert "role=\"note\"" not in client.get(f"/supervision/inspections/{elsewhere.pk}/").content.decode()
+    assert 'role="note"' not in client.get(f"/supervision/inspections/{elsewhere.pk}/").content.decode()
     assert next_season.pk not in {i.pk for i in only}
 
 
@@ -192,7 +199,9 @@ def test_enforcement_api_orders_lists_and_steps(client, people):
     done = client.post(step, {"step": "follow_up", "note": "已缴纳"}, content_type="application/json")
     assert done.status_code == 200 and done.json()["status"] == "followed_up"
     bad = client.post(
-        "/api/v1/enforcement-actions/", {"inspection": inspection.pk, "kind": "referral"}, content_type="application/json"
+        "/api/v1/enforcement-actions/",
+        {"inspection": inspection.pk, "kind": "referral"},
+        content_type="application/json",
     )
     assert bad.status_code == 400 and "移送机关" in bad.json()["detail"]
     client.force_login(people["office"])
