@@ -207,3 +207,12 @@ def test_enforcement_api_orders_lists_and_steps(client, people):
     client.force_login(people["office"])
     listed = client.get("/api/v1/enforcement-actions/?kind=fine").json()
     assert [a["decision_number"] for a in listed] == ["阳环罚〔2026〕9号"]
+
+
+def test_the_registry_list_flags_a_repeat_offender(client, people, enterprise):
+    finding(people, enterprise=enterprise, day=dt.date(2025, 12, 1))
+    client.force_login(people["office"])
+    assert "badge repeat-offender" not in client.get("/measures/enterprises/").content.decode()
+    finding(people, enterprise=enterprise, day=dt.date(2025, 12, 9))
+    html = client.get("/measures/enterprises/").content.decode()
+    assert f'href="/supervision/enterprises/{enterprise.pk}/"' in html and "屡查屡犯" in html
