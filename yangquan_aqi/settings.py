@@ -307,6 +307,11 @@ SPECTACULAR_SETTINGS = {
         "WarningLevelEnum": "alerts.models.LevelChoices",
         "IssuedLevelEnum": ["yellow", "orange", "red"],
         "ResponseLevelEnum": "response.models.ResponseLevel",
+        "EnforcementKindEnum": "supervision.models.EnforcementAction.Kind",
+        "EnforcementStatusEnum": "supervision.models.EnforcementAction.Status",
+        "TipOffChannelEnum": "supervision.models.TipOff.Channel",
+        "TipOffStatusEnum": "supervision.models.TipOff.Status",
+        "StaffTipOffChannelEnum": ["12369", "12345", "other"],
     },
 }
 
