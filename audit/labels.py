@@ -91,6 +91,11 @@ ACTION_LABELS = {
     "supervision.tipoff.verifying": _("举报核查中"),
     "supervision.tipoff.verified": _("举报核查完毕"),
     "supervision.tipoff.reward": _("举报奖励"),
+    "supervision.tipoff.routed": _("举报转办承办单位"),
+    "supervision.tipoff.answered": _("承办单位答复举报"),
+    "supervision.enforcement.ordered": _("下达执法措施"),
+    "supervision.enforcement.followed_up": _("跟进执法措施"),
+    "supervision.enforcement.closed": _("办结执法措施"),
     # reviews
     "reviews.summary.created": _("编写总结评估"),
     "reviews.summary.edited": _("修改总结评估"),

@@ -18,6 +18,7 @@ from accounts.permissions import RoleRequiredMixin
 from accounts.roles import LEADERS, OFFICE_AND_ADMIN, PUBLIC, STAFF, Role
 from core.staging import UploadStage
 from core.views_mixins import DomainErrorMessageMixin
+from supervision.selectors import repeat_enterprise_ids
 
 from . import selectors, services
 from .charts import reduction_chart
@@ -138,6 +139,7 @@ class EnterpriseListView(RoleRequiredMixin, View):
                 "total": qs.count(),
                 "querystring": params.urlencode(),
                 "headers": TEMPLATE_HEADERS,
+                "repeat_ids": repeat_enterprise_ids(),  # 屡查屡犯 (supervision, plan §7.2)
             },
             status=status,
         )

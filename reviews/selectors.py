@@ -24,6 +24,7 @@ from measures.selectors import obligations_for
 from response.models import DailyReport, Order, Response
 from response.selectors import compliance_grid
 from supervision.models import Inspection, TipOff
+from supervision.selectors import response_enforcement_figures
 
 from . import domain
 from .models import DrillRecord, EffectEvaluation, ResponseSummary
@@ -176,9 +177,10 @@ def _linked(qs: QuerySet, response: Response | None, ep: domain.Episode, window:
 
 
 def supervision_figures(warning: Warning, ep: domain.Episode) -> dict:
-    """The supervision group's inspections and the violations they found (§7.2), and public
-    tip-offs with those verified true and rewarded (§7.3). An inspection counts whole days (its
-    date), a tip-off the exact span (its time)."""
+    """The supervision group's inspections and the violations they found (§7.2) with the
+    enforcement actions ordered on them (stops, fines and their total in yuan, referrals) and the
+    repeat offenders among them, and public tip-offs with those verified true and rewarded (§7.3).
+    An inspection counts whole days (its date), a tip-off the exact span (its time)."""
     response = _response_of(warning)
     inspections = _linked(Inspection.objects.all(), response, ep,
                           lambda start, end: Q(date__gte=start.date(), date__lte=end.date()))
@@ -189,6 +191,7 @@ def supervision_figures(warning: Warning, ep: domain.Episode) -> dict:
         "tipoffs": tipoffs.count(),
         "tipoffs_verified": tipoffs.filter(status=TipOff.Status.TRUE).count(),
         "tipoffs_rewarded": tipoffs.filter(reward=True).count(),
+        **response_enforcement_figures(inspections),
     }
 
 

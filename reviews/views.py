@@ -89,6 +89,11 @@ def data_rows(figures: dict) -> list[dict]:
             "督导检查 %(inspections)s 次，发现违规 %(violations)s 起；公众举报 %(tipoffs)s 条，经核查属实 %(verified)s 条"
         ) % {"inspections": _dash(supervision.get("inspections")), "violations": _dash(supervision.get("violations")),
              "tipoffs": _dash(supervision.get("tipoffs")), "verified": _dash(supervision.get("tipoffs_verified"))}})
+        rows.append({"label": _("执法处置"), "text": _(
+            "责令停产 %(stops)s 起，罚款 %(fines)s 起（合计 %(total)s 元），移送 %(referrals)s 起；屡查屡犯 %(repeat)s 家"
+        ) % {"stops": _dash(supervision.get("stops")), "fines": _dash(supervision.get("fines")),
+             "total": _dash(supervision.get("fine_total")), "referrals": _dash(supervision.get("referrals")),
+             "repeat": _dash(supervision.get("repeat_offenders"))}})
     county = figures.get("county_measures")
     if county and county.get("count"):
         rows.append({"label": _("县区加强措施"), "text": _("%(n)s 条（%(areas)s）") % {

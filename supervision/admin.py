@@ -4,7 +4,7 @@ from django.contrib import admin
 
 from core.admin import ReadOnlyAdmin, ReadOnlyInline
 
-from .models import Inspection, InspectionPhoto, TipOff
+from .models import EnforcementAction, Inspection, InspectionPhoto, TipOff
 
 
 class PhotoInline(ReadOnlyInline):
@@ -23,6 +23,14 @@ class InspectionAdmin(ReadOnlyAdmin):
 
 @admin.register(TipOff)
 class TipOffAdmin(ReadOnlyAdmin):
-    list_display = ("reference", "created_at", "category", "place", "real_name", "status", "reward")
-    list_filter = ("status", "category", "real_name", "reward")
+    list_display = ("reference", "created_at", "channel", "category", "place", "assigned_unit", "status", "reward")
+    list_filter = ("status", "channel", "category", "real_name", "reward")
+    exclude = ("check_code_hash",)
     search_fields = ("reference", "place", "description")
+
+
+@admin.register(EnforcementAction)
+class EnforcementActionAdmin(ReadOnlyAdmin):
+    list_display = ("ordered_at", "inspection", "kind", "fine_amount", "decision_number", "referred_to", "status")
+    list_filter = ("kind", "status")
+    search_fields = ("decision_number", "referred_to", "inspection__enterprise_name", "inspection__place")

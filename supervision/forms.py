@@ -8,12 +8,12 @@ from django.core import signing
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from command.models import Area
+from command.models import Area, MemberUnit
 from measures.models import Enterprise
 from response.forms import MultipleFileField, MultipleFileInput
 
-from .models import Inspection, TipOff
-from .services import MAX_TEXT, TIPOFF_MAX_DESCRIPTION
+from .models import EnforcementAction, Inspection, TipOff
+from .services import MAX_TEXT, STAFF_CHANNELS, TIPOFF_MAX_DESCRIPTION
 
 TIPOFF_SALT = "supervision.tipoff.started"
 TIPOFF_FORM_MAX_AGE = 2 * 3600
@@ -77,8 +77,19 @@ def tipoff_started_token() -> str:
     return signing.dumps({"t": timezone.now().timestamp()}, salt=TIPOFF_SALT)
 
 
+def _area_field() -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label=_("所在县区"),
+        queryset=Area.objects.none(),
+        required=False,
+        to_field_name="code",
+        empty_label=_("（不清楚）"),
+    )
+
+
 class TipOffForm(forms.Form):
     category = forms.ChoiceField(label=_("举报类别"), choices=TipOff.Category.choices)
+    area = _area_field()
     place = forms.CharField(label=_("地点"), max_length=200)
     description = forms.CharField(
         label=_("举报内容"),
@@ -96,6 +107,10 @@ class TipOffForm(forms.Form):
     started = forms.CharField(widget=forms.HiddenInput)
 
     bot = False  # set by clean(): the view answers a bot without storing anything
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = _areas()
 
     def clean_reporter_phone(self):
         phone = self.cleaned_data.get("reporter_phone", "").strip()
@@ -131,3 +146,73 @@ class TipOffActionForm(forms.Form):
     note = forms.CharField(
         label=_("说明"), max_length=MAX_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class StaffTipOffForm(forms.Form):
+    """A hotline tip-off (12369, 12345, other) entered by the office or the supervision group."""
+
+    channel = forms.ChoiceField(
+        label=_("举报渠道"), choices=[(c.value, c.label) for c in STAFF_CHANNELS], initial=STAFF_CHANNELS[0]
+    )
+    category = forms.ChoiceField(label=_("举报类别"), choices=TipOff.Category.choices)
+    area = _area_field()
+    place = forms.CharField(label=_("地点"), max_length=200)
+    description = forms.CharField(
+        label=_("举报内容"), max_length=TIPOFF_MAX_DESCRIPTION, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    reporter_name = forms.CharField(label=_("举报人姓名（实名举报填写）"), max_length=50, required=False)
+    reporter_phone = forms.CharField(label=_("举报人电话（实名举报填写）"), max_length=20, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = _areas()
+
+    def clean_reporter_phone(self):
+        phone = self.cleaned_data.get("reporter_phone", "").strip()
+        if phone and not _PHONE.match(phone):
+            raise forms.ValidationError(_("联系电话格式不正确。"))
+        return phone
+
+
+class TipOffRouteForm(forms.Form):
+    unit = forms.ModelChoiceField(
+        label=_("承办单位"), queryset=MemberUnit.objects.none(), to_field_name="slug", empty_label=_("（请选择）")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = MemberUnit.objects.filter(active=True).order_by("order", "id")
+
+
+class TipOffAnswerForm(forms.Form):
+    verified = forms.TypedChoiceField(
+        label=_("核查结论"),
+        choices=[("1", _("核查属实")), ("0", _("核查不属实"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    answer = forms.CharField(
+        label=_("办理答复（将向举报人公开）"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class TipOffLookupForm(forms.Form):
+    reference = forms.CharField(label=_("受理编号"), max_length=32)
+    code = forms.CharField(label=_("查询码"), max_length=12, widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+
+
+class EnforcementForm(forms.Form):
+    kind = forms.ChoiceField(label=_("措施类别"), choices=EnforcementAction.Kind.choices)
+    fine_amount = forms.DecimalField(
+        label=_("罚款金额（元）"), required=False, min_value=0, max_digits=12, decimal_places=2
+    )
+    decision_number = forms.CharField(label=_("决定书文号"), max_length=100, required=False)
+    referred_to = forms.CharField(label=_("移送机关"), max_length=200, required=False)
+    note = forms.CharField(
+        label=_("措施内容"), max_length=MAX_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class EnforcementStepForm(forms.Form):
+    step = forms.ChoiceField(choices=[("follow_up", _("跟进")), ("close", _("办结"))])
+    note = forms.CharField(label=_("说明"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 3}))

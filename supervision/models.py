@@ -14,8 +14,14 @@ from django.utils.translation import gettext_lazy as _
 
 def response_link(related_name: str) -> models.ForeignKey:
     """The response (应急响应) a record was made during, if it was linked to one."""
-    return models.ForeignKey("response.Response", verbose_name=_("应急响应"), null=True, blank=True,
-                             on_delete=models.PROTECT, related_name=related_name)
+    return models.ForeignKey(
+        "response.Response",
+        verbose_name=_("应急响应"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name=related_name,
+    )
 
 
 class Inspection(models.Model):
@@ -107,7 +113,17 @@ class TipOff(models.Model):
         ENTERPRISE = "enterprise", _("企业未停限产")
         VEHICLE = "vehicle", _("机动车违规")
         DUST = "dust", _("工地扬尘")
+        BURNING = "burning", _("露天焚烧、烧烤")
+        FIREWORKS = "fireworks", _("燃放烟花爆竹")
         OTHER = "other", _("其他")
+
+    class Channel(models.TextChoices):
+        """How the tip-off came in (§7.3 网络平台、热线电话)."""
+
+        WEB = "web", _("网上举报")
+        ECOLOGY_HOTLINE = "12369", _("12369 环保举报热线")
+        CITIZEN_HOTLINE = "12345", _("12345 政务服务热线")
+        OTHER = "other", _("其他渠道")
 
     class Status(models.TextChoices):
         RECEIVED = "received", _("已受理")
@@ -116,7 +132,12 @@ class TipOff(models.Model):
         FALSE = "verified_false", _("核查不属实")
 
     reference = models.CharField(_("受理编号"), max_length=32, unique=True)
+    check_code_hash = models.CharField(_("查询码（摘要）"), max_length=64, blank=True)
+    channel = models.CharField(_("举报渠道"), max_length=8, choices=Channel.choices, default=Channel.WEB)
     category = models.CharField(_("举报类别"), max_length=12, choices=Category.choices)
+    area = models.ForeignKey(
+        "command.Area", verbose_name=_("所在县区"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     place = models.CharField(_("地点"), max_length=200)
     description = models.TextField(_("举报内容"))
     reporter_name = models.CharField(_("举报人姓名"), max_length=50, blank=True)
@@ -138,6 +159,34 @@ class TipOff(models.Model):
     reward = models.BooleanField(_("给予奖励"), default=False)
     reward_note = models.TextField(_("奖励说明"), blank=True)
     reward_decided_at = models.DateTimeField(_("奖励决定时间"), null=True, blank=True)
+    assigned_unit = models.ForeignKey(
+        "command.MemberUnit",
+        verbose_name=_("承办单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tipoffs",
+    )
+    routed_at = models.DateTimeField(_("转办时间"), null=True, blank=True)
+    answer = models.TextField(_("办理答复"), blank=True, help_text=_("向举报人公开"))
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("答复人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("热线举报由工作人员登记；网上举报为空"),
+    )
     created_at = models.DateTimeField(_("举报时间"), auto_now_add=True, db_index=True)
 
     class Meta:
@@ -155,3 +204,61 @@ class TipOff(models.Model):
         if self.status == self.Status.FALSE:
             return False
         return None
+
+
+class EnforcementAction(models.Model):
+    """执法措施 (§7.2 "依法责令其停止生产，除予以经济处罚外，还要依法追究法律责任"): ordered on an
+    inspection that found a violation — a stop of production (责令停产), a fine (罚款: amount and
+    decision number) or a referral (移送) — then followed up and closed."""
+
+    class Kind(models.TextChoices):
+        STOP = "stop", _("责令停产")
+        FINE = "fine", _("罚款")
+        REFERRAL = "referral", _("移送")
+
+    class Status(models.TextChoices):
+        ORDERED = "ordered", _("已下达")
+        FOLLOWED_UP = "followed_up", _("已跟进")
+        CLOSED = "closed", _("已办结")
+
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("督导检查"), on_delete=models.PROTECT, related_name="actions"
+    )
+    kind = models.CharField(_("措施类别"), max_length=10, choices=Kind.choices)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.ORDERED, db_index=True)
+    fine_amount = models.DecimalField(_("罚款金额（元）"), max_digits=12, decimal_places=2, null=True, blank=True)
+    decision_number = models.CharField(_("决定书文号"), max_length=100, blank=True)
+    referred_to = models.CharField(_("移送机关"), max_length=200, blank=True)
+    note = models.TextField(_("措施内容"), blank=True)
+    ordered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("下达人"), on_delete=models.PROTECT, related_name="+"
+    )
+    ordered_at = models.DateTimeField(_("下达时间"), auto_now_add=True)
+    follow_up_note = models.TextField(_("跟进情况"), blank=True)
+    followed_up_at = models.DateTimeField(_("跟进时间"), null=True, blank=True)
+    followed_up_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("跟进人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    closing_note = models.TextField(_("办结情况"), blank=True)
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("办结人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("执法措施")
+        verbose_name_plural = _("执法措施")
+        ordering = ["-ordered_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.inspection}"

@@ -1,13 +1,16 @@
-"""Supervision pages: inspections (督导检查) by the supervision group, the public tip-off page
-(公众举报, no login) and the tip-off verification workflow. Thin: form → service → redirect."""
+"""Supervision pages: inspections (督导检查) by the supervision group with their enforcement
+actions (停产, 罚款, 移送) and repeat offenders (屡查屡犯); the public tip-off page (公众举报, no
+login) and its look-up by reference and check code; hotline tip-offs entered by staff; the
+tip-off workflow (routing, the unit's answer, verification, reward). Thin: form → service → redirect."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -16,14 +19,36 @@ from accounts.roles import PUBLIC
 from command.models import Area
 from core.middleware import client_address
 from core.views_mixins import DomainErrorMessageMixin
+from measures.models import Enterprise
 from response.uploads import size_text
 
-from . import selectors, services
-from .access import INSPECTION_READERS, INSPECTION_WRITERS, TIPOFF_READERS, TIPOFF_WRITERS
-from .forms import FollowUpForm, InspectionForm, TipOffActionForm, TipOffForm, tipoff_started_token
-from .models import Inspection, InspectionPhoto, TipOff
+from . import exports, selectors, services
+from .access import (
+    ENFORCEMENT_READERS,
+    ENFORCEMENT_WRITERS,
+    INSPECTION_READERS,
+    INSPECTION_WRITERS,
+    TIPOFF_LIST_READERS,
+    TIPOFF_UNIT_USERS,
+    TIPOFF_WRITERS,
+)
+from .forms import (
+    EnforcementForm,
+    EnforcementStepForm,
+    FollowUpForm,
+    InspectionForm,
+    StaffTipOffForm,
+    TipOffActionForm,
+    TipOffAnswerForm,
+    TipOffForm,
+    TipOffLookupForm,
+    TipOffRouteForm,
+    tipoff_started_token,
+)
+from .models import EnforcementAction, Inspection, InspectionPhoto, TipOff
 
 TIPOFF_SESSION_KEY = "supervision_tipoff_reference"
+TIPOFF_CODE_SESSION_KEY = "supervision_tipoff_check_code"
 
 
 class InspectionListView(RoleRequiredMixin, View):
@@ -31,13 +56,21 @@ class InspectionListView(RoleRequiredMixin, View):
 
     def get(self, request):
         filters = {key: request.GET.get(key, "") for key in ("county", "violation", "follow_up")}
-        page = Paginator(selectors.inspections(**filters), 50).get_page(request.GET.get("page"))
+        qs = selectors.inspections(**filters)
+        if request.GET.get("repeat") == "1":
+            qs = qs.filter(pk__in=selectors.repeat_inspection_ids())
+        page = Paginator(qs, 50).get_page(request.GET.get("page"))
+        params = request.GET.copy()
+        params.pop("page", None)
         return render(
             request,
             "supervision/inspections.html",
             {
                 "page": page,
                 "filters": filters,
+                "repeat": request.GET.get("repeat", ""),
+                "repeat_ids": selectors.repeat_inspection_ids(),
+                "querystring": params.urlencode(),
                 "areas": Area.objects.exclude(kind=Area.Kind.CITY).order_by("order"),
                 "follow_up_choices": Inspection.FollowUp.choices,
                 "can_write": request.user.role in INSPECTION_WRITERS,
@@ -123,12 +156,15 @@ class InspectionDetailView(RoleRequiredMixin, View):
     def get(self, request, pk: int):
         inspection = get_object_or_404(selectors.inspection_detail(), pk=pk)
         follow_up = FollowUpForm(initial={"status": inspection.follow_up_status, "due": inspection.follow_up_due})
+        offender = selectors.repeat_offenders().get(selectors.inspection_key(inspection))
         return render(
             request,
             "supervision/inspection_detail.html",
             {
                 "inspection": inspection,
                 "follow_up_form": follow_up,
+                "enforcement_form": EnforcementForm(),
+                "offender": offender if offender and inspection.pk in offender.inspection_ids else None,
                 "can_write": request.user.role in INSPECTION_WRITERS,
             },
         )
@@ -243,8 +279,10 @@ class TipOffCreateView(RoleRequiredMixin, DomainErrorMessageMixin, View):
             reporter_name=data["reporter_name"],
             reporter_phone=data["reporter_phone"],
             client_address=address,
+            area=data["area"],
         )
         request.session[TIPOFF_SESSION_KEY] = tipoff.reference
+        request.session[TIPOFF_CODE_SESSION_KEY] = tipoff.check_code
         return redirect("supervision:tipoff-done")
 
 
@@ -253,40 +291,59 @@ class TipOffDoneView(RoleRequiredMixin, View):
 
     def get(self, request):
         reference = request.session.get(TIPOFF_SESSION_KEY)
-        return render(request, "supervision/tipoff_done.html", {"reference": reference})
+        code = request.session.get(TIPOFF_CODE_SESSION_KEY)
+        return render(request, "supervision/tipoff_done.html", {"reference": reference, "code": code})
 
 
 class TipOffListView(RoleRequiredMixin, View):
-    allowed_roles = TIPOFF_READERS
+    """All tip-offs for the office, the supervision group and the leaders; a member unit (or a
+    county) those routed to it."""
+
+    allowed_roles = TIPOFF_LIST_READERS
 
     def get(self, request):
-        status, category = request.GET.get("status", ""), request.GET.get("category", "")
-        page = Paginator(selectors.tipoffs(status=status, category=category), 50).get_page(request.GET.get("page"))
+        filters = {key: request.GET.get(key, "") for key in ("status", "category", "channel")}
+        page = Paginator(selectors.tipoffs_for(request.user, **filters), 50).get_page(request.GET.get("page"))
+        params = request.GET.copy()
+        params.pop("page", None)
         return render(
             request,
             "supervision/tipoffs.html",
             {
                 "page": page,
-                "status": status,
-                "category": category,
+                "filters": filters,
+                "querystring": params.urlencode(),
                 "status_choices": TipOff.Status.choices,
                 "category_choices": TipOff.Category.choices,
+                "channel_choices": TipOff.Channel.choices,
+                "can_write": request.user.role in TIPOFF_WRITERS,
+                "own_only": request.user.role in TIPOFF_UNIT_USERS,
             },
         )
 
 
 class TipOffDetailView(RoleRequiredMixin, View):
-    allowed_roles = TIPOFF_READERS
+    allowed_roles = TIPOFF_LIST_READERS
 
     def get(self, request, pk: int):
-        tipoff = get_object_or_404(selectors.tipoffs(), pk=pk)
+        tipoff = get_object_or_404(selectors.tipoffs_for(request.user), pk=pk)
         return render(
             request,
             "supervision/tipoff_detail.html",
             {
                 "tipoff": tipoff,
                 "can_write": request.user.role in TIPOFF_WRITERS,
+                # The sender's identity stays with the office (举报人信息保密); the unit sees "实名".
+                "show_reporter": request.user.role not in TIPOFF_UNIT_USERS,
+                "can_answer": services.tipoff_may_answer(request.user, tipoff)
+                and tipoff.answered_at is None
+                and tipoff.verified is None,
+                "can_route": request.user.role in TIPOFF_WRITERS and tipoff.verified is None,
                 "form": TipOffActionForm(),
+                "answer_form": TipOffAnswerForm(),
+                "route_form": TipOffRouteForm(
+                    initial={"unit": tipoff.assigned_unit.slug if tipoff.assigned_unit_id else None}
+                ),
             },
         )
 
@@ -313,3 +370,238 @@ class TipOffActionView(RoleRequiredMixin, DomainErrorMessageMixin, View):
             services.tipoff_reward(actor=request.user, tipoff_id=pk, reward=action == "reward", note=note)
         messages.success(request, _("已记录。"))
         return redirect("supervision:tipoff-detail", pk=pk)
+
+
+class TipOffEnterView(RoleRequiredMixin, DomainErrorMessageMixin, View):
+    """登记热线举报: the office or the supervision group enters a 12369 / 12345 tip-off; the page
+    then shows the reference and the check code once, to read to the caller."""
+
+    allowed_roles = TIPOFF_WRITERS
+    write_roles = TIPOFF_WRITERS
+
+    def _render(self, request, form, status=200):
+        return render(request, "supervision/tipoff_enter.html", {"form": form}, status=status)
+
+    def form_refused(self, form, exc):
+        return self._render(self.request, form, status=exc.status)
+
+    def get(self, request):
+        return self._render(request, StaffTipOffForm())
+
+    def post(self, request):
+        form = self.form = StaffTipOffForm(request.POST)
+        if not form.is_valid():
+            return self._render(request, form, status=400)
+        data = form.cleaned_data
+        tipoff = services.tipoff_enter(
+            actor=request.user,
+            channel=data["channel"],
+            category=data["category"],
+            area=data["area"],
+            place=data["place"],
+            description=data["description"],
+            reporter_name=data["reporter_name"],
+            reporter_phone=data["reporter_phone"],
+        )
+        unit = tipoff.assigned_unit.name if tipoff.assigned_unit_id else _("（未确定，请转办）")
+        messages.success(
+            request,
+            _(
+                "已登记举报，受理编号 %(reference)s，查询码 %(code)s（请告知举报人，查询码只显示这一次）；承办单位：%(unit)s。"
+            )
+            % {"reference": tipoff.reference, "code": tipoff.check_code, "unit": unit},
+        )
+        return redirect("supervision:tipoff-detail", pk=tipoff.pk)
+
+
+class TipOffAnswerView(RoleRequiredMixin, DomainErrorMessageMixin, View):
+    """办理答复: the unit the tip-off was routed to (server-checked: only that unit)."""
+
+    allowed_roles = TIPOFF_UNIT_USERS
+    write_roles = TIPOFF_UNIT_USERS
+    domain_error_redirect = "supervision:tipoff-detail"
+
+    def domain_error_response(self, exc):
+        if isinstance(exc, services.NotYoursError):
+            raise Http404(exc.message) from exc
+        return super().domain_error_response(exc)
+
+    def post(self, request, pk: int):
+        get_object_or_404(selectors.tipoffs_for(request.user), pk=pk)
+        form = TipOffAnswerForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("请选择核查结论并填写办理答复。"))
+            return redirect("supervision:tipoff-detail", pk=pk)
+        services.tipoff_answer(
+            actor=request.user, tipoff_id=pk, verified=form.cleaned_data["verified"], answer=form.cleaned_data["answer"]
+        )
+        messages.success(request, _("已答复该举报。"))
+        return redirect("supervision:tipoff-detail", pk=pk)
+
+
+class TipOffRouteView(RoleRequiredMixin, DomainErrorMessageMixin, View):
+    """转办: the office or the supervision group routes a tip-off to a member unit by hand."""
+
+    allowed_roles = TIPOFF_WRITERS
+    write_roles = TIPOFF_WRITERS
+    domain_error_redirect = "supervision:tipoff-detail"
+
+    def post(self, request, pk: int):
+        get_object_or_404(TipOff, pk=pk)
+        form = TipOffRouteForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("请选择承办单位。"))
+            return redirect("supervision:tipoff-detail", pk=pk)
+        tipoff = services.tipoff_route_to(actor=request.user, tipoff_id=pk, unit=form.cleaned_data["unit"])
+        messages.success(request, _("已转办%(unit)s。") % {"unit": tipoff.assigned_unit.name})
+        return redirect("supervision:tipoff-detail", pk=pk)
+
+
+class TipOffLookupView(RoleRequiredMixin, View):
+    """举报查询 (public, no login): the state of a tip-off by its reference number and the check
+    code given at submission; look-ups are rate-limited per address and an unknown reference and
+    a wrong code get the same answer, so references cannot be enumerated."""
+
+    allowed_roles = PUBLIC
+
+    def get(self, request):
+        return render(request, "supervision/tipoff_lookup.html", {"form": TipOffLookupForm()})
+
+    def post(self, request):
+        form = TipOffLookupForm(request.POST)
+        context = {"form": form}
+        if not form.is_valid():
+            return render(request, "supervision/tipoff_lookup.html", context, status=400)
+        if not services.tipoff_lookup_rate_allow(client_address(request)):
+            context["refused"] = _("查询过于频繁，请一小时后再试。")
+            return render(request, "supervision/tipoff_lookup.html", context, status=429)
+        tipoff = services.tipoff_lookup(reference=form.cleaned_data["reference"], code=form.cleaned_data["code"])
+        if tipoff is None:
+            context["not_found"] = True
+            return render(request, "supervision/tipoff_lookup.html", context, status=404)
+        context["tipoff"] = tipoff
+        return render(request, "supervision/tipoff_lookup.html", context)
+
+
+# ----------------------------------------------------------------------------- enforcement (§7.2)
+
+
+class EnforcementOrderView(RoleRequiredMixin, DomainErrorMessageMixin, View):
+    """下达执法措施 on an inspection's finding (POST from the inspection page)."""
+
+    allowed_roles = ENFORCEMENT_WRITERS
+    write_roles = ENFORCEMENT_WRITERS
+    domain_error_redirect = "supervision:inspection"
+
+    def post(self, request, pk: int):
+        get_object_or_404(Inspection, pk=pk)
+        form = EnforcementForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("执法措施填写有误。"))
+            return redirect("supervision:inspection", pk=pk)
+        data = form.cleaned_data
+        action = services.enforcement_order(
+            actor=request.user,
+            inspection_id=pk,
+            kind=data["kind"],
+            fine_amount=data["fine_amount"],
+            decision_number=data["decision_number"],
+            referred_to=data["referred_to"],
+            note=data["note"],
+        )
+        messages.success(request, _("已下达执法措施：%(kind)s。") % {"kind": action.get_kind_display()})
+        return redirect("supervision:enforcement", pk=action.pk)
+
+
+class EnforcementListView(RoleRequiredMixin, View):
+    allowed_roles = ENFORCEMENT_READERS
+
+    def get(self, request):
+        kind, status = request.GET.get("kind", ""), request.GET.get("status", "")
+        qs = selectors.enforcement_actions(kind=kind, status=status)
+        page = Paginator(qs, 50).get_page(request.GET.get("page"))
+        return render(
+            request,
+            "supervision/enforcement_list.html",
+            {
+                "page": page,
+                "kind": kind,
+                "status": status,
+                "counts": selectors.enforcement_counts(qs),
+                "kind_choices": EnforcementAction.Kind.choices,
+                "status_choices": EnforcementAction.Status.choices,
+                "repeat_ids": selectors.repeat_inspection_ids(),
+            },
+        )
+
+
+class EnforcementDetailView(RoleRequiredMixin, View):
+    allowed_roles = ENFORCEMENT_READERS
+
+    def get(self, request, pk: int):
+        action = get_object_or_404(selectors.enforcement_actions().select_related("followed_up_by", "closed_by"), pk=pk)
+        step = {"ordered": "follow_up", "followed_up": "close"}.get(action.status)
+        return render(
+            request,
+            "supervision/enforcement_detail.html",
+            {
+                "action": action,
+                "step": step,
+                "step_form": EnforcementStepForm(initial={"step": step}),
+                "can_write": request.user.role in ENFORCEMENT_WRITERS and step is not None,
+            },
+        )
+
+
+class EnforcementStepView(RoleRequiredMixin, DomainErrorMessageMixin, View):
+    """跟进 (ordered → followed up) or 办结 (followed up → closed), with a note."""
+
+    allowed_roles = ENFORCEMENT_WRITERS
+    write_roles = ENFORCEMENT_WRITERS
+    domain_error_redirect = "supervision:enforcement"
+
+    def post(self, request, pk: int):
+        get_object_or_404(EnforcementAction, pk=pk)
+        form = EnforcementStepForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("请填写说明。"))
+            return redirect("supervision:enforcement", pk=pk)
+        step = form.cleaned_data["step"]
+        services.ENFORCEMENT_STEPS[step](actor=request.user, action_id=pk, note=form.cleaned_data["note"])
+        messages.success(request, _("已跟进。") if step == "follow_up" else _("已办结。"))
+        return redirect("supervision:enforcement", pk=pk)
+
+
+class InspectionExportView(RoleRequiredMixin, View):
+    """The supervision list as an Excel workbook, with the repeat-offender flags and the
+    enforcement actions of each inspection (the filters of the page apply)."""
+
+    allowed_roles = INSPECTION_READERS
+
+    def get(self, request):
+        filters = {key: request.GET.get(key, "") for key in ("county", "violation", "follow_up")}
+        qs = selectors.inspections(**filters)
+        repeat_ids = selectors.repeat_inspection_ids()
+        if request.GET.get("repeat") == "1":
+            qs = qs.filter(pk__in=repeat_ids)
+        reply = HttpResponse(
+            exports.inspections_workbook(qs[:5000], repeat_ids=repeat_ids),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        reply["Content-Disposition"] = content_disposition_header(True, f"督导检查-{timezone.localdate():%Y%m%d}.xlsx")
+        return reply
+
+
+class EnterpriseRecordView(RoleRequiredMixin, View):
+    """An enterprise's supervision record (督查档案): its inspections and enforcement actions,
+    flagged when it is a repeat offender (屡查屡犯)."""
+
+    allowed_roles = INSPECTION_READERS
+
+    def get(self, request, pk: int):
+        enterprise = get_object_or_404(Enterprise.objects.select_related("area", "industry", "responsible_unit"), pk=pk)
+        return render(
+            request,
+            "supervision/enterprise.html",
+            {"enterprise": enterprise, **selectors.enterprise_record(enterprise.pk)},
+        )

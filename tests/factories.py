@@ -62,7 +62,8 @@ def example_objects(users: dict) -> None:
     - Warning pk=3 in force (orange, 响应 II) on a provincial notice, its approved ApprovalForm pk=2
       (the CAP alert), its Response with Order pk=1 (交通运输局, in place), DailyReport pk=1 with
       ReportAttachment pk=1, a county's duty confirmation, Inspection pk=1 (+ InspectionPhoto pk=1,
-      of an enterprise of 140321), TipOff pk=1, Notification pk=1 (for the office user), a failed SMS;
+      of Enterprise pk=1 of 140321, with EnforcementAction pk=1, a fine), TipOff pk=1 (routed to
+      交通运输局), Notification pk=1 (for the office user), a failed SMS;
     - DrillRecord pk=1, Replay pk=1, Evaluation pk=1 with Consultation pk=1, ForecastImport pk=1;
     - ApiToken pk=1, a live API token of the office user;
     - OzonePrompt pk=1 in force (Consultation pk=2) with OzoneOrder pk=1 of 交通运输局, So2Task pk=1 of 140321.
@@ -79,7 +80,7 @@ def example_objects(users: dict) -> None:
     from publication.models import DutyConfirmation
     from response.models import DailyReport, Order, ReportAttachment, Response, ResponseChange
     from reviews.models import DrillRecord, EffectEvaluation, ResponseSummary
-    from supervision.models import Inspection, InspectionPhoto, TipOff
+    from supervision.models import EnforcementAction, Inspection, InspectionPhoto, TipOff
 
     now = timezone.now()
     office, unit_user, county_user = users[Role.OFFICE], users[Role.UNIT], users[Role.COUNTY]
@@ -168,7 +169,7 @@ def example_objects(users: dict) -> None:
         warning=warning, form=form, unit=MemberUnit.objects.filter(kind="county", area=county).first(),
         role=DutyConfirmation.DutyRole.GOVERNMENT, confirmed_by=county_user, confirmed_at=now, note="示例说明",
     )
-    enterprise = Enterprise.objects.create(name="示例企业", area=county, industry=Industry.objects.first(),
+    enterprise = Enterprise.objects.create(pk=1, name="示例企业", area=county, industry=Industry.objects.first(),
                                            subtype="示例子类", grade="A", responsible_unit=jiaotong)
     inspection = Inspection.objects.create(
         pk=1, date=timezone.localdate(), place="示例地点", enterprise_name="示例企业", enterprise=enterprise, county=county,
@@ -181,7 +182,10 @@ def example_objects(users: dict) -> None:
         pk=1, reference="JB-EXAMPLE-0001", category=TipOff.Category.ENTERPRISE, place="示例地点", description="示例举报",
         real_name=True, reporter_name="示例", response=response, status=TipOff.Status.TRUE, verification_note="示例核查",
         handled_by=office, verified_at=now, reward=True, reward_note="示例奖励", reward_decided_at=now,
+        assigned_unit=jiaotong, routed_at=now,
     )
+    EnforcementAction.objects.create(pk=1, inspection=inspection, kind=EnforcementAction.Kind.FINE,
+                                     fine_amount=10000, decision_number="阳环罚〔2026〕示例号", ordered_by=supervisor)
     Notification.objects.create(pk=1, recipient=office, kind="example", title="示例通知", body="示例内容", link="/",
                                 target_type="alerts.warning", target_id="3")
     from accounts.models import ApiToken
@@ -218,7 +222,8 @@ def example_objects(users: dict) -> None:
     from django.db import connection
 
     explicit = [OzoneOrder, OzonePrompt, So2Task, ApiToken, ApprovalForm, Consultation, DailyReport, DrillRecord, Evaluation, ForecastImport, Inspection,
-                InspectionPhoto, Notification, Order, ProvincialNotice, Replay, ReportAttachment, TipOff, Warning]
+                InspectionPhoto, Notification, Order, ProvincialNotice, Replay, ReportAttachment, TipOff, Warning,
+                Enterprise, EnforcementAction]
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), explicit):
             cursor.execute(sql)

@@ -47,6 +47,12 @@ EXAMPLES: dict[str, dict] = {
     **{f"supervision:{name}": {"pk": 1} for name in (
         "inspection", "inspection-edit", "inspection-follow-up", "inspection-delete", "tipoff-detail", "tipoff-action")},
     "supervision:inspection-photo": {"pk": 1, "photo_id": 1},
+    # supervision enforcement and tip-offs: EnforcementAction pk=1 (a fine on Inspection pk=1), Enterprise pk=1,
+    # TipOff pk=1 routed to 交通运输局 (POST-only enforcement-new/-step, tipoff answer/route → 405 on GET)
+    **{f"supervision:{name}": {"pk": 1} for name in (
+        "enforcement-new", "enforcement", "enforcement-step", "enterprise", "tipoff-answer", "tipoff-route")},
+    "api-tipoff-answer": {"pk": 1},
+    "api-enforcement-action-step": {"pk": 1},
     "api-order-acknowledge": {"pk": 1},
     "api-order-in-place": {"pk": 1},
     "api-inspection": {"pk": 1},
@@ -189,6 +195,9 @@ POST_DATA: dict[str, dict] = {
     "advisories:so2-answer": {"answer": "示例管控措施"},
     "api-so2-task-answer": {"answer": "示例管控措施"},
     "api-county-contacts": {"kind": "office", "post": "办公室主任", "name": "示例", "mobile": "13800000002"},
+    "supervision:enforcement-step": {"step": "follow_up", "note": "示例跟进"},
+    "api-enforcement-action-step": {"step": "follow_up", "note": "示例跟进"},
+    "api-tipoff-answer": {"verified": True, "answer": "示例答复"},
 }
 # A POST may also be refused on the state of the object it found (409: order pk=1 is already in place,
 # warning pk=1 has no submitted form) — the object was looked up and exists, the write path ran to its check.

@@ -311,6 +311,11 @@ SPECTACULAR_SETTINGS = {
         "ResponseLevelEnum": "response.models.ResponseLevel",
         "CountyBodyKindEnum": "counties.models.BodyKind",
         "ExtraMeasureCategoryEnum": "counties.models.MeasureCategory",
+        "EnforcementKindEnum": "supervision.models.EnforcementAction.Kind",
+        "EnforcementStatusEnum": "supervision.models.EnforcementAction.Status",
+        "TipOffChannelEnum": "supervision.models.TipOff.Channel",
+        "TipOffStatusEnum": "supervision.models.TipOff.Status",
+        "StaffTipOffChannelEnum": ["12369", "12345", "other"],
     },
 }
 

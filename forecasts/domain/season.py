@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+DEFAULT = "11-01:03-31"  # the plan's heating season: 1 November to 31 March
 _SPAN = re.compile(r"(\d{2})-(\d{2}):(\d{2})-(\d{2})")
 _LEAP_YEAR = 2024  # 29 February is a day a season may start or end on
 
@@ -44,3 +45,14 @@ def contains(season: Season, day: dt.date) -> bool:
     if season.start <= season.end:
         return season.start <= today <= season.end
     return today >= season.start or today <= season.end
+
+
+def season_name(season: Season, day: dt.date) -> str | None:
+    """The season ``day`` lies in, named by its years ("2026-2027" for 1 Nov 2026 to 31 Mar 2027),
+    or None outside it; a season within one calendar year is named by that year."""
+    if not contains(season, day):
+        return None
+    if season.start <= season.end:
+        return str(day.year)
+    first = day.year if (day.month, day.day) >= season.start else day.year - 1
+    return f"{first}-{first + 1}"

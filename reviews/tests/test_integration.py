@@ -53,10 +53,19 @@ def december_response(make_user):
                                           inspections=2, enterprises_checked=4, violations_found=0,
                                           now=at("2026-12-03 11:00"))   # after 10:00: late
     with time_machine.travel(at("2026-12-02 15:00"), tick=False):
-        supervision_services.inspection_create(actor=supervisor, date=at("2026-12-02 00:00").date(), place="平定县",
-                                               findings="未停产", violation=True, violation_description="未按要求停产")
+        first = supervision_services.inspection_create(actor=supervisor, date=at("2026-12-02 00:00").date(),
+                                                       place="平定县", findings="未停产", violation=True,
+                                                       violation_description="未按要求停产")
         supervision_services.inspection_create(actor=supervisor, date=at("2026-12-03 00:00").date(), place="盂县",
                                                findings="已落实")
+        again = supervision_services.inspection_create(actor=supervisor, date=at("2026-12-03 00:00").date(),
+                                                       place="平定县", findings="仍未停产", violation=True,
+                                                       violation_description="再次发现未停产")  # a repeat offender
+        supervision_services.enforcement_order(actor=supervisor, inspection_id=first.pk, kind="stop")
+        supervision_services.enforcement_order(actor=supervisor, inspection_id=again.pk, kind="fine",
+                                               fine_amount="50000", decision_number="阳环罚〔2026〕12号")
+        supervision_services.enforcement_order(actor=supervisor, inspection_id=again.pk, kind="referral",
+                                               referred_to="市公安局")
         true_one = supervision_services.tipoff_submit(category="enterprise", place="某厂", description="夜间生产",
                                                       reporter_name="王", reporter_phone="13800000000")
         supervision_services.tipoff_submit(category="dust", place="某工地", description="扬尘")
@@ -82,13 +91,15 @@ def test_orders_reports_and_supervision_are_assembled(december_response):
     assert (reports["expected"], reports["filed"], reports["on_time"], reports["late"], reports["missing"]) == (
         3 * units, 2, 1, 1, 3 * units - 2)
     assert (reports["inspections"], reports["enterprises_checked"], reports["violations"]) == (5, 9, 1)
-    assert figures["supervision"] == {"inspections": 2, "violations": 1, "tipoffs": 2, "tipoffs_verified": 1,
-                                      "tipoffs_rewarded": 0}
+    assert figures["supervision"] == {"inspections": 3, "violations": 2, "tipoffs": 2, "tipoffs_verified": 1,
+                                      "tipoffs_rewarded": 0, "stops": 1, "fines": 1, "fine_total": "50000.00",
+                                      "referrals": 1, "repeat_offenders": 1}
     text = " ".join(row["text"] for row in data_rows(figures))
     assert f"下达指令 {2 * units} 条（2 轮）" in text
     assert "2小时内按时到位 1 条、超时 1 条" in text
     assert "迟报 1 份" in text
-    assert "督导检查 2 次，发现违规 1 起；公众举报 2 条，经核查属实 1 条" in text
+    assert "督导检查 3 次，发现违规 2 起；公众举报 2 条，经核查属实 1 条" in text
+    assert "责令停产 1 起，罚款 1 起（合计 50000.00 元），移送 1 起；屡查屡犯 1 家" in text
 
 
 def test_the_snapshot_keeps_the_assembled_figures(december_response, make_user):

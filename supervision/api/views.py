@@ -1,6 +1,8 @@
-"""The supervision API: inspections (supervision group writes; office and leaders read) and
-tip-offs (read by the office and the supervision group). The public sends tip-offs through the
-public page only (rate limit, honeypot, fill time)."""
+"""The supervision API: inspections (supervision group writes; office and leaders read), their
+enforcement actions (ordered, followed up and closed by the supervision group), and tip-offs
+(hotline tip-offs entered by the office and the supervision group; a member unit lists and answers
+those routed to it). The public sends tip-offs through the public page only (rate limit,
+honeypot, fill time)."""
 
 from __future__ import annotations
 
@@ -12,7 +14,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from supervision import selectors, services
-from supervision.access import INSPECTION_READERS, INSPECTION_WRITERS, TIPOFF_READERS
+from supervision.access import (
+    ENFORCEMENT_READERS,
+    ENFORCEMENT_WRITERS,
+    INSPECTION_READERS,
+    INSPECTION_WRITERS,
+    TIPOFF_LIST_READERS,
+    TIPOFF_UNIT_USERS,
+    TIPOFF_WRITERS,
+)
 
 from . import serializers
 
@@ -98,11 +108,89 @@ class InspectionDetailView(APIView):
 
 
 class TipOffListView(APIView):
-    allowed_roles = TIPOFF_READERS
+    """GET: the tip-offs the caller may see (a unit: those routed to it, without the sender's
+    identity); POST: the office or the supervision group enters a hotline tip-off (12369, 12345,
+    other), routed like the web form's; the 201 carries the check code, once."""
+
+    allowed_roles = TIPOFF_LIST_READERS
+    write_roles = TIPOFF_WRITERS
 
     @extend_schema(responses=serializers.TipOffSerializer(many=True))
     def get(self, request):
-        qs = selectors.tipoffs(
-            status=request.query_params.get("status", ""), category=request.query_params.get("category", "")
+        qs = selectors.tipoffs_for(
+            request.user,
+            status=request.query_params.get("status", ""),
+            category=request.query_params.get("category", ""),
+            channel=request.query_params.get("channel", ""),
         )
-        return Response(serializers.TipOffSerializer(qs[:500], many=True).data)
+        serializer = (
+            serializers.UnitTipOffSerializer if request.user.role in TIPOFF_UNIT_USERS else serializers.TipOffSerializer
+        )
+        return Response(serializer(qs[:500], many=True).data)
+
+    @extend_schema(request=serializers.TipOffEnterSerializer, responses={201: serializers.TipOffCreatedSerializer})
+    def post(self, request):
+        body = serializers.TipOffEnterSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        v = body.validated_data
+        tipoff = services.tipoff_enter(actor=request.user, **{**v, "area": v["area"] or None})
+        data = serializers.TipOffSerializer(selectors.tipoffs().get(pk=tipoff.pk)).data
+        return Response({**data, "check_code": tipoff.check_code}, status=status.HTTP_201_CREATED)
+
+
+class TipOffAnswerView(APIView):
+    """The unit the tip-off was routed to answers it (404 for another unit's, 409 once concluded)."""
+
+    allowed_roles = TIPOFF_UNIT_USERS
+
+    @extend_schema(request=serializers.TipOffAnswerSerializer, responses=serializers.UnitTipOffSerializer)
+    def post(self, request, pk: int):
+        get_object_or_404(selectors.tipoffs_for(request.user), pk=pk)
+        body = serializers.TipOffAnswerSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.tipoff_answer(actor=request.user, tipoff_id=pk, **body.validated_data)
+        return Response(serializers.UnitTipOffSerializer(selectors.tipoffs().get(pk=pk)).data)
+
+
+class EnforcementListView(APIView):
+    """GET: the enforcement actions (停产, 罚款, 移送), filtered by kind and status; POST: the
+    supervision group orders one on an inspection that found a violation."""
+
+    allowed_roles = ENFORCEMENT_READERS
+    write_roles = ENFORCEMENT_WRITERS
+
+    @extend_schema(responses=serializers.EnforcementActionSerializer(many=True))
+    def get(self, request):
+        qs = selectors.enforcement_actions(
+            kind=request.query_params.get("kind", ""), status=request.query_params.get("status", "")
+        )
+        return Response(serializers.EnforcementActionSerializer(qs[:500], many=True).data)
+
+    @extend_schema(
+        request=serializers.EnforcementOrderSerializer, responses={201: serializers.EnforcementActionSerializer}
+    )
+    def post(self, request):
+        body = serializers.EnforcementOrderSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        v = dict(body.validated_data)
+        get_object_or_404(selectors.inspection_detail(), pk=v["inspection"])
+        action = services.enforcement_order(actor=request.user, inspection_id=v.pop("inspection"), **v)
+        return Response(
+            serializers.EnforcementActionSerializer(selectors.enforcement_actions().get(pk=action.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class EnforcementStepView(APIView):
+    """跟进 (follow_up: ordered → followed up) or 办结 (close: followed up → closed); 409 out of turn."""
+
+    allowed_roles = ENFORCEMENT_WRITERS
+
+    @extend_schema(request=serializers.EnforcementStepSerializer, responses=serializers.EnforcementActionSerializer)
+    def post(self, request, pk: int):
+        get_object_or_404(selectors.enforcement_actions(), pk=pk)
+        body = serializers.EnforcementStepSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        step = body.validated_data["step"]
+        services.ENFORCEMENT_STEPS[step](actor=request.user, action_id=pk, note=body.validated_data["note"])
+        return Response(serializers.EnforcementActionSerializer(selectors.enforcement_actions().get(pk=pk)).data)

@@ -164,8 +164,10 @@ def test_false_or_anonymous_tipoffs_get_no_reward(public_client, people):
 def test_only_office_and_supervisors_handle_tipoffs(public_client, client, people):
     tip(public_client)
     tipoff = TipOff.objects.get()
-    client.force_login(people["unit"])
-    assert client.get("/supervision/tipoffs/").status_code == 403
+    client.force_login(people["unit"])  # 交通运输局: an enterprise tip-off goes to the ecology bureau
+    listing = client.get("/supervision/tipoffs/")
+    assert listing.status_code == 200 and tipoff.reference not in listing.content.decode()
+    assert client.get(f"/supervision/tipoffs/{tipoff.pk}/").status_code == 404
     assert client.post(f"/supervision/tipoffs/{tipoff.pk}/action/", {"action": "start"}).status_code == 403
     client.force_login(people["vice"])
     assert client.get(f"/supervision/tipoffs/{tipoff.pk}/").status_code == 200
