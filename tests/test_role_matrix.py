@@ -69,6 +69,13 @@ EXAMPLES: dict[str, dict] = {
         "so2", "so2-acknowledge", "so2-answer")},
     **{name: {"pk": 1} for name in (
         "api-ozone-prompt-confirm", "api-ozone-prompt-end", "api-so2-task-acknowledge", "api-so2-task-answer")},
+    # upkeep: Training pk=1 of 交通运输局, Suggestion pk=1 (open) of the summary of the lifted Warning pk=2
+    # (POST-only accept, reject, done → 405 on GET)
+    **{f"upkeep:{name}": {"pk": 1} for name in (
+        "training", "training-edit", "suggestion", "suggestion-accept", "suggestion-reject", "suggestion-done")},
+    "upkeep:summary-suggestions": {"warning_id": 2},
+    **{name: {"pk": 1} for name in (
+        "api-upkeep-suggestion-accept", "api-upkeep-suggestion-reject", "api-upkeep-suggestion-done")},
 }
 # Third-party views that guard themselves (Django admin: is_staff), tested separately below.
 SELF_GUARDED_NAMESPACES = {"admin"}
@@ -170,6 +177,8 @@ POST_DATA: dict[str, dict] = {
     "advisories:ozone-order-in-place": {"note": "示例落实情况"},
     "advisories:so2-answer": {"answer": "示例管控措施"},
     "api-so2-task-answer": {"answer": "示例管控措施"},
+    "upkeep:suggestion-reject": {"reason": "示例理由"},
+    "api-upkeep-suggestion-reject": {"reason": "示例理由"},
 }
 # A POST may also be refused on the state of the object it found (409: order pk=1 is already in place,
 # warning pk=1 has no submitted form) — the object was looked up and exists, the write path ran to its check.
