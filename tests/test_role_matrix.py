@@ -179,6 +179,7 @@ POST_DATA: dict[str, dict] = {
     "api-so2-task-answer": {"answer": "示例管控措施"},
     "upkeep:suggestion-reject": {"reason": "示例理由"},
     "api-upkeep-suggestion-reject": {"reason": "示例理由"},
+    "api-upkeep-suggestion-done": {"done_on": "2024-01-01", "note": "示例落实情况"},
 }
 # A POST may also be refused on the state of the object it found (409: order pk=1 is already in place,
 # warning pk=1 has no submitted form) — the object was looked up and exists, the write path ran to its check.

@@ -152,7 +152,7 @@ def training_update(*, actor, training_id: int, unit: MemberUnit | None = None, 
     """Correct a training: the office any, a member unit only one it organised."""
     clean = _training_clean(data)
     with transaction.atomic():
-        training = Training.objects.select_for_update().select_related("unit").get(pk=training_id)
+        training = Training.objects.select_for_update(of=("self",)).select_related("unit").get(pk=training_id)
         if getattr(actor, "role", None) == Role.UNIT and training.unit_id != actor.unit_id:
             raise NotYoursError("成员单位只能修改本单位组织的培训。")
         organiser = _training_unit(actor, unit if actor.role == Role.OFFICE else training.unit)
@@ -301,7 +301,7 @@ def suggestion_record(*, actor, summary_id: int, text: str, unit: MemberUnit | N
     _office(actor, "改进建议")
     text = _text(text, what="改进建议")
     with transaction.atomic():
-        summary = ResponseSummary.objects.select_for_update().select_related("warning").filter(pk=summary_id).first()
+        summary = ResponseSummary.objects.select_for_update(of=("self",)).select_related("warning").filter(pk=summary_id).first()
         if summary is None:
             raise UpkeepError("请先填写应急响应统计表（附件6），再登记其改进建议。", status=BAD_INPUT)
         if Suggestion.objects.filter(summary=summary, text=text).exists():
@@ -318,7 +318,7 @@ def suggestion_record(*, actor, summary_id: int, text: str, unit: MemberUnit | N
 
 
 def _locked(suggestion_id: int) -> Suggestion:
-    return Suggestion.objects.select_for_update().select_related("unit").get(pk=suggestion_id)
+    return Suggestion.objects.select_for_update(of=("self",)).select_related("unit").get(pk=suggestion_id)
 
 
 def suggestion_accept(*, actor, suggestion_id: int, note: str = "", now: dt.datetime | None = None) -> Suggestion:
