@@ -45,7 +45,7 @@ PANELS: dict[str, Panel] = {
     "orders": Panel(frozenset({Role.UNIT, Role.COUNTY}), lambda user: {"orders": selectors.my_orders(user)}),
     "reports": Panel(frozenset({Role.UNIT}), lambda user: {"reports": selectors.my_reports(user)}),
     "duty": Panel(frozenset({Role.COUNTY}), lambda user: {"duty": selectors.my_duty(user)}),
-    "revision": Panel(PLAN_READERS, lambda user: {"plan": plan_status()}, every=600),
+    "revision": Panel(PLAN_READERS, lambda user: {"plan": plan_status(count_suggestions=False)}, every=600),
 }
 
 CITY = ("status", "pending", "deadlines", "compliance", "deliveries", "forecast", "audit", "revision")

@@ -301,7 +301,12 @@ def suggestion_record(*, actor, summary_id: int, text: str, unit: MemberUnit | N
     _office(actor, "改进建议")
     text = _text(text, what="改进建议")
     with transaction.atomic():
-        summary = ResponseSummary.objects.select_for_update(of=("self",)).select_related("warning").filter(pk=summary_id).first()
+        summary = (
+            ResponseSummary.objects.select_for_update(of=("self",))
+            .select_related("warning")
+            .filter(pk=summary_id)
+            .first()
+        )
         if summary is None:
             raise UpkeepError("请先填写应急响应统计表（附件6），再登记其改进建议。", status=BAD_INPUT)
         if Suggestion.objects.filter(summary=summary, text=text).exists():

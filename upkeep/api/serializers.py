@@ -84,15 +84,15 @@ class SuggestionCreateSerializer(serializers.Serializer):
     )
 
 
-class AcceptSerializer(serializers.Serializer):
+class SuggestionAcceptSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
 
 
-class RejectSerializer(serializers.Serializer):
+class SuggestionRejectSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=4000)
 
 
-class DoneSerializer(serializers.Serializer):
+class SuggestionDoneSerializer(serializers.Serializer):
     done_on = serializers.DateField()
     note = serializers.CharField(max_length=4000)
 

@@ -83,7 +83,7 @@ class SuggestionListView(APIView):
 
 class _SuggestionStep(APIView):
     allowed_roles = OFFICE
-    body_class = serializers.AcceptSerializer
+    body_class = serializers.SuggestionAcceptSerializer
 
     def post(self, request, pk: int):
         get_object_or_404(Suggestion, pk=pk)
@@ -96,7 +96,7 @@ class _SuggestionStep(APIView):
 class SuggestionAcceptView(_SuggestionStep):
     """Accept (open → accepted); 409 when it was decided already."""
 
-    @extend_schema(request=serializers.AcceptSerializer, responses=serializers.SuggestionSerializer)
+    @extend_schema(request=serializers.SuggestionAcceptSerializer, responses=serializers.SuggestionSerializer)
     def post(self, request, pk: int):
         return super().post(request, pk)
 
@@ -107,9 +107,9 @@ class SuggestionAcceptView(_SuggestionStep):
 class SuggestionRejectView(_SuggestionStep):
     """Reject with the reason (open → rejected); 409 when it was decided already."""
 
-    body_class = serializers.RejectSerializer
+    body_class = serializers.SuggestionRejectSerializer
 
-    @extend_schema(request=serializers.RejectSerializer, responses=serializers.SuggestionSerializer)
+    @extend_schema(request=serializers.SuggestionRejectSerializer, responses=serializers.SuggestionSerializer)
     def post(self, request, pk: int):
         return super().post(request, pk)
 
@@ -120,9 +120,9 @@ class SuggestionRejectView(_SuggestionStep):
 class SuggestionDoneView(_SuggestionStep):
     """Carried out on a date (accepted → done); 409 unless accepted."""
 
-    body_class = serializers.DoneSerializer
+    body_class = serializers.SuggestionDoneSerializer
 
-    @extend_schema(request=serializers.DoneSerializer, responses=serializers.SuggestionSerializer)
+    @extend_schema(request=serializers.SuggestionDoneSerializer, responses=serializers.SuggestionSerializer)
     def post(self, request, pk: int):
         return super().post(request, pk)
 
