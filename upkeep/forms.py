@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from command.models import MemberUnit
-from reviews.models import DrillRecord
+from reviews.models import DrillRecord, ResponseSummary
 
 from .models import RevisionDecision, RevisionTrigger, Training
 
@@ -94,10 +94,14 @@ class TriggerForm(forms.Form):
     kind = forms.ChoiceField(label=_("情形"), choices=RevisionTrigger.Kind.choices, widget=forms.RadioSelect)
     occurred_on = _date(_("发生日期"))
     note = _text(_("情况说明"))
+    summary = forms.ModelChoiceField(
+        label=_("相关总结评估（可选）"), queryset=ResponseSummary.objects.none(), required=False
+    )
     drill = forms.ModelChoiceField(label=_("相关演练（可选）"), queryset=DrillRecord.objects.none(), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["summary"].queryset = ResponseSummary.objects.select_related("warning").order_by("-created_at")
         self.fields["drill"].queryset = DrillRecord.objects.order_by("-held_at")
 
 

@@ -111,6 +111,8 @@ def _training_clean(data: dict) -> dict:
     clean["place"] = _text(data.get("place"), what="培训地点", required=False, limit=200)
     for key, what in (("attendees", "参训人员"), ("result", "考核结果"), ("note", "备注")):
         clean[key] = _text(data.get(key), what=what, required=False)
+    if data.get("hours") is not None and data["hours"] < 0:
+        raise UpkeepError("学时不能为负数。", status=BAD_INPUT)
     if not data.get("held_on"):
         raise UpkeepError("请填写培训日期。", status=BAD_INPUT)
     contents = list(data.get("contents") or [])

@@ -138,3 +138,20 @@ def test_the_situations_are_those_the_plan_lists():
         "应急指挥部认为应当修订的其他情况（预案9.1.4）",
     ]
     assert re.search(r"预案6", str(kinds["summary"])) and re.search(r"9\.1\.3", str(kinds["drill"]))
+
+
+def test_a_summary_that_calls_for_a_major_adjustment_is_linked_to_its_situation(client, people, lifted):
+    client.force_login(people["office"])
+    response = client.post(
+        "/upkeep/plan/triggers/new/",
+        {
+            "kind": "summary",
+            "occurred_on": "2026-11-01",
+            "note": "总结评估认为减排清单需重大调整",
+            "summary": lifted.pk,
+        },
+    )
+    assert response.status_code == 302
+    assert RevisionTrigger.objects.get().summary == lifted
+    page = client.get("/upkeep/plan/").content.decode()
+    assert lifted.warning.number in page and "总结评估认为应急预案需进行重大调整（预案6）" in page
