@@ -6,8 +6,18 @@ from command.models import MemberUnit
 from upkeep.models import Suggestion, Training
 
 
+class UnitSlugField(serializers.SlugRelatedField):
+    """A member unit by its slug; a value PostgreSQL cannot even compare (a NUL character) is
+    simply no such unit (400), never a database error."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data.replace("\x00", ""))
+        return super().to_internal_value(data)
+
+
 class TrainingSerializer(serializers.ModelSerializer):
-    unit = serializers.SlugRelatedField(
+    unit = UnitSlugField(
         slug_field="slug",
         queryset=MemberUnit.objects.all(),
         required=False,
@@ -15,9 +25,7 @@ class TrainingSerializer(serializers.ModelSerializer):
         help_text="组织单位的简称代码；留空为应急指挥部办公室",
     )
     organiser = serializers.CharField(source="organiser_name", read_only=True)
-    attendee_units = serializers.SlugRelatedField(
-        slug_field="slug", many=True, queryset=MemberUnit.objects.all(), required=False
-    )
+    attendee_units = UnitSlugField(slug_field="slug", many=True, queryset=MemberUnit.objects.all(), required=False)
     contents = serializers.ListField(child=serializers.ChoiceField(choices=Training.Content.choices), required=False)
     created_by = serializers.CharField(source="created_by.username", default=None, allow_null=True, read_only=True)
     pass_rate = serializers.FloatField(read_only=True, allow_null=True)
@@ -79,7 +87,7 @@ class SuggestionSerializer(serializers.ModelSerializer):
 class SuggestionCreateSerializer(serializers.Serializer):
     warning = serializers.IntegerField(help_text="预警 id：其应急响应统计表（附件6）的改进建议")
     text = serializers.CharField(max_length=4000)
-    unit = serializers.SlugRelatedField(
+    unit = UnitSlugField(
         slug_field="slug", queryset=MemberUnit.objects.all(), required=False, allow_null=True, default=None
     )
 

@@ -153,3 +153,12 @@ def test_a_unit_cannot_enter_another_units_training_through_the_api(client, peop
     assert own.status_code == 201 and own.json()["unit"] == "jiaotong"
     client.force_login(people["vice"])
     assert client.post("/api/v1/upkeep/trainings/", body, content_type="application/json").status_code == 403
+
+
+def test_a_unit_slug_with_a_nul_character_is_no_such_unit(client, people):
+    client.force_login(people["office"])
+    body = {"topic": "培训", "trainer": "李", "held_on": "2026-11-01", "attendee_count": 5, "unit": "\x00"}
+    assert client.post("/api/v1/upkeep/trainings/", body, content_type="application/json").status_code == 400
+    body = {**body, "unit": None, "attendee_units": ["jiao\x00tong"]}
+    assert client.post("/api/v1/upkeep/trainings/", body, content_type="application/json").status_code == 400
+    assert not Training.objects.exists()
