@@ -155,3 +155,12 @@ def test_a_summary_that_calls_for_a_major_adjustment_is_linked_to_its_situation(
     assert RevisionTrigger.objects.get().summary == lifted
     page = client.get("/upkeep/plan/").content.decode()
     assert lifted.warning.number in page and "总结评估认为应急预案需进行重大调整（预案6）" in page
+
+
+def test_the_clock_reads_in_english(client, people):
+    client.force_login(people["office"])
+    client.cookies["django_language"] = "en"
+    with time_machine.travel(AFTER_DUE, tick=False):
+        html = revision_panel(client)
+    assert "Plan revision due" in html and "Next revision due: <strong>2026-11-28</strong>" in html
+    assert "9 days overdue" in html and "Plan in force: " in html
