@@ -124,6 +124,16 @@ ACTION_LABELS = {
     "counties.measure.filed": _("填报县区加强应急减排措施"),
     "counties.measure.changed": _("修改县区加强应急减排措施"),
     "counties.measure.withdrawn": _("撤回县区加强应急减排措施"),
+    # upkeep (plan §9.1, §6)
+    "upkeep.training.recorded": _("登记预案培训"),
+    "upkeep.training.edited": _("修改预案培训记录"),
+    "upkeep.edition.recorded": _("登记预案版本"),
+    "upkeep.trigger.recorded": _("登记预案修订情形"),
+    "upkeep.revision.decided": _("登记预案修订决定"),
+    "upkeep.suggestion.recorded": _("登记改进建议"),
+    "upkeep.suggestion.accepted": _("采纳改进建议"),
+    "upkeep.suggestion.rejected": _("不予采纳改进建议"),
+    "upkeep.suggestion.done": _("改进建议已落实"),
 }
 
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from accounts.roles import AUDIT_READERS, LEADERS, OFFICE_AND_ADMIN, STAFF, Role
 from deadlines.access import DEADLINE_READERS
+from upkeep.access import READERS as PLAN_READERS
+from upkeep.selectors import plan_status
 
 from . import selectors
 
@@ -43,9 +45,10 @@ PANELS: dict[str, Panel] = {
     "orders": Panel(frozenset({Role.UNIT, Role.COUNTY}), lambda user: {"orders": selectors.my_orders(user)}),
     "reports": Panel(frozenset({Role.UNIT}), lambda user: {"reports": selectors.my_reports(user)}),
     "duty": Panel(frozenset({Role.COUNTY}), lambda user: {"duty": selectors.my_duty(user)}),
+    "revision": Panel(PLAN_READERS, lambda user: {"plan": plan_status(count_suggestions=False)}, every=600),
 }
 
-CITY = ("status", "pending", "deadlines", "compliance", "deliveries", "forecast", "audit")
+CITY = ("status", "pending", "deadlines", "compliance", "deliveries", "forecast", "audit", "revision")
 LAYOUTS: dict[str, tuple[str, ...]] = {
     Role.VICE_COMMANDER: ("inbox", "status", "deadlines", "pending", "compliance", "forecast", "audit"),
     Role.COMMANDER: ("inbox", "status", "deadlines", "pending", "compliance", "forecast", "audit"),

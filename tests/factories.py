@@ -216,12 +216,18 @@ def example_objects(users: dict) -> None:
                            start=now, end=now + dt.timedelta(hours=3), max_so2=180, evaluation=evaluation,
                            latest_evaluation=evaluation, issued_at=now,
                            enterprises=[{"id": enterprise.pk, "name": "示例企业", "industry": "示例行业", "so2_t": "1"}])
+    # upkeep (plan §9.1, §6): Training pk=1 of 交通运输局, Suggestion pk=1 (open) of Warning pk=2's summary
+    from upkeep.models import Suggestion, Training
+
+    Training.objects.create(pk=1, unit=jiaotong, topic="示例培训", contents=["reporting"], trainer="示例", held_on=timezone.localdate(),
+                            attendee_count=10, assessment="written", assessed_count=10, passed_count=9, created_by=office)
+    Suggestion.objects.create(pk=1, summary=ResponseSummary.objects.get(warning_id=2), text="示例改进建议", unit=jiaotong, recorded_by=office)
     # Rows made with explicit ids leave PostgreSQL's sequences behind: the next row a test (or a fuzzed
     # API call) creates would take id 1 again and fail on the primary key.
     from django.core.management.color import no_style
     from django.db import connection
 
-    explicit = [OzoneOrder, OzonePrompt, So2Task, ApiToken, ApprovalForm, Consultation, DailyReport, DrillRecord, Evaluation, ForecastImport, Inspection,
+    explicit = [Suggestion, Training, OzoneOrder, OzonePrompt, So2Task, ApiToken, ApprovalForm, Consultation, DailyReport, DrillRecord, Evaluation, ForecastImport, Inspection,
                 InspectionPhoto, Notification, Order, ProvincialNotice, Replay, ReportAttachment, TipOff, Warning,
                 Enterprise, EnforcementAction]
     with connection.cursor() as cursor:

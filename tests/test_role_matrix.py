@@ -91,6 +91,13 @@ EXAMPLES: dict[str, dict] = {
     "api-county": {"code": "140321"},
     "api-county-contacts": {"code": "140321"},
     "api-county-contact": {"pk": 1},
+    # upkeep: Training pk=1 of 交通运输局, Suggestion pk=1 (open) of the summary of the lifted Warning pk=2
+    # (POST-only accept, reject, done → 405 on GET)
+    **{f"upkeep:{name}": {"pk": 1} for name in (
+        "training", "training-edit", "suggestion", "suggestion-accept", "suggestion-reject", "suggestion-done")},
+    "upkeep:summary-suggestions": {"warning_id": 2},
+    **{name: {"pk": 1} for name in (
+        "api-upkeep-suggestion-accept", "api-upkeep-suggestion-reject", "api-upkeep-suggestion-done")},
 }
 # Third-party views that guard themselves (Django admin: is_staff), tested separately below.
 SELF_GUARDED_NAMESPACES = {"admin"}
@@ -198,6 +205,9 @@ POST_DATA: dict[str, dict] = {
     "supervision:enforcement-step": {"step": "follow_up", "note": "示例跟进"},
     "api-enforcement-action-step": {"step": "follow_up", "note": "示例跟进"},
     "api-tipoff-answer": {"verified": True, "answer": "示例答复"},
+    "upkeep:suggestion-reject": {"reason": "示例理由"},
+    "api-upkeep-suggestion-reject": {"reason": "示例理由"},
+    "api-upkeep-suggestion-done": {"done_on": "2024-01-01", "note": "示例落实情况"},
 }
 # A POST may also be refused on the state of the object it found (409: order pk=1 is already in place,
 # warning pk=1 has no submitted form) — the object was looked up and exists, the write path ran to its check.

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "dashboard",
     "advisories",
     "counties",
+    "upkeep",
 ]
 
 MIDDLEWARE = [

@@ -52,6 +52,7 @@ api_v1 = [
     path("", include("supervision.api.urls")),
     path("", include("advisories.api.urls")),
     path("", include("counties.api.urls")),
+    path("", include("upkeep.api.urls")),
 ]
 
 urlpatterns = [
@@ -70,6 +71,7 @@ urlpatterns = [
     path("reviews/", include("reviews.urls")),
     path("advisories/", include("advisories.urls")),
     path("counties/", include("counties.urls")),
+    path("upkeep/", include("upkeep.urls")),
     path("audit/", include("audit.urls")),
     path("", include("notifications.urls")),  # /notifications/… and the SMS pages under /warnings/
     path("admin/", admin.site.urls),

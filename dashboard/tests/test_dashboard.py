@@ -40,7 +40,7 @@ def test_office_sees_the_city_dashboard(client, people):
     populate(1, **people)
     client.force_login(people["office"])
     html = client.get("/").content.decode()
-    assert panel_ids(html) == ["status", "pending", "deadlines", "compliance", "deliveries", "forecast", "audit"]
+    assert panel_ids(html) == ["status", "pending", "deadlines", "compliance", "deliveries", "forecast", "audit", "revision"]
     assert 'hx-get="/?panel=deadlines"' in html and 'hx-trigger="every 15s"' in html
 
 
