@@ -6,8 +6,8 @@ from advisories.models import OzonePrompt, So2Task
 
 
 class OzonePromptSerializer(serializers.ModelSerializer):
-    confirmed_by = serializers.CharField(source="confirmed_by.username", default=None, read_only=True)
-    ended_by = serializers.CharField(source="ended_by.username", default=None, read_only=True)
+    confirmed_by = serializers.CharField(source="confirmed_by.username", default=None, allow_null=True, read_only=True)
+    ended_by = serializers.CharField(source="ended_by.username", default=None, allow_null=True, read_only=True)
     orders = serializers.SerializerMethodField()
 
     class Meta:
@@ -24,9 +24,9 @@ class OzonePromptSerializer(serializers.ModelSerializer):
 class So2TaskSerializer(serializers.ModelSerializer):
     area_code = serializers.CharField(source="area.code", read_only=True)
     area_name = serializers.CharField(source="area.name", read_only=True)
-    unit = serializers.CharField(source="unit.slug", default=None, read_only=True)
-    acknowledged_by = serializers.CharField(source="acknowledged_by.username", default=None, read_only=True)
-    answered_by = serializers.CharField(source="answered_by.username", default=None, read_only=True)
+    unit = serializers.CharField(source="unit.slug", default=None, allow_null=True, read_only=True)
+    acknowledged_by = serializers.CharField(source="acknowledged_by.username", default=None, allow_null=True, read_only=True)
+    answered_by = serializers.CharField(source="answered_by.username", default=None, allow_null=True, read_only=True)
 
     class Meta:
         model = So2Task
