@@ -104,6 +104,18 @@ ACTION_LABELS = {
     "advisories.so2.extended": _("二氧化硫预警任务时段延长"),
     "advisories.so2.acknowledged": _("签收二氧化硫预警任务"),
     "advisories.so2.answered": _("反馈二氧化硫管控措施"),
+    # guarantees (plan §8)
+    "guarantees.duty.added": _("登记值班安排"),
+    "guarantees.duty.changed": _("修改值班安排"),
+    "guarantees.duty.removed": _("删除值班安排"),
+    "guarantees.contact.confirmed": _("确认通讯录信息无变化"),
+    "guarantees.contact.added": _("登记通讯录联系人"),
+    "guarantees.contact.changed": _("修改通讯录联系人"),
+    "guarantees.contact.removed": _("删除通讯录联系人"),
+    "guarantees.supply.added": _("登记应急物资或经费"),
+    "guarantees.supply.changed": _("修改应急物资或经费登记"),
+    "guarantees.supply.checked": _("检查应急物资或经费"),
+    "guarantees.supply.retired": _("注销应急物资或经费登记"),
 }
 
 

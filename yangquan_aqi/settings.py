@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "reviews",
     "dashboard",
     "advisories",
+    "guarantees",
 ]
 
 MIDDLEWARE = [

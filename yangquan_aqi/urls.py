@@ -49,6 +49,7 @@ api_v1 = [
     path("", include("response.api.urls")),
     path("", include("supervision.api.urls")),
     path("", include("advisories.api.urls")),
+    path("", include("guarantees.api.urls")),
 ]
 
 urlpatterns = [
@@ -66,6 +67,7 @@ urlpatterns = [
     path("supervision/", include("supervision.urls")),
     path("reviews/", include("reviews.urls")),
     path("advisories/", include("advisories.urls")),
+    path("guarantees/", include("guarantees.urls")),
     path("audit/", include("audit.urls")),
     path("", include("notifications.urls")),  # /notifications/… and the SMS pages under /warnings/
     path("admin/", admin.site.urls),
