@@ -106,7 +106,7 @@ ACTION_LABELS = {
     "advisories.so2.answered": _("反馈二氧化硫管控措施"),
     # guarantees (plan §8)
     "guarantees.duty.added": _("登记值班安排"),
-    "guarantees.duty.changed": _("修改值班安排"),
+    "guarantees.duty.changed": _("值班安排变更"),
     "guarantees.duty.removed": _("删除值班安排"),
     "guarantees.contact.confirmed": _("确认通讯录信息无变化"),
     "guarantees.contact.added": _("登记通讯录联系人"),
