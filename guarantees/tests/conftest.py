@@ -27,18 +27,42 @@ def make_response(people):
 
     def _make(*, started: dt.datetime, units=("jiaotong",), number: int = 1, active: bool = True):
         status = Warning.Status.ACTIVE if active else Warning.Status.LIFTED
-        warning = Warning.objects.create(number=f"阳泉重污染预警〔测试〕第{number}号", status=status,
-                                         level="orange" if active else "none", response_level="II", published_at=started)
-        form = ApprovalForm.objects.create(
-            warning=warning, action="issue", status=ApprovalForm.Status.APPROVED, from_level="none", level="orange",
-            approver_role="vice_commander", effective_at=started, basis="测试依据", content="测试内容",
-            drafted_by=people["office"], decided_by=people["vice"], decided_at=started,
+        warning = Warning.objects.create(
+            number=f"阳泉重污染预警〔测试〕第{number}号",
+            status=status,
+            level="orange" if active else "none",
+            response_level="II",
+            published_at=started,
         )
-        response = Response.objects.create(warning=warning, level="II", started_at=started,
-                                           status=Response.Status.ACTIVE if active else Response.Status.ENDED)
+        form = ApprovalForm.objects.create(
+            warning=warning,
+            action="issue",
+            status=ApprovalForm.Status.APPROVED,
+            from_level="none",
+            level="orange",
+            approver_role="vice_commander",
+            effective_at=started,
+            basis="测试依据",
+            content="测试内容",
+            drafted_by=people["office"],
+            decided_by=people["vice"],
+            decided_at=started,
+        )
+        response = Response.objects.create(
+            warning=warning,
+            level="II",
+            started_at=started,
+            status=Response.Status.ACTIVE if active else Response.Status.ENDED,
+        )
         for slug in units:
-            Order.objects.create(response=response, form=form, unit=MemberUnit.objects.get(slug=slug), level="II",
-                                 preamble="测试指令", issued_at=started)
+            Order.objects.create(
+                response=response,
+                form=form,
+                unit=MemberUnit.objects.get(slug=slug),
+                level="II",
+                preamble="测试指令",
+                issued_at=started,
+            )
         return response
 
     return _make
