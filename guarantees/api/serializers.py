@@ -37,7 +37,9 @@ class DutySlotSerializer(serializers.ModelSerializer):
 
 
 class DutySlotWriteSerializer(serializers.Serializer):
-    response = serializers.IntegerField(required=False, help_text="应急响应 id；缺省为正在进行的响应")
+    response = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**31 - 1, help_text="应急响应 id；缺省为正在进行的响应"
+    )
     unit = serializers.CharField(
         required=False,
         allow_null=True,
