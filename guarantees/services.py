@@ -29,6 +29,7 @@ from .models import ContactConfirmation, DutySlot, SupplyItem
 
 OFFICE_NAME = "应急指挥部办公室"
 MAX_NOTE = 500
+MAX_SLOT = dt.timedelta(days=7)
 
 
 class GuaranteeError(DomainError):
@@ -108,6 +109,15 @@ def _duty_fields(*, person, phone, starts_at, ends_at, position="", note="") -> 
     return fields
 
 
+def _within_response(fields: dict, response: Response) -> None:
+    """A slot serves the response: it ends after the response started and lasts at most a week
+    (a longer one is a typing error; a long duty is entered as several shifts)."""
+    if fields["ends_at"] <= response.started_at:
+        raise GuaranteeError("值班结束时间应晚于应急响应启动时间。", status=BAD_INPUT)
+    if fields["ends_at"] - fields["starts_at"] > MAX_SLOT:
+        raise GuaranteeError("单次值班不超过 7 天，请分班登记。", status=BAD_INPUT)
+
+
 def _active_response(response_id: int) -> Response:
     response = Response.objects.filter(pk=response_id).first()
     if response is None:
@@ -166,6 +176,7 @@ def duty_slot_add(
     )
     with transaction.atomic():
         response = _active_response(response_id)
+        _within_response(fields, response)
         _no_double_booking(fields, response=response, unit_id=unit.pk if unit else None)
         slot = DutySlot.objects.create(response=response, unit=unit, created_by=actor, **fields)
         audit_record(
@@ -212,6 +223,7 @@ def duty_slot_change(
     )
     with transaction.atomic():
         slot = _own_open_slot(actor, slot_id, now)
+        _within_response(fields, slot.response)
         _no_double_booking(fields, response=slot.response, unit_id=slot.unit_id, exclude=slot.pk)
         before, after = _diff(_slot_values(slot), {**_slot_values(slot), **fields})
         if not after:

@@ -1,7 +1,6 @@
 """The on-duty roster (值班值守, §8.5): the office keeps its own and every unit's, a unit its own, a
 county its government's; the office sees the gaps now, on the page and in the API."""
 
-import datetime as dt
 import io
 
 import pytest
@@ -221,7 +220,7 @@ def test_api_unit_cannot_file_for_another_unit_nor_read_the_gaps(client, people,
         person="办公室",
         phone="1",
         starts_at=at(7, 8),
-        ends_at=dt.datetime(2030, 1, 1, tzinfo=dt.UTC),
+        ends_at=at(8, 8),
     )
     assert client.get(f"/api/v1/guarantees/duty-slots/{other.pk}/").status_code == 404
     assert client.delete(f"/api/v1/guarantees/duty-slots/{other.pk}/").status_code == 404
@@ -245,3 +244,27 @@ def test_roster_excel_lists_the_slots_and_marks_the_gaps(client, people, respons
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]
     assert rows[0][:2] == ["应急指挥部办公室", "甲"] and rows[0][3] == "'=1+1" and rows[0][7] == "在岗"
     assert {r[0] for r in rows if r[7] == "空岗"} == {"市交通运输局", "市生态环境局"}
+
+
+def test_a_slot_serves_the_response_and_lasts_at_most_a_week(people, response):
+    with pytest.raises(services.GuaranteeError, match="晚于应急响应启动时间"):
+        services.duty_slot_add(
+            actor=people["office"],
+            response_id=response.pk,
+            unit_id=None,
+            person="甲",
+            phone="1",
+            starts_at=at(6, 8),
+            ends_at=at(6, 20),
+        )
+    with pytest.raises(services.GuaranteeError, match="不超过 7 天"):
+        services.duty_slot_add(
+            actor=people["office"],
+            response_id=response.pk,
+            unit_id=None,
+            person="甲",
+            phone="1",
+            starts_at=at(7, 8),
+            ends_at=at(14, 9),
+        )
+    assert not DutySlot.objects.exists()
