@@ -33,15 +33,31 @@ def scene(make_user):
     vice = make_user(Role.VICE_COMMANDER, username="vice")
     make_user(Role.UNIT, username="unit-jiaotong", unit=jiaotong, last_name="交通局")
     started = timezone.now() - dt.timedelta(hours=3)
-    warning = Warning.objects.create(number="阳泉重污染预警〔2026〕第9号", status=Warning.Status.ACTIVE, level="orange",
-                                     response_level="II", published_at=started)
+    warning = Warning.objects.create(
+        number="阳泉重污染预警〔2026〕第9号",
+        status=Warning.Status.ACTIVE,
+        level="orange",
+        response_level="II",
+        published_at=started,
+    )
     form = ApprovalForm.objects.create(
-        warning=warning, action="issue", status=ApprovalForm.Status.APPROVED, from_level="none", level="orange",
-        approver_role="vice_commander", effective_at=started, basis="预报", content="橙色预警", drafted_by=office,
-        decided_by=vice, decided_at=started,
+        warning=warning,
+        action="issue",
+        status=ApprovalForm.Status.APPROVED,
+        from_level="none",
+        level="orange",
+        approver_role="vice_commander",
+        effective_at=started,
+        basis="预报",
+        content="橙色预警",
+        drafted_by=office,
+        decided_by=vice,
+        decided_at=started,
     )
     response = Response.objects.create(warning=warning, level="II", started_at=started)
-    Order.objects.create(response=response, form=form, unit=jiaotong, level="II", preamble="应急指令", issued_at=started)
+    Order.objects.create(
+        response=response, form=form, unit=jiaotong, level="II", preamble="应急指令", issued_at=started
+    )
     return response
 
 
