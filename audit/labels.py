@@ -134,6 +134,18 @@ ACTION_LABELS = {
     "upkeep.suggestion.accepted": _("采纳改进建议"),
     "upkeep.suggestion.rejected": _("不予采纳改进建议"),
     "upkeep.suggestion.done": _("改进建议已落实"),
+    # guarantees (plan §8)
+    "guarantees.duty.added": _("登记值班安排"),
+    "guarantees.duty.changed": _("值班安排变更"),
+    "guarantees.duty.removed": _("删除值班安排"),
+    "guarantees.contact.confirmed": _("确认通讯录信息无变化"),
+    "guarantees.contact.added": _("登记通讯录联系人"),
+    "guarantees.contact.changed": _("修改通讯录联系人"),
+    "guarantees.contact.removed": _("删除通讯录联系人"),
+    "guarantees.supply.added": _("登记应急物资或经费"),
+    "guarantees.supply.changed": _("修改应急物资或经费登记"),
+    "guarantees.supply.checked": _("检查应急物资或经费"),
+    "guarantees.supply.retired": _("注销应急物资或经费登记"),
 }
 
 

@@ -30,6 +30,7 @@ MENU = [
     (_("每日报送"), "response:reports", frozenset({"unit", "office"})),
     (_("督导检查"), "supervision:inspections", frozenset({"supervisor", "office"})),
     (_("举报办理"), "supervision:tipoffs", frozenset({"unit", "county"})),
+    (_("应急保障"), "guarantees:index", STAFF),
     (_("审计日志"), "audit:list", AUDIT_READERS),
     (_("系统状态"), "core:system", OFFICE_AND_ADMIN),
 ]

@@ -66,7 +66,8 @@ def example_objects(users: dict) -> None:
       交通运输局), Notification pk=1 (for the office user), a failed SMS;
     - DrillRecord pk=1, Replay pk=1, Evaluation pk=1 with Consultation pk=1, ForecastImport pk=1;
     - ApiToken pk=1, a live API token of the office user;
-    - OzonePrompt pk=1 in force (Consultation pk=2) with OzoneOrder pk=1 of 交通运输局, So2Task pk=1 of 140321.
+    - OzonePrompt pk=1 in force (Consultation pk=2) with OzoneOrder pk=1 of 交通运输局, So2Task pk=1 of 140321;
+    - DutySlot pk=1 (交通运输局, on duty now), UnitContact pk=1 (交通运输局's liaison), SupplyItem pk=1.
     """
     import datetime as dt
 
@@ -76,7 +77,7 @@ def example_objects(users: dict) -> None:
     from alerts.models import ApprovalForm, ProvincialNotice, Warning
     from forecasts.models import Consultation, Evaluation, ForecastImport, Replay
     from measures.models import Enterprise, Industry
-    from notifications.models import Delivery, Notification
+    from notifications.models import Delivery, Notification, UnitContact
     from publication.models import DutyConfirmation
     from response.models import DailyReport, Order, ReportAttachment, Response, ResponseChange
     from reviews.models import DrillRecord, EffectEvaluation, ResponseSummary
@@ -222,12 +223,23 @@ def example_objects(users: dict) -> None:
     Training.objects.create(pk=1, unit=jiaotong, topic="示例培训", contents=["reporting"], trainer="示例", held_on=timezone.localdate(),
                             attendee_count=10, assessment="written", assessed_count=10, passed_count=9, created_by=office)
     Suggestion.objects.create(pk=1, summary=ResponseSummary.objects.get(warning_id=2), text="示例改进建议", unit=jiaotong, recorded_by=office)
+
+    # guarantees (plan §8): DutySlot pk=1 of 交通运输局 on duty now in the response to Warning pk=3; UnitContact pk=1
+    # of 交通运输局 (its liaison) with a confirmation; SupplyItem pk=1 kept by the office
+    from guarantees.models import ContactConfirmation, DutySlot, SupplyItem
+
+    DutySlot.objects.create(pk=1, response=response, unit=jiaotong, person="示例值班员", phone="0353-2022993",
+                            starts_at=now - dt.timedelta(hours=1), ends_at=now + dt.timedelta(hours=11), created_by=office)
+    UnitContact.objects.create(pk=1, unit=jiaotong, name="示例联络员", position="科长", mobile="13700000001")
+    ContactConfirmation.objects.create(unit=jiaotong, confirmed_at=now, confirmed_by=unit_user, summary="信息无变化，确认")
+    SupplyItem.objects.create(pk=1, kind=SupplyItem.Kind.VEHICLE, name="示例应急监测车", quantity=2, measure="辆",
+                              location="示例地点", last_checked_on=timezone.localdate(), updated_by=office)
     # Rows made with explicit ids leave PostgreSQL's sequences behind: the next row a test (or a fuzzed
     # API call) creates would take id 1 again and fail on the primary key.
     from django.core.management.color import no_style
     from django.db import connection
 
-    explicit = [Suggestion, Training, OzoneOrder, OzonePrompt, So2Task, ApiToken, ApprovalForm, Consultation, DailyReport, DrillRecord, Evaluation, ForecastImport, Inspection,
+    explicit = [DutySlot, SupplyItem, UnitContact, Suggestion, Training, OzoneOrder, OzonePrompt, So2Task, ApiToken, ApprovalForm, Consultation, DailyReport, DrillRecord, Evaluation, ForecastImport, Inspection,
                 InspectionPhoto, Notification, Order, ProvincialNotice, Replay, ReportAttachment, TipOff, Warning,
                 Enterprise, EnforcementAction]
     with connection.cursor() as cursor:

@@ -98,6 +98,11 @@ EXAMPLES: dict[str, dict] = {
     "upkeep:summary-suggestions": {"warning_id": 2},
     **{name: {"pk": 1} for name in (
         "api-upkeep-suggestion-accept", "api-upkeep-suggestion-reject", "api-upkeep-suggestion-done")},
+    # guarantees: DutySlot pk=1 of 交通运输局, UnitContact pk=1 of 交通运输局, SupplyItem pk=1 (POST-only → 405 on GET)
+    **{f"guarantees:{name}": {"pk": 1} for name in (
+        "duty-edit", "duty-remove", "contact-person", "contact-person-remove", "supply-edit", "supply-check",
+        "supply-retire")},
+    "api-duty-slot": {"pk": 1},
 }
 # Third-party views that guard themselves (Django admin: is_staff), tested separately below.
 SELF_GUARDED_NAMESPACES = {"admin"}

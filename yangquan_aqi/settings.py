@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "advisories",
     "counties",
     "upkeep",
+    "guarantees",
 ]
 
 MIDDLEWARE = [

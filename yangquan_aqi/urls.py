@@ -53,6 +53,7 @@ api_v1 = [
     path("", include("advisories.api.urls")),
     path("", include("counties.api.urls")),
     path("", include("upkeep.api.urls")),
+    path("", include("guarantees.api.urls")),
 ]
 
 urlpatterns = [
@@ -72,6 +73,7 @@ urlpatterns = [
     path("advisories/", include("advisories.urls")),
     path("counties/", include("counties.urls")),
     path("upkeep/", include("upkeep.urls")),
+    path("guarantees/", include("guarantees.urls")),
     path("audit/", include("audit.urls")),
     path("", include("notifications.urls")),  # /notifications/… and the SMS pages under /warnings/
     path("admin/", admin.site.urls),
