@@ -26,15 +26,24 @@ class UserAdmin(BaseUserAdmin):
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
     """The administrator sees every API token (never the token itself) and revokes them; tokens are
-    issued only by POST /api/v1/auth/token/. Revoking keeps the row (and audits it); deleting is left
-possible so that deleting a user is not blocked by the user's tokens."""
+        issued only by POST /api/v1/auth/token/. Revoking keeps the row (and audits it); deleting is left
+    possible so that deleting a user is not blocked by the user's tokens."""
 
     list_display = ("user", "name", "prefix", "created_at", "expires_at", "last_used_at", "state")
     list_filter = ("revoke_reason", "user__role")
     search_fields = ("user__username", "user__last_name", "name", "prefix")
     list_select_related = ("user",)
-    readonly_fields = ("user", "name", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at",
-                       "revoked_by", "revoke_reason")
+    readonly_fields = (
+        "user",
+        "name",
+        "prefix",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+        "revoked_by",
+        "revoke_reason",
+    )
     exclude = ("key_hash",)
     actions = ["revoke"]
 
@@ -49,8 +58,11 @@ possible so that deleting a user is not blocked by the user's tokens."""
         live = list(queryset.filter(revoked_at__isnull=True).values_list("pk", flat=True))
         for pk in live:
             services.api_token_revoke(actor=request.user, token_id=pk, reason="admin")
-        self.message_user(request, ngettext("已撤销 %(count)d 个令牌。", "已撤销 %(count)d 个令牌。", len(live))
-                          % {"count": len(live)}, messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("已撤销 %(count)d 个令牌。", "已撤销 %(count)d 个令牌。", len(live)) % {"count": len(live)},
+            messages.SUCCESS,
+        )
 
     def has_add_permission(self, request) -> bool:
         return False

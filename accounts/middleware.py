@@ -71,16 +71,26 @@ class SessionTimeoutMiddleware:
 
     def _expire(self, request, reason, since_login, since_seen):
         user = request.user
-        audit_record(actor=user, action="auth.session.timeout", target=user,
-                     data={"reason": reason, "seconds_since_login": since_login, "seconds_idle": since_seen,
-                           "path": request.path[:200]})
+        audit_record(
+            actor=user,
+            action="auth.session.timeout",
+            target=user,
+            data={
+                "reason": reason,
+                "seconds_since_login": since_login,
+                "seconds_idle": since_seen,
+                "path": request.path[:200],
+            },
+        )
         logout(request)
         if reason == "idle":
             text = _("您已超过 %(minutes)d 分钟未操作，为安全起见已自动退出，请重新登录。") % {
-                "minutes": settings.SESSION_IDLE_TIMEOUT // 60}
+                "minutes": settings.SESSION_IDLE_TIMEOUT // 60
+            }
         else:
             text = _("您已连续登录超过 %(hours)d 小时，为安全起见已自动退出，请重新登录。") % {
-                "hours": settings.SESSION_ABSOLUTE_TIMEOUT // 3600}
+                "hours": settings.SESSION_ABSOLUTE_TIMEOUT // 3600
+            }
         if _is_api(request):
             return JsonResponse({"detail": text, "code": "session_expired"}, status=401)
         messages.warning(request, text)
@@ -91,8 +101,10 @@ class SessionTimeoutMiddleware:
 
 # Paths a password-only session of a second-factor role may still reach.
 def _exempt_paths() -> set[str]:
-    return {reverse(name) for name in (
-        "accounts:otp-verify", "accounts:otp-enrol", "accounts:logout", "accounts:login", "set_language")}
+    return {
+        reverse(name)
+        for name in ("accounts:otp-verify", "accounts:otp-enrol", "accounts:logout", "accounts:login", "set_language")
+    }
 
 
 class SecondFactorMiddleware:

@@ -37,11 +37,17 @@ class User(AbstractUser):
         verbose_name_plural = _("用户")
         constraints = [
             models.CheckConstraint(
-                condition=(models.Q(role=Role.UNIT, unit__isnull=False) | (~models.Q(role=Role.UNIT) & models.Q(unit__isnull=True))),
+                condition=(
+                    models.Q(role=Role.UNIT, unit__isnull=False)
+                    | (~models.Q(role=Role.UNIT) & models.Q(unit__isnull=True))
+                ),
                 name="user_unit_only_for_unit_role",
             ),
             models.CheckConstraint(
-                condition=(models.Q(role=Role.COUNTY, area__isnull=False) | (~models.Q(role=Role.COUNTY) & models.Q(area__isnull=True))),
+                condition=(
+                    models.Q(role=Role.COUNTY, area__isnull=False)
+                    | (~models.Q(role=Role.COUNTY) & models.Q(area__isnull=True))
+                ),
                 name="user_area_only_for_county_role",
             ),
         ]
@@ -81,8 +87,9 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(_("到期时间"))
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
-    revoked_by = models.ForeignKey(User, verbose_name=_("撤销人"), null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    revoked_by = models.ForeignKey(
+        User, verbose_name=_("撤销人"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     revoke_reason = models.CharField(_("撤销原因"), max_length=32, blank=True)
 
     class Meta:
@@ -90,8 +97,11 @@ class ApiToken(models.Model):
         verbose_name_plural = _("接口令牌")
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "name"], condition=models.Q(revoked_at__isnull=True),
-                                    name="api_token_one_live_per_user_and_client"),
+            models.UniqueConstraint(
+                fields=["user", "name"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="api_token_one_live_per_user_and_client",
+            ),
         ]
 
     def __str__(self) -> str:

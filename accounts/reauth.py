@@ -67,8 +67,12 @@ def _channel(request) -> str:
 
 
 def _refuse(request, user, *, purpose: str, target, code: str, message: str, ended: bool = False):
-    audit_record(actor=user, action="auth.reauth.failed", target=target,
-                 data={"purpose": purpose, "reason": code, "channel": _channel(request), "ended": ended})
+    audit_record(
+        actor=user,
+        action="auth.reauth.failed",
+        target=target,
+        data={"purpose": purpose, "reason": code, "channel": _channel(request), "ended": ended},
+    )
     return ReauthenticationError(message, code, ended=ended)
 
 
@@ -82,8 +86,9 @@ def _end_credential(request, user) -> None:
         logout(getattr(request, "_request", request))
 
 
-def signer_reauthenticate(request, *, password: str | None, otp: str | None, purpose: str,
-                          target=None) -> Reauthenticated:
+def signer_reauthenticate(
+    request, *, password: str | None, otp: str | None, purpose: str, target=None
+) -> Reauthenticated:
     """Check the signer's password (and code, where required) for ``purpose`` (the transition, e.g.
     ``alerts.form.approve``) on ``target``; return the proof or raise ReauthenticationError."""
     user = request.user
@@ -93,32 +98,76 @@ def signer_reauthenticate(request, *, password: str | None, otp: str | None, pur
     checked = authenticate(request, username=user.get_username(), password=password or "")
     if checked is None or checked.pk != user.pk:
         if getattr(request, "axes_locked_out", False):
-            raise _refuse(request, user, purpose=purpose, target=target, code="locked",
-                          message=f"密码错误次数过多，账户已锁定 {minutes} 分钟，期间不能登录或签发，未{verb}。")
+            raise _refuse(
+                request,
+                user,
+                purpose=purpose,
+                target=target,
+                code="locked",
+                message=f"密码错误次数过多，账户已锁定 {minutes} 分钟，期间不能登录或签发，未{verb}。",
+            )
         if not password:
-            raise _refuse(request, user, purpose=purpose, target=target, code="password_required",
-                          message=f"请填写登录密码（password）以确认是您本人操作，未{verb}。")
-        raise _refuse(request, user, purpose=purpose, target=target, code="password_invalid",
-                      message=f"密码不正确，未{verb}。")
+            raise _refuse(
+                request,
+                user,
+                purpose=purpose,
+                target=target,
+                code="password_required",
+                message=f"请填写登录密码（password）以确认是您本人操作，未{verb}。",
+            )
+        raise _refuse(
+            request, user, purpose=purpose, target=target, code="password_invalid", message=f"密码不正确，未{verb}。"
+        )
     factors = [PASSWORD]
     if twofactor.role_needs_second_factor(user):
         code = twofactor.normalise_code(otp)
         result, _device = twofactor.verify_device_code(user, code, channel=f"reauth-{_channel(request)}")
         if result == twofactor.VerifyResult.NO_DEVICE:
-            raise _refuse(request, user, purpose=purpose, target=target, code="otp_not_enrolled",
-                          message="尚未绑定动态口令：请先在网页上登录并完成绑定。")
+            raise _refuse(
+                request,
+                user,
+                purpose=purpose,
+                target=target,
+                code="otp_not_enrolled",
+                message="尚未绑定动态口令：请先在网页上登录并完成绑定。",
+            )
         if result == twofactor.VerifyResult.LOCKED:
             _end_credential(request, user)
-            raise _refuse(request, user, purpose=purpose, target=target, code="otp_locked", ended=True,
-                          message="动态口令错误次数过多，本次登录（或接口令牌）已结束，请重新登录。")
+            raise _refuse(
+                request,
+                user,
+                purpose=purpose,
+                target=target,
+                code="otp_locked",
+                ended=True,
+                message="动态口令错误次数过多，本次登录（或接口令牌）已结束，请重新登录。",
+            )
         if result == twofactor.VerifyResult.THROTTLED:
-            raise _refuse(request, user, purpose=purpose, target=target, code="otp_throttled",
-                          message="动态口令尝试过于频繁，请稍等几秒后再试。")
+            raise _refuse(
+                request,
+                user,
+                purpose=purpose,
+                target=target,
+                code="otp_throttled",
+                message="动态口令尝试过于频繁，请稍等几秒后再试。",
+            )
         if result != twofactor.VerifyResult.OK:
             if not code:
-                raise _refuse(request, user, purpose=purpose, target=target, code="otp_required",
-                              message="您的角色需要动态口令：请填写验证器上当前的 6 位数字（otp）。")
-            raise _refuse(request, user, purpose=purpose, target=target, code="otp_invalid",
-                          message="动态口令不正确或已使用过，请输入验证器上当前的 6 位数字。")
+                raise _refuse(
+                    request,
+                    user,
+                    purpose=purpose,
+                    target=target,
+                    code="otp_required",
+                    message="您的角色需要动态口令：请填写验证器上当前的 6 位数字（otp）。",
+                )
+            raise _refuse(
+                request,
+                user,
+                purpose=purpose,
+                target=target,
+                code="otp_invalid",
+                message="动态口令不正确或已使用过，请输入验证器上当前的 6 位数字。",
+            )
         factors.append(OTP)
     return Reauthenticated(user_id=user.pk, factors=tuple(factors), at=timezone.now())

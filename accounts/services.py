@@ -113,15 +113,32 @@ def api_token_issue(*, user: User, client: str = DEFAULT_TOKEN_CLIENT) -> tuple[
     key = secrets.token_urlsafe(32)
     now = timezone.now()
     with transaction.atomic():
-        replaced = list(ApiToken.objects.select_for_update().filter(user=user, name=client, revoked_at__isnull=True)
-                        .values_list("pk", flat=True))
+        replaced = list(
+            ApiToken.objects.select_for_update()
+            .filter(user=user, name=client, revoked_at__isnull=True)
+            .values_list("pk", flat=True)
+        )
         if replaced:
             ApiToken.objects.filter(pk__in=replaced).update(revoked_at=now, revoked_by=user, revoke_reason="replaced")
-        token = ApiToken.objects.create(user=user, name=client, prefix=key[:8], key_hash=api_token_hash(key),
-                                        created_at=now, expires_at=now + dt.timedelta(hours=settings.API_TOKEN_HOURS))
-        audit_record(actor=user, action="auth.token.issued", target=user,
-                     data={"token": token.pk, "client": client, "expires_at": token.expires_at.isoformat(),
-                           "replaced": replaced})
+        token = ApiToken.objects.create(
+            user=user,
+            name=client,
+            prefix=key[:8],
+            key_hash=api_token_hash(key),
+            created_at=now,
+            expires_at=now + dt.timedelta(hours=settings.API_TOKEN_HOURS),
+        )
+        audit_record(
+            actor=user,
+            action="auth.token.issued",
+            target=user,
+            data={
+                "token": token.pk,
+                "client": client,
+                "expires_at": token.expires_at.isoformat(),
+                "replaced": replaced,
+            },
+        )
     return token, key
 
 
@@ -156,7 +173,11 @@ def api_token_revoke(*, actor: User, token_id: int, reason: str = "owner") -> Ap
         token.revoked_by = actor
         token.revoke_reason = reason
         token.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
-        audit_record(actor=actor, action="auth.token.revoked", target=token.user,
-                     after={"revoked_at": token.revoked_at.isoformat()},
-                     data={"token": token.pk, "client": token.name, "reason": reason})
+        audit_record(
+            actor=actor,
+            action="auth.token.revoked",
+            target=token.user,
+            after={"revoked_at": token.revoked_at.isoformat()},
+            data={"token": token.pk, "client": token.name, "reason": reason},
+        )
     return token

@@ -80,8 +80,12 @@ def verify_device_code(user, code: str, *, channel: str) -> tuple[str, TOTPDevic
 def _verify_locked(user, device: TOTPDevice, code: str, *, channel: str) -> tuple[str, TOTPDevice]:
     allowed, info = device.verify_is_allowed()
     if not allowed:
-        audit_record(actor=user, action="auth.otp.throttled", target=user,
-                     data={"channel": channel, "failures": device.throttling_failure_count})
+        audit_record(
+            actor=user,
+            action="auth.otp.throttled",
+            target=user,
+            data={"channel": channel, "failures": device.throttling_failure_count},
+        )
         if device.throttling_failure_count >= failure_limit():
             return VerifyResult.LOCKED, device
         return VerifyResult.THROTTLED, device
@@ -89,8 +93,12 @@ def _verify_locked(user, device: TOTPDevice, code: str, *, channel: str) -> tupl
         audit_record(actor=user, action="auth.otp.verified", target=user, data={"channel": channel})
         return VerifyResult.OK, device
     device.refresh_from_db(fields=["throttling_failure_count"])
-    audit_record(actor=user, action="auth.otp.failed", target=user,
-                 data={"channel": channel, "failures": device.throttling_failure_count})
+    audit_record(
+        actor=user,
+        action="auth.otp.failed",
+        target=user,
+        data={"channel": channel, "failures": device.throttling_failure_count},
+    )
     if device.throttling_failure_count >= failure_limit():
         return VerifyResult.LOCKED, device
     return VerifyResult.WRONG, device
@@ -116,8 +124,9 @@ def base32_secret(hex_key: str) -> str:
 def provisioning_uri(user, hex_key: str) -> str:
     issuer = settings.OTP_TOTP_ISSUER
     label = quote(f"{issuer}:{user.get_username()}")
-    params = urlencode({"secret": base32_secret(hex_key), "issuer": issuer, "algorithm": "SHA1",
-                        "digits": 6, "period": 30})
+    params = urlencode(
+        {"secret": base32_secret(hex_key), "issuer": issuer, "algorithm": "SHA1", "digits": 6, "period": 30}
+    )
     return f"otpauth://totp/{label}?{params}"
 
 
@@ -143,8 +152,9 @@ def enrol_confirm(user, session, code: str) -> tuple[str, TOTPDevice | None]:
         with transaction.atomic():
             if confirmed_device(user) is not None:  # enrolled meanwhile in another session
                 return VerifyResult.WRONG, None
-            device = TOTPDevice.objects.create(user=user, name="动态口令", key=key, confirmed=True,
-                                               last_t=totp.t(), drift=totp.drift)
+            device = TOTPDevice.objects.create(
+                user=user, name="动态口令", key=key, confirmed=True, last_t=totp.t(), drift=totp.drift
+            )
             audit_record(actor=user, action="auth.otp.enrolled", target=user, data={"device": device.persistent_id})
         session.pop(PENDING_KEY_SESSION, None)
         session.pop(ENROL_FAILURES_SESSION, None)

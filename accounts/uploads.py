@@ -78,7 +78,9 @@ class RequestSizeLimitMiddleware:
             limit = request_limit(request.path_info)
             if declared > limit:
                 text = _("提交的内容过大（%(size)s），此处上限为 %(limit)s，未予接收。请压缩或拆分文件后重新提交。") % {
-                    "size": size_text(declared), "limit": size_text(limit)}
+                    "size": size_text(declared),
+                    "limit": size_text(limit),
+                }
                 if request.path.startswith("/api/"):
                     return JsonResponse({"detail": text, "code": "too_large", "limit_bytes": limit}, status=413)
                 return render(request, "accounts/too_large.html", {"message": text}, status=413)

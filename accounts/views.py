@@ -53,11 +53,18 @@ class TokenRequestSerializer(serializers.Serializer):
     names the script or app (one live token per user and client: asking again replaces it)."""
 
     username = serializers.CharField(label=_("用户名"), write_only=True)
-    password = serializers.CharField(label=_("密码"), style={"input_type": "password"}, trim_whitespace=False,
-                                     write_only=True)
+    password = serializers.CharField(
+        label=_("密码"), style={"input_type": "password"}, trim_whitespace=False, write_only=True
+    )
     otp = serializers.CharField(label=_("动态口令"), required=False, allow_blank=True, max_length=12, write_only=True)
-    client = serializers.CharField(label=_("客户端名称"), required=False, allow_blank=True, max_length=100,
-                                   default=services.DEFAULT_TOKEN_CLIENT, write_only=True)
+    client = serializers.CharField(
+        label=_("客户端名称"),
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        default=services.DEFAULT_TOKEN_CLIENT,
+        write_only=True,
+    )
 
     def validate(self, attrs):
         # Through authenticate with the request, as the login page: failures count for django-axes.
@@ -68,14 +75,18 @@ class TokenRequestSerializer(serializers.Serializer):
         if twofactor.role_needs_second_factor(user):
             code = twofactor.normalise_code(attrs.get("otp"))
             if not code:
-                raise serializers.ValidationError({"otp": [_("该角色需要动态口令：请在 otp 字段填写验证器上的 6 位数字。")]},
-                                                  code="otp_required")
+                raise serializers.ValidationError(
+                    {"otp": [_("该角色需要动态口令：请在 otp 字段填写验证器上的 6 位数字。")]}, code="otp_required"
+                )
             result, _device = twofactor.verify_device_code(user, code, channel="api")
             if result == twofactor.VerifyResult.NO_DEVICE:
-                raise serializers.ValidationError({"otp": [_("尚未绑定动态口令：请先在网页上登录并完成绑定。")]},
-                                                  code="otp_not_enrolled")
+                raise serializers.ValidationError(
+                    {"otp": [_("尚未绑定动态口令：请先在网页上登录并完成绑定。")]}, code="otp_not_enrolled"
+                )
             if result in (twofactor.VerifyResult.THROTTLED, twofactor.VerifyResult.LOCKED):
-                raise serializers.ValidationError({"otp": [_("动态口令尝试过于频繁，请稍后再试。")]}, code="otp_throttled")
+                raise serializers.ValidationError(
+                    {"otp": [_("动态口令尝试过于频繁，请稍后再试。")]}, code="otp_throttled"
+                )
             if result != twofactor.VerifyResult.OK:
                 raise serializers.ValidationError({"otp": [_("动态口令不正确。")]}, code="otp_invalid")
         return attrs
@@ -113,8 +124,18 @@ class ApiTokenSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ApiToken
-        fields = ["id", "client", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at", "revoke_reason",
-                  "live", "current"]
+        fields = [
+            "id",
+            "client",
+            "prefix",
+            "created_at",
+            "expires_at",
+            "last_used_at",
+            "revoked_at",
+            "revoke_reason",
+            "live",
+            "current",
+        ]
 
     def get_live(self, token) -> bool:
         return token.is_live(self.context["now"])
@@ -182,7 +203,9 @@ class TokenRevokeView(RoleRequiredMixin, View):
         token = get_object_or_404(_own_tokens(request.user), pk=pk)
         if token.revoked_at is None:
             services.api_token_revoke(actor=request.user, token_id=token.pk, reason="owner")
-            messages.success(request, _("令牌「%(client)s」已撤销，使用它的程序需要重新获取令牌。") % {"client": token.name})
+            messages.success(
+                request, _("令牌「%(client)s」已撤销，使用它的程序需要重新获取令牌。") % {"client": token.name}
+            )
         return redirect("accounts:tokens")
 
 
@@ -210,16 +233,20 @@ class MeView(APIView):
 
 def _safe_next(request) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 class OtpCodeForm(forms.Form):
-    code = forms.CharField(label=_("动态口令"), max_length=12, min_length=6,
-                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
-                                                         "autofocus": True}))
+    code = forms.CharField(
+        label=_("动态口令"),
+        max_length=12,
+        min_length=6,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
 
     def clean_code(self):
         code = twofactor.normalise_code(self.cleaned_data["code"])
@@ -306,5 +333,9 @@ class OtpEnrolView(RoleRequiredMixin, TemplateView):
         key = twofactor.pending_key(self.request.session)
         uri = twofactor.provisioning_uri(self.request.user, key)
         return super().get_context_data(
-            next=_safe_next(self.request), qr_svg=mark_safe(twofactor.qr_svg(uri)),  # noqa: S308 - segno's own SVG
-            secret=twofactor.base32_secret(key), issuer=settings.OTP_TOTP_ISSUER, **kwargs)
+            next=_safe_next(self.request),
+            qr_svg=mark_safe(twofactor.qr_svg(uri)),  # noqa: S308 - segno's own SVG
+            secret=twofactor.base32_secret(key),
+            issuer=settings.OTP_TOTP_ISSUER,
+            **kwargs,
+        )

@@ -23,9 +23,18 @@ class OzonePrompt(models.Model):
         IN_FORCE = "in_force", _("已发布")
         ENDED = "ended", _("已结束")
 
-    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.CONSULTING, db_index=True)
-    open_slot = models.CharField(_("进行中标记"), max_length=8, null=True, blank=True, unique=True, default=OPEN,
-                                 help_text=_("同一时间只有一个进行中的臭氧预警提示"))
+    status = models.CharField(
+        _("状态"), max_length=12, choices=Status.choices, default=Status.CONSULTING, db_index=True
+    )
+    open_slot = models.CharField(
+        _("进行中标记"),
+        max_length=8,
+        null=True,
+        blank=True,
+        unique=True,
+        default=OPEN,
+        help_text=_("同一时间只有一个进行中的臭氧预警提示"),
+    )
     consultation = models.OneToOneField(
         "forecasts.Consultation", verbose_name=_("会商"), on_delete=models.PROTECT, related_name="ozone_prompt"
     )
@@ -42,11 +51,21 @@ class OzonePrompt(models.Model):
     text = models.TextField(_("发布内容"), blank=True)
     confirmed_at = models.DateTimeField(_("确认发布时间"), null=True, blank=True)
     confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("确认人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("确认人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     ended_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("结束人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("结束人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     end_note = models.TextField(_("结束说明"), blank=True)
 
@@ -75,8 +94,12 @@ class OzoneOrder(models.Model):
 
     OPEN_STATUSES = (Status.ISSUED, Status.ACKNOWLEDGED, Status.IN_PLACE)
 
-    prompt = models.ForeignKey(OzonePrompt, verbose_name=_("臭氧预警提示"), on_delete=models.PROTECT, related_name="orders")
-    unit = models.ForeignKey("command.MemberUnit", verbose_name=_("成员单位"), on_delete=models.PROTECT, related_name="ozone_orders")
+    prompt = models.ForeignKey(
+        OzonePrompt, verbose_name=_("臭氧预警提示"), on_delete=models.PROTECT, related_name="orders"
+    )
+    unit = models.ForeignKey(
+        "command.MemberUnit", verbose_name=_("成员单位"), on_delete=models.PROTECT, related_name="ozone_orders"
+    )
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.ISSUED, db_index=True)
     preamble = models.TextField(_("指令说明"))
     measures = models.JSONField(_("措施"), default=list, help_text=_("[{title, text}]，下达时的文本"))
@@ -86,11 +109,21 @@ class OzoneOrder(models.Model):
     issued_at = models.DateTimeField(_("下达时间"))
     acknowledged_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
     acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("签收人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("签收人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     in_place_at = models.DateTimeField(_("落实到位时间"), null=True, blank=True)
     in_place_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("确认人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("确认人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     in_place_note = models.TextField(_("落实情况说明"), blank=True)
     closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
@@ -121,27 +154,45 @@ class So2Task(models.Model):
 
     area = models.ForeignKey("command.Area", verbose_name=_("县区"), on_delete=models.PROTECT, related_name="so2_tasks")
     unit = models.ForeignKey(
-        "command.MemberUnit", verbose_name=_("县区政府"), null=True, blank=True, on_delete=models.PROTECT,
+        "command.MemberUnit",
+        verbose_name=_("县区政府"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="so2_tasks",
     )
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.ISSUED, db_index=True)
     start = models.DateTimeField(_("超标开始时间"))
     end = models.DateTimeField(_("超标结束时间"), help_text=_("最后一个超标小时"))
     max_so2 = models.FloatField(_("最高小时浓度（微克/立方米）"))
-    evaluation = models.ForeignKey("forecasts.Evaluation", verbose_name=_("发起的评估"), on_delete=models.PROTECT, related_name="+")
+    evaluation = models.ForeignKey(
+        "forecasts.Evaluation", verbose_name=_("发起的评估"), on_delete=models.PROTECT, related_name="+"
+    )
     latest_evaluation = models.ForeignKey(
         "forecasts.Evaluation", verbose_name=_("最近的评估"), on_delete=models.PROTECT, related_name="+"
     )
-    enterprises = models.JSONField(_("涉二氧化硫排放企业"), default=list, help_text=_("[{id, name, industry, so2_t}]，下达时的清单"))
+    enterprises = models.JSONField(
+        _("涉二氧化硫排放企业"), default=list, help_text=_("[{id, name, industry, so2_t}]，下达时的清单")
+    )
     issued_at = models.DateTimeField(_("下达时间"))
     acknowledged_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
     acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("签收人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("签收人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     answer = models.TextField(_("已采取的管控措施"), blank=True)
     answered_at = models.DateTimeField(_("反馈时间"), null=True, blank=True)
     answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("反馈人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("反馈人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     class Meta:

@@ -16,8 +16,13 @@ def _build() -> dict:
     prompt = selectors.prompt_in_force()
     if prompt is None:
         return dict(NONE)
-    return {"in_force": True, "text": prompt.text, "period_start": prompt.period_start.isoformat(),
-            "period_end": prompt.period_end.isoformat(), "confirmed_at": prompt.confirmed_at.isoformat()}
+    return {
+        "in_force": True,
+        "text": prompt.text,
+        "period_start": prompt.period_start.isoformat(),
+        "period_end": prompt.period_end.isoformat(),
+        "confirmed_at": prompt.confirmed_at.isoformat(),
+    }
 
 
 def public_ozone_payload(*, refresh: bool = False) -> dict:

@@ -51,8 +51,9 @@ def ozone_order_units(enterprises) -> list[MemberUnit]:
     ids.discard(None)
     if not ids:
         ids = set(
-            ResponseMeasure.objects.filter(category=ResponseMeasure.Category.MANDATORY_INDUSTRY, level="III")
-            .values_list("units", flat=True)
+            ResponseMeasure.objects.filter(
+                category=ResponseMeasure.Category.MANDATORY_INDUSTRY, level="III"
+            ).values_list("units", flat=True)
         )
         ids.discard(None)
     ids |= {e.responsible_unit_id for e in enterprises if e.responsible_unit_id}

@@ -86,15 +86,27 @@ def ozone_prompt_from_evaluation(*, evaluation_id: int) -> OzonePrompt | None:
         if OzonePrompt.objects.filter(period_start__lte=period.start, period_end__gte=period.end).exists():
             return None  # the episode was consulted on and ended: not opened again
         consultation = Consultation.objects.create(kind=Consultation.Kind.OZONE, evaluation=evaluation)
-        audit_record(actor=None, action="forecasts.consultation.opened", target=consultation,
-                     data={"evaluation": evaluation.pk, "ozone": True})
-        prompt = OzonePrompt.objects.create(
-            consultation=consultation, evaluation=evaluation, latest_evaluation=evaluation,
-            period_start=period.start, period_end=period.end, peak_aqi=period.peak,
+        audit_record(
+            actor=None,
+            action="forecasts.consultation.opened",
+            target=consultation,
+            data={"evaluation": evaluation.pk, "ozone": True},
         )
-        audit_record(actor=None, action="advisories.ozone.opened", target=prompt,
-                     after={"status": prompt.status},
-                     data={"evaluation": evaluation.pk, "start": period.start.isoformat(), "end": period.end.isoformat()})
+        prompt = OzonePrompt.objects.create(
+            consultation=consultation,
+            evaluation=evaluation,
+            latest_evaluation=evaluation,
+            period_start=period.start,
+            period_end=period.end,
+            peak_aqi=period.peak,
+        )
+        audit_record(
+            actor=None,
+            action="advisories.ozone.opened",
+            target=prompt,
+            after={"status": prompt.status},
+            data={"evaluation": evaluation.pk, "start": period.start.isoformat(), "end": period.end.isoformat()},
+        )
         outbox_emit("forecasts.consultation.opened", {"consultation_id": consultation.pk})
     return prompt
 
@@ -111,9 +123,14 @@ def _ozone_prompt_extend(prompt: OzonePrompt, evaluation: Evaluation, period: do
         fields.append("peak_aqi")
     prompt.save(update_fields=fields)
     if len(fields) > 1:
-        audit_record(actor=None, action="advisories.ozone.extended", target=prompt, before=before,
-                     after={"period_end": prompt.period_end.isoformat(), "peak_aqi": prompt.peak_aqi},
-                     data={"evaluation": evaluation.pk})
+        audit_record(
+            actor=None,
+            action="advisories.ozone.extended",
+            target=prompt,
+            before=before,
+            after={"period_end": prompt.period_end.isoformat(), "peak_aqi": prompt.peak_aqi},
+            data={"evaluation": evaluation.pk},
+        )
     return prompt
 
 
@@ -128,8 +145,13 @@ def ozone_prompt_text(prompt: OzonePrompt) -> str:
 
 def _enterprise_row(enterprise) -> dict[str, Any]:
     return {
-        "id": enterprise.pk, "name": enterprise.name, "area": enterprise.area.name, "area_code": enterprise.area.code,
-        "industry": enterprise.industry.name, "vocs_t": str(enterprise.vocs_t), "nox_t": str(enterprise.nox_t),
+        "id": enterprise.pk,
+        "name": enterprise.name,
+        "area": enterprise.area.name,
+        "area_code": enterprise.area.code,
+        "industry": enterprise.industry.name,
+        "vocs_t": str(enterprise.vocs_t),
+        "nox_t": str(enterprise.nox_t),
         "unit": enterprise.responsible_unit.slug if enterprise.responsible_unit_id else "",
     }
 
@@ -152,10 +174,16 @@ def ozone_order_preamble(prompt: OzonePrompt) -> str:
 
 
 def _ozone_measures() -> list[dict]:
-    found = [{"title": m.title, "text": m.text}
-             for m in ResponseMeasure.objects.filter(category=ResponseMeasure.Category.OZONE).order_by("order")]
-    return found or [{"title": "臭氧污染减排措施",
-                      "text": "主要通过对涉及挥发性有机物和氮氧化物排放量较大的重点行业企业采取生产调控措施实现减排。"}]
+    found = [
+        {"title": m.title, "text": m.text}
+        for m in ResponseMeasure.objects.filter(category=ResponseMeasure.Category.OZONE).order_by("order")
+    ]
+    return found or [
+        {
+            "title": "臭氧污染减排措施",
+            "text": "主要通过对涉及挥发性有机物和氮氧化物排放量较大的重点行业企业采取生产调控措施实现减排。",
+        }
+    ]
 
 
 def ozone_prompt_confirm(*, actor, prompt_id: int, text: str = "", now: dt.datetime | None = None) -> OzonePrompt:
@@ -179,16 +207,31 @@ def ozone_prompt_confirm(*, actor, prompt_id: int, text: str = "", now: dt.datet
         enterprises = list(selectors.ozone_enterprises())
         rows = [_enterprise_row(e) for e in enterprises]
         preamble, measures = ozone_order_preamble(prompt), _ozone_measures()
-        orders = OzoneOrder.objects.bulk_create([
-            OzoneOrder(prompt=prompt, unit=unit, preamble=preamble, measures=measures,
-                       enterprises=_enterprises_for_unit(unit, rows), issued_at=now)
-            for unit in selectors.ozone_order_units(enterprises)
-        ])
+        orders = OzoneOrder.objects.bulk_create(
+            [
+                OzoneOrder(
+                    prompt=prompt,
+                    unit=unit,
+                    preamble=preamble,
+                    measures=measures,
+                    enterprises=_enterprises_for_unit(unit, rows),
+                    issued_at=now,
+                )
+                for unit in selectors.ozone_order_units(enterprises)
+            ]
+        )
         for order in orders:
-            deadline_start(kind=Deadline.Kind.MEASURES, key=deadline_keys.ozone_order(order.pk), start=now, unit=order.unit)
-        audit_record(actor=actor, action="advisories.ozone.confirmed", target=prompt, before=before,
-                     after={"status": prompt.status},
-                     data={"text": prompt.text[:500], "orders": [o.unit.slug for o in orders], "enterprises": len(rows)})
+            deadline_start(
+                kind=Deadline.Kind.MEASURES, key=deadline_keys.ozone_order(order.pk), start=now, unit=order.unit
+            )
+        audit_record(
+            actor=actor,
+            action="advisories.ozone.confirmed",
+            target=prompt,
+            before=before,
+            after={"status": prompt.status},
+            data={"text": prompt.text[:500], "orders": [o.unit.slug for o in orders], "enterprises": len(rows)},
+        )
         outbox_emit("advisories.ozone.published", {"prompt_id": prompt.pk})
     return prompt
 
@@ -214,8 +257,14 @@ def ozone_prompt_end(*, actor, prompt_id: int, note: str = "", now: dt.datetime 
         open_ids = list(prompt.orders.filter(status__in=OzoneOrder.OPEN_STATUSES).values_list("pk", flat=True))
         OzoneOrder.objects.filter(pk__in=open_ids).update(status=OzoneOrder.Status.CLOSED, closed_at=now)
         deadlines_cancel(at=now, keys=[deadline_keys.ozone_order(pk) for pk in open_ids])
-        audit_record(actor=actor, action="advisories.ozone.ended", target=prompt, before=before,
-                     after={"status": prompt.status}, data={"note": note[:500], "orders_closed": len(open_ids)})
+        audit_record(
+            actor=actor,
+            action="advisories.ozone.ended",
+            target=prompt,
+            before=before,
+            after={"status": prompt.status},
+            data={"note": note[:500], "orders_closed": len(open_ids)},
+        )
         if before["status"] == OzonePrompt.Status.IN_FORCE:
             outbox_emit("advisories.ozone.ended", {"prompt_id": prompt.pk})
     return prompt
@@ -231,21 +280,35 @@ def ozone_prompt_notify_published(*, prompt_id: int) -> int:
     link = reverse("advisories:ozone", args=[prompt.pk])
     sent = notify_users(
         get_user_model().objects.filter(role__in=[Role.UNIT, Role.COUNTY], is_active=True),
-        kind="advisories.ozone.published", title="臭氧预警提示已发布", body=prompt.text, link=link, target=prompt,
+        kind="advisories.ozone.published",
+        title="臭氧预警提示已发布",
+        body=prompt.text,
+        link=link,
+        target=prompt,
     )
     for order in prompt.orders.select_related("unit"):
-        sent += notify_users(_unit_users([order.unit_id]), kind="advisories.ozone.order",
-                             title=f"臭氧污染减排指令：{order.unit.short_name}", body=order.preamble,
-                             link=reverse("advisories:ozone-order", args=[order.pk]), target=order)
+        sent += notify_users(
+            _unit_users([order.unit_id]),
+            kind="advisories.ozone.order",
+            title=f"臭氧污染减排指令：{order.unit.short_name}",
+            body=order.preamble,
+            link=reverse("advisories:ozone-order", args=[order.pk]),
+            target=order,
+        )
     return sent
 
 
 def ozone_prompt_notify_ended(*, prompt_id: int) -> int:
     prompt = OzonePrompt.objects.get(pk=prompt_id)
     unit_ids = prompt.orders.values_list("unit_id", flat=True)
-    return notify_users(_unit_users(unit_ids), kind="advisories.ozone.ended", title="臭氧预警提示结束",
-                        body=f"臭氧预警提示已于 {_local(prompt.ended_at)} 结束，臭氧污染减排指令同时结束。{prompt.end_note}",
-                        link=reverse("advisories:ozone", args=[prompt.pk]), target=prompt)
+    return notify_users(
+        _unit_users(unit_ids),
+        kind="advisories.ozone.ended",
+        title="臭氧预警提示结束",
+        body=f"臭氧预警提示已于 {_local(prompt.ended_at)} 结束，臭氧污染减排指令同时结束。{prompt.end_note}",
+        link=reverse("advisories:ozone", args=[prompt.pk]),
+        target=prompt,
+    )
 
 
 # ----------------------------------------------------------------------------- ozone orders
@@ -271,8 +334,13 @@ def ozone_order_acknowledge(*, actor, order_id: int, now: dt.datetime | None = N
         order.acknowledged_at, order.acknowledged_by = now, actor
         order.status = OzoneOrder.Status.ACKNOWLEDGED
         order.save(update_fields=["acknowledged_at", "acknowledged_by", "status"])
-        audit_record(actor=actor, action="advisories.ozone_order.acknowledged", target=order, before=before,
-                     after={"status": order.status})
+        audit_record(
+            actor=actor,
+            action="advisories.ozone_order.acknowledged",
+            target=order,
+            before=before,
+            after={"status": order.status},
+        )
     return order
 
 
@@ -289,11 +357,25 @@ def ozone_order_confirm_in_place(*, actor, order_id: int, note: str, now: dt.dat
             order.acknowledged_at, order.acknowledged_by = now, actor
         order.in_place_at, order.in_place_by, order.in_place_note = now, actor, note
         order.status = OzoneOrder.Status.IN_PLACE
-        order.save(update_fields=["acknowledged_at", "acknowledged_by", "in_place_at", "in_place_by", "in_place_note",
-                                  "status"])
+        order.save(
+            update_fields=[
+                "acknowledged_at",
+                "acknowledged_by",
+                "in_place_at",
+                "in_place_by",
+                "in_place_note",
+                "status",
+            ]
+        )
         deadline_meet(key=deadline_keys.ozone_order(order.pk), at=now)
-        audit_record(actor=actor, action="advisories.ozone_order.in_place", target=order, before=before,
-                     after={"status": order.status}, data={"note": note[:500]})
+        audit_record(
+            actor=actor,
+            action="advisories.ozone_order.in_place",
+            target=order,
+            before=before,
+            after={"status": order.status},
+            data={"note": note[:500]},
+        )
     return order
 
 
@@ -301,8 +383,10 @@ def ozone_order_confirm_in_place(*, actor, order_id: int, note: str, now: dt.dat
 
 
 def _so2_enterprise_rows(area: Area) -> list[dict]:
-    return [{"id": e.pk, "name": e.name, "industry": e.industry.name, "so2_t": str(e.so2_t)}
-            for e in selectors.so2_enterprises(area)]
+    return [
+        {"id": e.pk, "name": e.name, "industry": e.industry.name, "so2_t": str(e.so2_t)}
+        for e in selectors.so2_enterprises(area)
+    ]
 
 
 def so2_tasks_from_evaluation(*, evaluation_id: int) -> list[So2Task]:
@@ -325,9 +409,11 @@ def so2_tasks_from_evaluation(*, evaluation_id: int) -> list[So2Task]:
 
 
 def _so2_task_for_alert(area: Area, alert: domain.So2Alert, evaluation: Evaluation) -> So2Task:
-    candidates = So2Task.objects.select_for_update().filter(
-        area=area, start__lte=alert.end + domain.HOUR, end__gte=alert.start - domain.HOUR
-    ).order_by("start", "pk")
+    candidates = (
+        So2Task.objects.select_for_update()
+        .filter(area=area, start__lte=alert.end + domain.HOUR, end__gte=alert.start - domain.HOUR)
+        .order_by("start", "pk")
+    )
     task = candidates.first()
     if task is not None:
         before = {"start": task.start.isoformat(), "end": task.end.isoformat(), "max_so2": task.max_so2}
@@ -337,19 +423,42 @@ def _so2_task_for_alert(area: Area, alert: domain.So2Alert, evaluation: Evaluati
         task.save(update_fields=["start", "end", "max_so2", "latest_evaluation"])
         after = {"start": task.start.isoformat(), "end": task.end.isoformat(), "max_so2": task.max_so2}
         if after != before:
-            audit_record(actor=None, action="advisories.so2.extended", target=task, before=before, after=after,
-                         data={"evaluation": evaluation.pk})
+            audit_record(
+                actor=None,
+                action="advisories.so2.extended",
+                target=task,
+                before=before,
+                after=after,
+                data={"evaluation": evaluation.pk},
+            )
         return task
     now = timezone.now()
     task = So2Task.objects.create(
-        area=area, unit=MemberUnit.objects.filter(area=area, active=True).order_by("order", "id").first(),
-        start=alert.start, end=alert.end, max_so2=alert.max_so2, evaluation=evaluation, latest_evaluation=evaluation,
-        enterprises=_so2_enterprise_rows(area), issued_at=now,
+        area=area,
+        unit=MemberUnit.objects.filter(area=area, active=True).order_by("order", "id").first(),
+        start=alert.start,
+        end=alert.end,
+        max_so2=alert.max_so2,
+        evaluation=evaluation,
+        latest_evaluation=evaluation,
+        enterprises=_so2_enterprise_rows(area),
+        issued_at=now,
     )
     deadline_start(kind=Deadline.Kind.MEASURES, key=deadline_keys.so2_task(task.pk), start=now, unit=task.unit)
-    audit_record(actor=None, action="advisories.so2.issued", target=task, after={"status": task.status},
-                 data={"evaluation": evaluation.pk, "area": area.code, "start": alert.start.isoformat(),
-                       "end": alert.end.isoformat(), "max_so2": alert.max_so2, "enterprises": len(task.enterprises)})
+    audit_record(
+        actor=None,
+        action="advisories.so2.issued",
+        target=task,
+        after={"status": task.status},
+        data={
+            "evaluation": evaluation.pk,
+            "area": area.code,
+            "start": alert.start.isoformat(),
+            "end": alert.end.isoformat(),
+            "max_so2": alert.max_so2,
+            "enterprises": len(task.enterprises),
+        },
+    )
     outbox_emit("advisories.so2.issued", {"task_id": task.pk})
     return task
 
@@ -377,11 +486,13 @@ def so2_task_notify_issued(*, task_id: int) -> int:
     link = reverse("advisories:so2", args=[task.pk])
     title = f"二氧化硫浓度预警：{task.area.name}"
     body = so2_task_summary(task)
-    sent = notify_users(_county_users(task.area_id), kind="advisories.so2.issued", title=title, body=body, link=link,
-                        target=task)
+    sent = notify_users(
+        _county_users(task.area_id), kind="advisories.so2.issued", title=title, body=body, link=link, target=task
+    )
     if task.unit_id:
-        sent += notify_users(_unit_users([task.unit_id]), kind="advisories.so2.issued", title=title, body=body,
-                             link=link, target=task)
+        sent += notify_users(
+            _unit_users([task.unit_id]), kind="advisories.so2.issued", title=title, body=body, link=link, target=task
+        )
     sent += notify_users(_ecology_users(), kind="advisories.so2.issued", title=title, body=body, link=link, target=task)
     sent += notify_roles([Role.OFFICE], kind="advisories.so2.issued", title=title, body=body, link=link, target=task)
     return sent
@@ -406,8 +517,9 @@ def so2_task_acknowledge(*, actor, task_id: int, now: dt.datetime | None = None)
         if task.status == So2Task.Status.ISSUED:
             task.status = So2Task.Status.ACKNOWLEDGED
         task.save(update_fields=["acknowledged_at", "acknowledged_by", "status"])
-        audit_record(actor=actor, action="advisories.so2.acknowledged", target=task, before=before,
-                     after={"status": task.status})
+        audit_record(
+            actor=actor, action="advisories.so2.acknowledged", target=task, before=before, after={"status": task.status}
+        )
     return task
 
 
@@ -425,10 +537,18 @@ def so2_task_answer(*, actor, task_id: int, answer: str, now: dt.datetime | None
             task.acknowledged_at, task.acknowledged_by = now, actor
         task.answer, task.answered_at, task.answered_by = answer, now, actor
         task.status = So2Task.Status.ANSWERED
-        task.save(update_fields=["acknowledged_at", "acknowledged_by", "answer", "answered_at", "answered_by", "status"])
+        task.save(
+            update_fields=["acknowledged_at", "acknowledged_by", "answer", "answered_at", "answered_by", "status"]
+        )
         deadline_meet(key=deadline_keys.so2_task(task.pk), at=now)
-        audit_record(actor=actor, action="advisories.so2.answered", target=task, before=before,
-                     after={"status": task.status}, data={"answer": answer[:500]})
+        audit_record(
+            actor=actor,
+            action="advisories.so2.answered",
+            target=task,
+            before=before,
+            after={"status": task.status},
+            data={"answer": answer[:500]},
+        )
         outbox_emit("advisories.so2.answered", {"task_id": task.pk})
     return task
 
@@ -437,8 +557,10 @@ def so2_task_notify_answered(*, task_id: int) -> int:
     task = So2Task.objects.select_related("area").get(pk=task_id)
     link = reverse("advisories:so2", args=[task.pk])
     title = f"二氧化硫预警任务已反馈：{task.area.name}"
-    sent = notify_users(_ecology_users(), kind="advisories.so2.answered", title=title, body=task.answer, link=link,
-                        target=task)
-    sent += notify_roles([Role.OFFICE], kind="advisories.so2.answered", title=title, body=task.answer, link=link,
-                         target=task)
+    sent = notify_users(
+        _ecology_users(), kind="advisories.so2.answered", title=title, body=task.answer, link=link, target=task
+    )
+    sent += notify_roles(
+        [Role.OFFICE], kind="advisories.so2.answered", title=title, body=task.answer, link=link, target=task
+    )
     return sent

@@ -26,11 +26,17 @@ class AdvisoryListView(RoleRequiredMixin, View):
     allowed_roles = READERS
 
     def get(self, request):
-        return render(request, "advisories/list.html", {
-            "prompts": selectors.prompts()[:20],
-            "orders": selectors.ozone_orders_for(request.user)[:100] if request.user.role in (Role.UNIT, Role.COUNTY) else [],
-            "tasks": selectors.so2_tasks_for(request.user)[:100],
-        })
+        return render(
+            request,
+            "advisories/list.html",
+            {
+                "prompts": selectors.prompts()[:20],
+                "orders": selectors.ozone_orders_for(request.user)[:100]
+                if request.user.role in (Role.UNIT, Role.COUNTY)
+                else [],
+                "tasks": selectors.so2_tasks_for(request.user)[:100],
+            },
+        )
 
 
 class OzonePromptView(RoleRequiredMixin, View):
@@ -38,13 +44,17 @@ class OzonePromptView(RoleRequiredMixin, View):
 
     def get(self, request, pk: int):
         prompt = get_object_or_404(selectors.prompts(), pk=pk)
-        return render(request, "advisories/ozone.html", {
-            "prompt": prompt,
-            "orders": prompt.orders.select_related("unit").order_by("unit__order", "id"),
-            "can_decide": request.user.role == Role.OFFICE and prompt.is_open,
-            "confirm_form": ConfirmForm(initial={"text": services.ozone_prompt_text(prompt)}),
-            "end_form": EndForm(),
-        })
+        return render(
+            request,
+            "advisories/ozone.html",
+            {
+                "prompt": prompt,
+                "orders": prompt.orders.select_related("unit").order_by("unit__order", "id"),
+                "can_decide": request.user.role == Role.OFFICE and prompt.is_open,
+                "confirm_form": ConfirmForm(initial={"text": services.ozone_prompt_text(prompt)}),
+                "end_form": EndForm(),
+            },
+        )
 
 
 class _OfficeAction(RoleRequiredMixin, DomainErrorMessageMixin, View):
@@ -82,10 +92,16 @@ class OzoneOrderView(RoleRequiredMixin, View):
 
     def get(self, request, pk: int):
         order = get_object_or_404(selectors.ozone_orders_for(request.user), pk=pk)
-        return render(request, "advisories/ozone_order.html", {
-            "order": order, "deadline": _deadline(deadline_keys.ozone_order(order.pk)), "in_place_form": InPlaceForm(),
-            "can_act": request.user.role == Role.UNIT and order.is_open,
-        })
+        return render(
+            request,
+            "advisories/ozone_order.html",
+            {
+                "order": order,
+                "deadline": _deadline(deadline_keys.ozone_order(order.pk)),
+                "in_place_form": InPlaceForm(),
+                "can_act": request.user.role == Role.UNIT and order.is_open,
+            },
+        )
 
 
 class _UnitAction(RoleRequiredMixin, DomainErrorMessageMixin, View):
@@ -111,8 +127,9 @@ class OzoneOrderInPlaceView(_UnitAction):
     def post(self, request, pk: int):
         get_object_or_404(selectors.ozone_orders_for(request.user), pk=pk)
         form = InPlaceForm(request.POST)
-        services.ozone_order_confirm_in_place(actor=request.user, order_id=pk,
-                                              note=form.cleaned_data["note"] if form.is_valid() else "")
+        services.ozone_order_confirm_in_place(
+            actor=request.user, order_id=pk, note=form.cleaned_data["note"] if form.is_valid() else ""
+        )
         messages.success(request, _("已确认臭氧污染减排措施落实到位。"))
         return redirect("advisories:ozone-order", pk=pk)
 
@@ -122,10 +139,17 @@ class So2TaskView(RoleRequiredMixin, View):
 
     def get(self, request, pk: int):
         task = get_object_or_404(selectors.so2_tasks_for(request.user), pk=pk)
-        return render(request, "advisories/so2.html", {
-            "task": task, "summary": services.so2_task_summary(task), "deadline": _deadline(deadline_keys.so2_task(task.pk)),
-            "answer_form": AnswerForm(), "can_act": request.user.role == Role.COUNTY and task.answered_at is None,
-        })
+        return render(
+            request,
+            "advisories/so2.html",
+            {
+                "task": task,
+                "summary": services.so2_task_summary(task),
+                "deadline": _deadline(deadline_keys.so2_task(task.pk)),
+                "answer_form": AnswerForm(),
+                "can_act": request.user.role == Role.COUNTY and task.answered_at is None,
+            },
+        )
 
 
 class _CountyAction(RoleRequiredMixin, DomainErrorMessageMixin, View):
@@ -151,6 +175,8 @@ class So2AnswerView(_CountyAction):
     def post(self, request, pk: int):
         get_object_or_404(selectors.so2_tasks_for(request.user), pk=pk)
         form = AnswerForm(request.POST)
-        services.so2_task_answer(actor=request.user, task_id=pk, answer=form.cleaned_data["answer"] if form.is_valid() else "")
+        services.so2_task_answer(
+            actor=request.user, task_id=pk, answer=form.cleaned_data["answer"] if form.is_valid() else ""
+        )
         messages.success(request, _("已反馈采取的管控措施。"))
         return redirect("advisories:so2", pk=pk)

@@ -40,9 +40,15 @@ class DraftTexts:
         """The §11 keyword arguments of alerts.services.form_draft."""
         c = self.warning_content
         return {
-            "weather_trend": c.weather_trend, "pollution_start": c.pollution_start, "pollution_end": c.pollution_end,
-            "aqi_low": c.aqi_low, "aqi_high": c.aqi_high, "degree": c.degree, "primary_pollutant": c.primary_pollutant,
-            "affected_areas": c.area_codes, "effective_on_publication": self.effective_on_publication,
+            "weather_trend": c.weather_trend,
+            "pollution_start": c.pollution_start,
+            "pollution_end": c.pollution_end,
+            "aqi_low": c.aqi_low,
+            "aqi_high": c.aqi_high,
+            "degree": c.degree,
+            "primary_pollutant": c.primary_pollutant,
+            "affected_areas": c.area_codes,
+            "effective_on_publication": self.effective_on_publication,
         }
 
 
@@ -115,14 +121,21 @@ def content_from_result(*, result: dict, action: str, level: str, consultation=N
     given = result.get("warning_content")
     if isinstance(given, dict):
         low, high = _int(given.get("aqi_low")), _int(given.get("aqi_high"))
-        areas = tuple((str(a["code"]), _area_name(str(a["code"]), a.get("name"))) for a in given.get("areas") or []
-                      if isinstance(a, dict) and a.get("code"))
+        areas = tuple(
+            (str(a["code"]), _area_name(str(a["code"]), a.get("name")))
+            for a in given.get("areas") or []
+            if isinstance(a, dict) and a.get("code")
+        )
         return WarningContent(
             weather_trend=(given.get("weather_trend") or "").strip() or trend,
-            pollution_start=_time(given.get("process_start")), pollution_end=_time(given.get("process_end")),
-            aqi_low=low, aqi_high=high, degree=(given.get("degree") or "").strip() or degree_text(low, high),
+            pollution_start=_time(given.get("process_start")),
+            pollution_end=_time(given.get("process_end")),
+            aqi_low=low,
+            aqi_high=high,
+            degree=(given.get("degree") or "").strip() or degree_text(low, high),
             primary_pollutant=(given.get("primary_pollutant") or "").strip(),
-            areas=areas or (CITY,), effective_at=_time(given.get("effective_start")),
+            areas=areas or (CITY,),
+            effective_at=_time(given.get("effective_start")),
         )
     # An evaluation stored before warning_content: the process's times; the AQI range (natural-day
     # values, §11) and the degree are not in it, so the office enters them.
@@ -144,12 +157,23 @@ def draft_texts(*, result: dict, action: str, level: str, consultation=None) -> 
     c = content_from_result(result=result, action=action, level=level, consultation=consultation)
     reasons = "\n".join(f"{i}. {r}" for i, r in enumerate(result.get("reasons", []), start=1))
     basis = f"根据预警评估（评估时间 {_fmt(result.get('now'))}）：\n{reasons}"
-    texts = {"action": action, "level": level if action != Action.LIFT else "none", "from_level": from_level, "content": c}
+    texts = {
+        "action": action,
+        "level": level if action != Action.LIFT else "none",
+        "from_level": from_level,
+        "content": c,
+    }
     on_publication = c.effective_at is None
     return DraftTexts(
-        basis=basis, content=content_text(**texts), public_message=public_text(**texts),
-        effective_at=c.effective_at or timezone.now(), episode_start=c.pollution_start, episode_end=c.pollution_end,
-        primary_pollutant=c.primary_pollutant, aqi_range=range_text(c.aqi_low, c.aqi_high), warning_content=c,
+        basis=basis,
+        content=content_text(**texts),
+        public_message=public_text(**texts),
+        effective_at=c.effective_at or timezone.now(),
+        episode_start=c.pollution_start,
+        episode_end=c.pollution_end,
+        primary_pollutant=c.primary_pollutant,
+        aqi_range=range_text(c.aqi_low, c.aqi_high),
+        warning_content=c,
         effective_on_publication=on_publication,
     )
 
@@ -160,9 +184,15 @@ def form_content(form, *, published: bool = False) -> WarningContent:
     areas = tuple((a.code, a.name) for a in form.affected_areas.all()) if form.pk else ()
     on_publication = form.effective_on_publication and not published
     return WarningContent(
-        weather_trend=form.weather_trend, pollution_start=form.pollution_start, pollution_end=form.pollution_end,
-        aqi_low=form.aqi_low, aqi_high=form.aqi_high, degree=form.degree, primary_pollutant=form.primary_pollutant,
-        areas=areas, effective_at=None if on_publication else form.effective_at,
+        weather_trend=form.weather_trend,
+        pollution_start=form.pollution_start,
+        pollution_end=form.pollution_end,
+        aqi_low=form.aqi_low,
+        aqi_high=form.aqi_high,
+        degree=form.degree,
+        primary_pollutant=form.primary_pollutant,
+        areas=areas,
+        effective_at=None if on_publication else form.effective_at,
         announced=published and form.decided_at is not None and form.effective_at > form.decided_at,
     )
 

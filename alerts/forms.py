@@ -38,8 +38,15 @@ def now_local_minute():
 #: Common primary pollutants (首要污染物, HJ 633), offered as suggestions; the field takes any text.
 POLLUTANTS = ("PM2.5", "PM10", "O3", "NO2", "SO2", "CO")
 #: The §11 fields a lift form does not carry (a lift states the weather trend and its effective end).
-NOT_FOR_LIFT = ("pollution_start", "pollution_end", "aqi_low", "aqi_high", "degree", "primary_pollutant",
-                "affected_areas")
+NOT_FOR_LIFT = (
+    "pollution_start",
+    "pollution_end",
+    "aqi_low",
+    "aqi_high",
+    "degree",
+    "primary_pollutant",
+    "affected_areas",
+)
 
 
 class PollutantInput(forms.TextInput):
@@ -50,13 +57,19 @@ class PollutantInput(forms.TextInput):
         list_id = f"{attrs.get('id') or name}-list"
         attrs["list"] = list_id
         options = format_html_join("", '<option value="{}">', ((p,) for p in POLLUTANTS))
-        return format_html('{}<datalist id="{}">{}</datalist>', super().render(name, value, attrs, renderer),
-                           list_id, options)
+        return format_html(
+            '{}<datalist id="{}">{}</datalist>', super().render(name, value, attrs, renderer), list_id, options
+        )
 
 
 def _aqi_field(label) -> forms.IntegerField:
-    return forms.IntegerField(label=label, required=False, min_value=1, max_value=999,
-                              error_messages={"min_value": _("AQI 须为正整数。"), "invalid": _("AQI 须为正整数。")})
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=1,
+        max_value=999,
+        error_messages={"min_value": _("AQI 须为正整数。"), "invalid": _("AQI 须为正整数。")},
+    )
 
 
 class ApprovalFormFields(forms.Form):
@@ -65,54 +78,89 @@ class ApprovalFormFields(forms.Form):
     required at submit (alerts.services.form_submit)."""
 
     effective_on_publication = forms.BooleanField(
-        label=_("签发发布即生效"), required=False,
+        label=_("签发发布即生效"),
+        required=False,
         help_text=_("选中时响应启动（解除）时间为签发发布之时，不必填写下面的时间（预警规则 §12 的默认）"),
     )
-    effective_at = _datetime_field(_("发布（解除）时间"), required=False,
-                                   help_text=_("响应启动时间；解除时为解除时间"))
+    effective_at = _datetime_field(_("发布（解除）时间"), required=False, help_text=_("响应启动时间；解除时为解除时间"))
     episode_end = _datetime_field(_("预计结束时间"), required=False)
     weather_trend = forms.CharField(
-        label=_("全市未来气象条件变化趋势"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("全市未来气象条件变化趋势"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("取自会商意见（附件4）"),
     )
     pollution_start = _datetime_field(_("重污染天气发生时间（起）"), required=False)
     pollution_end = _datetime_field(_("重污染天气发生时间（止）"), required=False)
     aqi_low = _aqi_field(_("AQI 范围（低）"))
     aqi_high = _aqi_field(_("AQI 范围（高）"))
-    degree = forms.CharField(label=_("污染程度"), required=False, max_length=40,
-                             help_text=_("例如：中度至重度污染；不填时按 AQI 范围确定"))
+    degree = forms.CharField(
+        label=_("污染程度"), required=False, max_length=40, help_text=_("例如：中度至重度污染；不填时按 AQI 范围确定")
+    )
     primary_pollutant = forms.CharField(
-        label=_("首要污染物"), required=False, max_length=40, widget=PollutantInput,
+        label=_("首要污染物"),
+        required=False,
+        max_length=40,
+        widget=PollutantInput,
         help_text=_("预报文件未给出时由办公室填写"),
     )
     affected_areas = forms.ModelMultipleChoiceField(
-        label=_("影响区域"), required=False, queryset=Area.objects.none(), to_field_name="code",
-        widget=forms.CheckboxSelectMultiple, help_text=_("阳泉市为全市"),
+        label=_("影响区域"),
+        required=False,
+        queryset=Area.objects.none(),
+        to_field_name="code",
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("阳泉市为全市"),
     )
     basis = forms.CharField(
-        label=_("预警发布（解除）信息依据"), widget=forms.Textarea(attrs={"rows": 6}),
+        label=_("预警发布（解除）信息依据"),
+        widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": _("请填写预警发布（解除）信息依据。")},
     )
     content = forms.CharField(
-        label=_("预警发布（解除）信息主要内容"), widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=_("预案 4.2.3：气象条件变化趋势、发生时间、AQI 范围、污染程度、首要污染物、预警等级、响应级别、响应启动时间"),
+        label=_("预警发布（解除）信息主要内容"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "预案 4.2.3：气象条件变化趋势、发生时间、AQI 范围、污染程度、首要污染物、预警等级、响应级别、响应启动时间"
+        ),
         error_messages={"required": _("请填写预警发布（解除）信息主要内容。")},
     )
     public_message = forms.CharField(
-        label=_("预警信息（公开发布文本）"), required=False, widget=forms.Textarea(attrs=TEXT),
+        label=_("预警信息（公开发布文本）"),
+        required=False,
+        widget=forms.Textarea(attrs=TEXT),
         help_text=_("签发后在公众页面、短信等渠道发布的文字"),
     )
     department_opinion = forms.CharField(
-        label=_("申请发布（解除）部门领导意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("申请发布（解除）部门领导意见"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     provincial_consent = forms.CharField(
-        label=_("省指挥部办公室同意情况"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("省指挥部办公室同意情况"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("本市响应级别低于省（区域）预警通知时必填（预案 5.2）"),
     )
 
-    field_order = ["effective_on_publication", "effective_at", "episode_end", "weather_trend", "pollution_start",
-                   "pollution_end", "aqi_low", "aqi_high", "degree", "primary_pollutant", "affected_areas", "basis",
-                   "content", "public_message", "department_opinion", "provincial_consent"]
+    field_order = [
+        "effective_on_publication",
+        "effective_at",
+        "episode_end",
+        "weather_trend",
+        "pollution_start",
+        "pollution_end",
+        "aqi_low",
+        "aqi_high",
+        "degree",
+        "primary_pollutant",
+        "affected_areas",
+        "basis",
+        "content",
+        "public_message",
+        "department_opinion",
+        "provincial_consent",
+    ]
 
     def __init__(self, *args, action: str = "issue", **kwargs):
         super().__init__(*args, **kwargs)
@@ -126,7 +174,11 @@ class ApprovalFormFields(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not data.get("effective_on_publication") and not data.get("effective_at") and "effective_at" not in self.errors:
+        if (
+            not data.get("effective_on_publication")
+            and not data.get("effective_at")
+            and "effective_at" not in self.errors
+        ):
             self.add_error("effective_at", _("请填写时间，或选择“签发发布即生效”。"))
         if data.get("effective_on_publication") and not data.get("effective_at"):
             data["effective_at"] = now_local_minute()
@@ -147,7 +199,9 @@ class ApprovalFormDraftForm(ApprovalFormFields):
 
     level = forms.ChoiceField(label=_("预警信息级别"), choices=LEVEL_CHOICES, required=False)
     provincial_notice = forms.ModelChoiceField(
-        label=_("省/区域预警通知"), required=False, queryset=ProvincialNotice.objects.none(),
+        label=_("省/区域预警通知"),
+        required=False,
+        queryset=ProvincialNotice.objects.none(),
         empty_label=_("（无，本市预报）"),
     )
     evaluation = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -172,22 +226,34 @@ class SignForm(forms.Form):
     """签发: the approver confirms with their password; the opinion is optional (default 同意)."""
 
     password = forms.CharField(
-        label=_("登录密码（确认签发）"), strip=False,
+        label=_("登录密码（确认签发）"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         error_messages={"required": _("请输入登录密码以确认签发。")},
     )
     # Asked for (and checked) where the second factor is required: accounts/reauth.py.
-    otp = forms.CharField(label=_("动态口令（确认签发）"), required=False, max_length=12,
-                          widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
-    opinion = forms.CharField(label=_("审批意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
-                              help_text=_("不填写时记为“同意。”"))
+    otp = forms.CharField(
+        label=_("动态口令（确认签发）"),
+        required=False,
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+    opinion = forms.CharField(
+        label=_("审批意见"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("不填写时记为“同意。”"),
+    )
 
 
 class RejectForm(forms.Form):
     """退回: the approver sends the form back with a reason the office will read."""
 
-    comment = forms.CharField(label=_("退回理由"), widget=forms.Textarea(attrs={"rows": 3}),
-                              error_messages={"required": _("退回时请填写理由。")})
+    comment = forms.CharField(
+        label=_("退回理由"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("退回时请填写理由。")},
+    )
 
 
 class WithdrawForm(forms.Form):
@@ -197,8 +263,9 @@ class WithdrawForm(forms.Form):
 class NoticeLiftForm(forms.Form):
     """The lift notice (解除通知) of a provincial or regional notice (warning-rules.md §8)."""
 
-    lift_document_number = forms.CharField(label=_("解除通知文号"), max_length=100,
-                                           error_messages={"required": _("请填写解除通知文号。")})
+    lift_document_number = forms.CharField(
+        label=_("解除通知文号"), max_length=100, error_messages={"required": _("请填写解除通知文号。")}
+    )
     lifted_at = _datetime_field(_("解除时间"), required=True)
 
 
@@ -207,8 +274,9 @@ class NoticeForm(forms.Form):
 
     scope = forms.ChoiceField(label=_("范围"), choices=ProvincialNotice.Scope.choices)
     level = forms.ChoiceField(label=_("预警级别"), choices=LEVEL_CHOICES)
-    document_number = forms.CharField(label=_("文号"), max_length=100,
-                                      error_messages={"required": _("请填写通知文号。")})
+    document_number = forms.CharField(
+        label=_("文号"), max_length=100, error_messages={"required": _("请填写通知文号。")}
+    )
     period_start = _datetime_field(_("预警开始"), required=True)
     period_end = _datetime_field(_("预警结束"), required=False)
     received_at = _datetime_field(_("接到时间"), required=True, help_text=_("1 小时填报时限自接到时起算"))

@@ -51,8 +51,14 @@ def form_decided(payload: dict) -> None:
     verdict = "已签发" if form.status == ApprovalForm.Status.APPROVED else "被退回"
     title = f"审批表{verdict}：{form.get_action_display()}{form.get_level_display()}（{form.warning.number}）"
     body = form.decision_comment or form.leader_opinion
-    notify_users(office, kind=f"alerts.form.{form.status}", title=title, body=body,
-                 link=reverse("alerts:form", args=[form.pk]), target=form)
+    notify_users(
+        office,
+        kind=f"alerts.form.{form.status}",
+        title=title,
+        body=body,
+        link=reverse("alerts:form", args=[form.pk]),
+        target=form,
+    )
 
 
 @handles("alerts.warning.effective", stage="form")

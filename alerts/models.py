@@ -33,13 +33,20 @@ class ProvincialNotice(models.Model):
     period_end = models.DateTimeField(_("预警结束"), null=True, blank=True)
     received_at = models.DateTimeField(_("接到时间"))
     text = models.TextField(_("通知内容"), blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     # warning-rules.md §8: a notice is in force until its lift notice (解除通知) is recorded.
     lifted_at = models.DateTimeField(_("解除时间"), null=True, blank=True)
     lift_document_number = models.CharField(_("解除通知文号"), max_length=100, blank=True)
     lift_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("解除登记人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("解除登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
 
     class Meta:
@@ -60,7 +67,7 @@ class Warning(models.Model):  # noqa: A001 - the plan's word (预警); never sha
     response. Its level changes only through approved forms (upgrade/downgrade)."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("待发布")      # the issue form is not approved yet
+        PENDING = "pending", _("待发布")  # the issue form is not approved yet
         # §12: signed and published before its effective start ("将于…起启动"); not in force yet.
         ANNOUNCED = "announced", _("已发布待生效")
         ACTIVE = "active", _("生效中")
@@ -76,10 +83,20 @@ class Warning(models.Model):  # noqa: A001 - the plan's word (预警); never sha
     primary_pollutant = models.CharField(_("首要污染物"), max_length=40, blank=True)
     aqi_range = models.CharField(_("AQI 范围"), max_length=40, blank=True)
     provincial_notice = models.ForeignKey(
-        ProvincialNotice, verbose_name=_("省/区域预警通知"), null=True, blank=True, on_delete=models.PROTECT, related_name="warnings"
+        ProvincialNotice,
+        verbose_name=_("省/区域预警通知"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="warnings",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("起草人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("起草人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text=_("空：系统根据预警评估自动起草"),
     )
     created_at = models.DateTimeField(_("起草时间"), auto_now_add=True)
@@ -91,7 +108,11 @@ class Warning(models.Model):  # noqa: A001 - the plan's word (预警); never sha
     # and applied to the warning at that time (alerts.services.warning_bring_into_force); until
     # then the warning's status and level are the ones in force.
     pending_form = models.ForeignKey(
-        "ApprovalForm", verbose_name=_("已签发待生效的决定"), null=True, blank=True, on_delete=models.PROTECT,
+        "ApprovalForm",
+        verbose_name=_("已签发待生效的决定"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
 
@@ -101,9 +122,7 @@ class Warning(models.Model):  # noqa: A001 - the plan's word (预警); never sha
         ordering = ["-created_at"]
         constraints = [
             # At most one warning in force (or on its way to it) at a time.
-            models.UniqueConstraint(
-                fields=["status"], condition=models.Q(status="active"), name="one_active_warning"
-            ),
+            models.UniqueConstraint(fields=["status"], condition=models.Q(status="active"), name="one_active_warning"),
         ]
 
     def __str__(self) -> str:
@@ -135,7 +154,8 @@ class ApprovalForm(models.Model):
     approver_role = models.CharField(_("审批人"), max_length=20, choices=ApproverChoices.choices)
     effective_at = models.DateTimeField(_("发布（解除）时间"))
     effective_on_publication = models.BooleanField(
-        _("签发发布即生效"), default=False,
+        _("签发发布即生效"),
+        default=False,
         help_text=_("选中时响应启动（解除）时间为签发发布之时：签发时记为签发时间（预警规则 §12 的默认）"),
     )
     episode_end = models.DateTimeField(_("预计结束时间"), null=True, blank=True)
@@ -149,7 +169,10 @@ class ApprovalForm(models.Model):
     degree = models.CharField(_("污染程度"), max_length=40, blank=True, help_text=_("例如：中度至重度污染"))
     primary_pollutant = models.CharField(_("首要污染物"), max_length=40, blank=True)
     affected_areas = models.ManyToManyField(
-        "command.Area", verbose_name=_("影响区域"), blank=True, related_name="approval_forms",
+        "command.Area",
+        verbose_name=_("影响区域"),
+        blank=True,
+        related_name="approval_forms",
         help_text=_("阳泉市（140300）为全市"),
     )
     basis = models.TextField(_("预警发布（解除）信息依据"))
@@ -158,26 +181,56 @@ class ApprovalForm(models.Model):
     department_opinion = models.TextField(_("申请发布（解除）部门领导意见"), blank=True)
     leader_opinion = models.TextField(_("市政府领导审批意见"), blank=True)
     evaluation = models.ForeignKey(
-        "forecasts.Evaluation", verbose_name=_("依据的评估"), null=True, blank=True, on_delete=models.PROTECT, related_name="forms"
+        "forecasts.Evaluation",
+        verbose_name=_("依据的评估"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="forms",
     )
     consultation = models.ForeignKey(
-        "forecasts.Consultation", verbose_name=_("依据的会商"), null=True, blank=True, on_delete=models.PROTECT, related_name="forms"
+        "forecasts.Consultation",
+        verbose_name=_("依据的会商"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="forms",
     )
     provincial_notice = models.ForeignKey(
-        ProvincialNotice, verbose_name=_("省/区域预警通知"), null=True, blank=True, on_delete=models.PROTECT, related_name="forms"
+        ProvincialNotice,
+        verbose_name=_("省/区域预警通知"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="forms",
     )
     provincial_consent = models.TextField(_("省指挥部办公室同意情况"), blank=True)
     auto_drafted = models.BooleanField(_("系统根据评估起草"), default=False)
     drafted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("起草人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("起草人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     drafted_at = models.DateTimeField(_("起草时间"), auto_now_add=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("提交人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提交人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("审批人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审批人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     decision_comment = models.TextField(_("审批意见/退回理由"), blank=True)
@@ -189,15 +242,19 @@ class ApprovalForm(models.Model):
         constraints = [
             # One form in flight per warning: the office cannot route two decisions at once.
             models.UniqueConstraint(
-                fields=["warning"], condition=models.Q(status__in=["draft", "submitted"]), name="one_open_form_per_warning"
+                fields=["warning"],
+                condition=models.Q(status__in=["draft", "submitted"]),
+                name="one_open_form_per_warning",
             ),
             models.CheckConstraint(
-                condition=models.Q(aqi_low__isnull=True) | models.Q(aqi_high__isnull=True)
+                condition=models.Q(aqi_low__isnull=True)
+                | models.Q(aqi_high__isnull=True)
                 | models.Q(aqi_low__lte=models.F("aqi_high")),
                 name="form_aqi_range_ordered",
             ),
             models.CheckConstraint(
-                condition=models.Q(aqi_low__isnull=True) | models.Q(aqi_low__gt=0), name="form_aqi_low_positive",
+                condition=models.Q(aqi_low__isnull=True) | models.Q(aqi_low__gt=0),
+                name="form_aqi_low_positive",
             ),
         ]
 

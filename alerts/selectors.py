@@ -36,8 +36,12 @@ def active_warning() -> Warning | None:
 
 def warnings_list() -> QuerySet[Warning]:
     return Warning.objects.prefetch_related(
-        Prefetch("forms", queryset=ApprovalForm.objects.select_related("drafted_by", "submitted_by", "decided_by")
-                 .prefetch_related("affected_areas").order_by("drafted_at", "id"))
+        Prefetch(
+            "forms",
+            queryset=ApprovalForm.objects.select_related("drafted_by", "submitted_by", "decided_by")
+            .prefetch_related("affected_areas")
+            .order_by("drafted_at", "id"),
+        )
     )
 
 
@@ -54,10 +58,24 @@ def timeline(warning: Warning) -> list[dict]:
     """Each step of a warning, oldest first: drafted, submitted, approved/rejected, per form."""
     steps = []
     for form in warning.forms.all():
-        steps.append({"at": form.drafted_at, "what": f"起草{form.get_action_display()}审批表", "who": form.drafted_by, "form": form.pk})
+        steps.append(
+            {
+                "at": form.drafted_at,
+                "what": f"起草{form.get_action_display()}审批表",
+                "who": form.drafted_by,
+                "form": form.pk,
+            }
+        )
         if form.submitted_at:
             steps.append({"at": form.submitted_at, "what": "提交审批", "who": form.submitted_by, "form": form.pk})
         if form.decided_at:
-            steps.append({"at": form.decided_at, "what": form.get_status_display(), "who": form.decided_by, "form": form.pk,
-                          "comment": form.decision_comment or form.leader_opinion})
+            steps.append(
+                {
+                    "at": form.decided_at,
+                    "what": form.get_status_display(),
+                    "who": form.decided_by,
+                    "form": form.pk,
+                    "comment": form.decision_comment or form.leader_opinion,
+                }
+            )
     return sorted(steps, key=lambda s: s["at"] or timezone.now())

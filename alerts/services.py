@@ -52,8 +52,17 @@ def _snapshot(form: ApprovalForm) -> dict:
 # ----------------------------------------------------------------------------- what the warning says (§11)
 
 #: The §11 fields of the form (warning-rules.md §11) beside its texts; ``affected_areas`` is a list of codes.
-CONTENT_FIELDS = ("weather_trend", "pollution_start", "pollution_end", "aqi_low", "aqi_high", "degree",
-                  "primary_pollutant", "affected_areas", "effective_on_publication")
+CONTENT_FIELDS = (
+    "weather_trend",
+    "pollution_start",
+    "pollution_end",
+    "aqi_low",
+    "aqi_high",
+    "degree",
+    "primary_pollutant",
+    "affected_areas",
+    "effective_on_publication",
+)
 
 
 def _resolve_areas(codes) -> list:
@@ -115,25 +124,47 @@ def _next_number(year: int) -> str:
 # ----------------------------------------------------------------------------- notices
 
 
-def provincial_notice_record(*, actor, scope: str, level: str, document_number: str, period_start: dt.datetime,
-                             period_end: dt.datetime | None, received_at: dt.datetime, text: str = "") -> ProvincialNotice:
+def provincial_notice_record(
+    *,
+    actor,
+    scope: str,
+    level: str,
+    document_number: str,
+    period_start: dt.datetime,
+    period_end: dt.datetime | None,
+    received_at: dt.datetime,
+    text: str = "",
+) -> ProvincialNotice:
     if level not in ("yellow", "orange", "red"):
         raise WarningError("省/区域预警通知的级别无效。", status=BAD_INPUT)
     if not document_number.strip():
         raise WarningError("请填写通知文号。", status=BAD_INPUT)
     with transaction.atomic():
         notice = ProvincialNotice.objects.create(
-            scope=scope, level=level, document_number=document_number.strip(), period_start=period_start,
-            period_end=period_end, received_at=received_at, text=text, recorded_by=actor,
+            scope=scope,
+            level=level,
+            document_number=document_number.strip(),
+            period_start=period_start,
+            period_end=period_end,
+            received_at=received_at,
+            text=text,
+            recorded_by=actor,
         )
-        deadline_start(kind=lc.DeadlineKind.FORM, key=deadline_keys.form_for_notice(notice.pk), start=received_at,
-                       notice=notice)
-        audit_record(actor=actor, action="alerts.notice.recorded", target=notice,
-                     after={"level": level, "document_number": notice.document_number})
+        deadline_start(
+            kind=lc.DeadlineKind.FORM, key=deadline_keys.form_for_notice(notice.pk), start=received_at, notice=notice
+        )
+        audit_record(
+            actor=actor,
+            action="alerts.notice.recorded",
+            target=notice,
+            after={"level": level, "document_number": notice.document_number},
+        )
     return notice
 
 
-def provincial_notice_lift_record(*, actor, notice_id: int, document_number: str, lifted_at: dt.datetime) -> ProvincialNotice:
+def provincial_notice_lift_record(
+    *, actor, notice_id: int, document_number: str, lifted_at: dt.datetime
+) -> ProvincialNotice:
     """Record the lift (解除通知) of a provincial or regional notice: from then on it no longer binds
     the city's decisions (warning-rules.md §8)."""
     if not document_number.strip():
@@ -148,8 +179,13 @@ def provincial_notice_lift_record(*, actor, notice_id: int, document_number: str
         notice.lift_document_number = document_number.strip()
         notice.lift_recorded_by = actor
         notice.save(update_fields=["lifted_at", "lift_document_number", "lift_recorded_by"])
-        audit_record(actor=actor, action="alerts.notice.lifted", target=notice, before={"in_force": True},
-                     after={"in_force": False, "lifted_at": lifted_at, "document_number": notice.lift_document_number})
+        audit_record(
+            actor=actor,
+            action="alerts.notice.lifted",
+            target=notice,
+            before={"in_force": True},
+            after={"in_force": False, "lifted_at": lifted_at, "document_number": notice.lift_document_number},
+        )
     return notice
 
 
@@ -228,17 +264,26 @@ def form_draft(
         except lc.LifecycleError as exc:
             # The draft asks for an action or level the plan does not allow now: the office's input.
             raise WarningError(str(exc), status=BAD_INPUT) from exc
-        approver = _notice_guard(from_level=decision.from_level, to_level=decision.to_level,
-                                 consent=provincial_consent, named=provincial_notice)
+        approver = _notice_guard(
+            from_level=decision.from_level,
+            to_level=decision.to_level,
+            consent=provincial_consent,
+            named=provincial_notice,
+        )
         if decision.action == lc.Action.ISSUE:
             if Warning.objects.filter(status=Warning.Status.PENDING, forms__status__in=["draft", "submitted"]).exists():
                 raise WarningError("已有一份待审批的预警发布审批表，请先处理。")
             local = timezone.localtime()
             try:
                 warning = Warning.objects.create(
-                    number=_next_number(local.year), status=Warning.Status.PENDING, created_by=actor if getattr(actor, "is_authenticated", False) else None,
-                    episode_start=pollution_start or episode_start or effective_at, episode_end=episode_end,
-                    primary_pollutant=primary_pollutant, aqi_range=aqi_range, provincial_notice=provincial_notice,
+                    number=_next_number(local.year),
+                    status=Warning.Status.PENDING,
+                    created_by=actor if getattr(actor, "is_authenticated", False) else None,
+                    episode_start=pollution_start or episode_start or effective_at,
+                    episode_end=episode_end,
+                    primary_pollutant=primary_pollutant,
+                    aqi_range=aqi_range,
+                    provincial_notice=provincial_notice,
                 )
             except IntegrityError as exc:
                 # Two issue drafts at the same moment drew the same number; the other one won.
@@ -247,23 +292,47 @@ def form_draft(
             warning = current
         try:
             form = ApprovalForm.objects.create(
-                warning=warning, action=decision.action, from_level=decision.from_level, level=decision.to_level,
-                approver_role=approver, effective_at=effective_at, episode_end=episode_end,
-                basis=basis.strip(), content=content.strip(), public_message=public_message.strip(),
-                department_opinion=department_opinion.strip(), evaluation=evaluation, consultation=consultation,
-                provincial_notice=provincial_notice, provincial_consent=provincial_consent.strip(), auto_drafted=auto,
+                warning=warning,
+                action=decision.action,
+                from_level=decision.from_level,
+                level=decision.to_level,
+                approver_role=approver,
+                effective_at=effective_at,
+                episode_end=episode_end,
+                basis=basis.strip(),
+                content=content.strip(),
+                public_message=public_message.strip(),
+                department_opinion=department_opinion.strip(),
+                evaluation=evaluation,
+                consultation=consultation,
+                provincial_notice=provincial_notice,
+                provincial_consent=provincial_consent.strip(),
+                auto_drafted=auto,
                 drafted_by=actor if getattr(actor, "is_authenticated", False) else None,
-                effective_on_publication=effective_on_publication, weather_trend=weather_trend.strip(),
-                pollution_start=pollution_start, pollution_end=pollution_end, aqi_low=aqi_low, aqi_high=aqi_high,
-                degree=degree, primary_pollutant=primary_pollutant,
+                effective_on_publication=effective_on_publication,
+                weather_trend=weather_trend.strip(),
+                pollution_start=pollution_start,
+                pollution_end=pollution_end,
+                aqi_low=aqi_low,
+                aqi_high=aqi_high,
+                degree=degree,
+                primary_pollutant=primary_pollutant,
             )
         except IntegrityError as exc:
             raise WarningError("该预警已有一份未完成的审批表，请先提交或撤回。") from exc
         form.affected_areas.set(areas)
-        audit_record(actor=actor, action="alerts.form.drafted", target=form, after={**_snapshot(form), **_content_snapshot(form)},
-                     data={"warning": warning.number, "auto": auto,
-                           "evaluation": evaluation.pk if evaluation else None,
-                           "consultation": consultation.pk if consultation else None})
+        audit_record(
+            actor=actor,
+            action="alerts.form.drafted",
+            target=form,
+            after={**_snapshot(form), **_content_snapshot(form)},
+            data={
+                "warning": warning.number,
+                "auto": auto,
+                "evaluation": evaluation.pk if evaluation else None,
+                "consultation": consultation.pk if consultation else None,
+            },
+        )
     return form
 
 
@@ -272,8 +341,16 @@ def form_update(*, actor, form_id: int, **fields) -> ApprovalForm:
     fields: what the warning says). Texts drafted from the §11 fields follow them: when the office
     changes a field and has not rewritten the content (or the public text, or the degree), that text
     is drafted again from the new values."""
-    editable = {"basis", "content", "public_message", "department_opinion", "effective_at", "episode_end",
-                "provincial_consent", *CONTENT_FIELDS}
+    editable = {
+        "basis",
+        "content",
+        "public_message",
+        "department_opinion",
+        "effective_at",
+        "episode_end",
+        "provincial_consent",
+        *CONTENT_FIELDS,
+    }
     unknown = set(fields) - editable
     if unknown:
         raise WarningError(f"不能修改这些字段：{', '.join(sorted(unknown))}", status=BAD_INPUT)
@@ -289,8 +366,12 @@ def form_update(*, actor, form_id: int, **fields) -> ApprovalForm:
         for key, value in fields.items():
             # A browser posts a textarea with CRLF line ends: the same text is not a rewrite.
             setattr(form, key, value.replace("\r\n", "\n").strip() if isinstance(value, str) else value)
-        _check_content(pollution_start=form.pollution_start, pollution_end=form.pollution_end,
-                       aqi_low=form.aqi_low, aqi_high=form.aqi_high)
+        _check_content(
+            pollution_start=form.pollution_start,
+            pollution_end=form.pollution_end,
+            aqi_low=form.aqi_low,
+            aqi_high=form.aqi_high,
+        )
         changed = [k for k in fields if before[k] != getattr(form, k)]
         if areas is not None:
             before["affected_areas"] = old_content.area_codes
@@ -300,8 +381,11 @@ def form_update(*, actor, form_id: int, **fields) -> ApprovalForm:
         # The derived texts, unless the office rewrote them in this edit or before.
         derived = []
         new_degree = content_domain.degree_text(form.aqi_low, form.aqi_high)
-        follows_range = ({"aqi_low", "aqi_high"} & set(changed) and "degree" not in changed
-                         and before.get("degree", form.degree) in ("", old_degree))
+        follows_range = (
+            {"aqi_low", "aqi_high"} & set(changed)
+            and "degree" not in changed
+            and before.get("degree", form.degree) in ("", old_degree)
+        )
         if (follows_range or not form.degree) and new_degree and form.degree != new_degree:
             # A blank degree is the range's (the form's help text says so); one that followed the
             # range keeps following it.
@@ -310,8 +394,10 @@ def form_update(*, actor, form_id: int, **fields) -> ApprovalForm:
             derived.append("degree")
         if set(changed) & set(CONTENT_FIELDS) or derived:
             new_texts = form_texts(form)
-            for name, old_text, new_text in (("content", old_texts[0], new_texts[0]),
-                                              ("public_message", old_texts[1], new_texts[1])):
+            for name, old_text, new_text in (
+                ("content", old_texts[0], new_texts[0]),
+                ("public_message", old_texts[1], new_texts[1]),
+            ):
                 if name not in changed and before.get(name, getattr(form, name)) == old_text and new_text != old_text:
                     before.setdefault(name, getattr(form, name))
                     setattr(form, name, new_text)
@@ -322,8 +408,14 @@ def form_update(*, actor, form_id: int, **fields) -> ApprovalForm:
         after = {k: getattr(form, k) for k in [*fields, *derived]}
         if areas is not None:
             after["affected_areas"] = [a.code for a in areas]
-        audit_record(actor=actor, action="alerts.form.edited", target=form, before=before, after=after,
-                     data={"redrafted_from_fields": derived} if derived else None)
+        audit_record(
+            actor=actor,
+            action="alerts.form.edited",
+            target=form,
+            before=before,
+            after=after,
+            data={"redrafted_from_fields": derived} if derived else None,
+        )
     return form
 
 
@@ -335,8 +427,11 @@ def _content_guard(form: ApprovalForm) -> None:
     if missing:
         keys = [key for key, name in content_domain.FIELD_NAMES.items() if name in missing]
         raise MissingContentError(content_domain.missing_message(missing), keys)
-    placeholder = [label for label, text in (("主要内容", form.content), ("公开发布文本", form.public_message))
-                   if content_domain.TO_FILL in text]
+    placeholder = [
+        label
+        for label, text in (("主要内容", form.content), ("公开发布文本", form.public_message))
+        if content_domain.TO_FILL in text
+    ]
     if placeholder:
         raise MissingContentError(
             f"{'、'.join(placeholder)}中仍有“{content_domain.TO_FILL}”，请修改后再提交。",
@@ -347,13 +442,21 @@ def _content_guard(form: ApprovalForm) -> None:
 def form_submit(*, actor, form_id: int) -> ApprovalForm:
     """Submit the draft: it goes into the routed approver's inbox and they are notified at once."""
     with transaction.atomic():
-        form = ApprovalForm.objects.select_for_update(of=("self",)).select_related("warning", "provincial_notice").get(pk=form_id)
+        form = (
+            ApprovalForm.objects.select_for_update(of=("self",))
+            .select_related("warning", "provincial_notice")
+            .get(pk=form_id)
+        )
         if form.status != ApprovalForm.Status.DRAFT:
             raise WarningError(f"审批表当前为「{form.get_status_display()}」，不能提交。")
         _content_guard(form)
         # A notice recorded (or lifted) since the draft changes who signs and whether consent is needed.
-        approver = _notice_guard(from_level=form.from_level, to_level=form.level, consent=form.provincial_consent,
-                                 named=form.provincial_notice)
+        approver = _notice_guard(
+            from_level=form.from_level,
+            to_level=form.level,
+            consent=form.provincial_consent,
+            named=form.provincial_notice,
+        )
         before = _snapshot(form)
         now = timezone.now()
         form.status = ApprovalForm.Status.SUBMITTED
@@ -376,16 +479,27 @@ def form_withdraw(*, actor, form_id: int, reason: str = "") -> ApprovalForm:
         form.status = ApprovalForm.Status.WITHDRAWN
         form.decision_comment = reason.strip()
         form.save(update_fields=["status", "decision_comment"])
-        audit_record(actor=actor, action="alerts.form.withdrawn", target=form, before=before, after=_snapshot(form),
-                     data={"reason": reason})
+        audit_record(
+            actor=actor,
+            action="alerts.form.withdrawn",
+            target=form,
+            before=before,
+            after=_snapshot(form),
+            data={"reason": reason},
+        )
         warning = form.warning  # locked with the form (the join above)
         if form.action == "issue" and warning.status == Warning.Status.PENDING:
             # The issue form withdrawn before approval: the warning it would have issued never was.
             warning.status = Warning.Status.CANCELLED
             warning.save(update_fields=["status"])
-            audit_record(actor=actor, action="alerts.warning.cancelled", target=warning,
-                         before={"status": Warning.Status.PENDING}, after={"status": warning.status},
-                         data={"form": form.pk, "reason": reason})
+            audit_record(
+                actor=actor,
+                action="alerts.warning.cancelled",
+                target=warning,
+                before={"status": Warning.Status.PENDING},
+                after={"status": warning.status},
+                data={"form": form.pk, "reason": reason},
+            )
     return form
 
 
@@ -407,26 +521,48 @@ def form_redraft(*, actor, form_id: int) -> ApprovalForm:
         if old.action != lc.Action.ISSUE and (current is None or current.pk != old.warning_id):
             raise WarningError("该预警已不在生效中，不能重新起草。")
         try:
-            decision = lc.decide(old.action, active=current.level if current else lc.Level.NONE,
-                                 target=None if old.action == lc.Action.LIFT else old.level)
+            decision = lc.decide(
+                old.action,
+                active=current.level if current else lc.Level.NONE,
+                target=None if old.action == lc.Action.LIFT else old.level,
+            )
         except lc.LifecycleError as exc:
             raise WarningError(str(exc)) from exc
-        if decision.action == lc.Action.ISSUE and Warning.objects.filter(
-            status=Warning.Status.PENDING, forms__status__in=["draft", "submitted"]
-        ).exclude(pk=old.warning_id).exists():
+        if (
+            decision.action == lc.Action.ISSUE
+            and Warning.objects.filter(status=Warning.Status.PENDING, forms__status__in=["draft", "submitted"])
+            .exclude(pk=old.warning_id)
+            .exists()
+        ):
             raise WarningError("已有一份待审批的预警发布审批表，请先处理。")
         try:
             form = ApprovalForm.objects.create(
-                warning=old.warning, action=old.action, from_level=decision.from_level, level=decision.to_level,
-                approver_role=notice_rules.approver_for(from_level=decision.from_level, to_level=decision.to_level,
-                                                        notice_levels=_notice_levels(old.provincial_notice)),
-                effective_at=old.effective_at, episode_end=old.episode_end,
-                basis=old.basis, content=old.content, public_message=old.public_message,
-                department_opinion=old.department_opinion, evaluation=old.evaluation, consultation=old.consultation,
-                provincial_notice=old.provincial_notice, provincial_consent=old.provincial_consent,
-                drafted_by=actor, effective_on_publication=old.effective_on_publication,
-                **{name: getattr(old, name) for name in CONTENT_FIELDS
-                   if name not in ("affected_areas", "effective_on_publication")},
+                warning=old.warning,
+                action=old.action,
+                from_level=decision.from_level,
+                level=decision.to_level,
+                approver_role=notice_rules.approver_for(
+                    from_level=decision.from_level,
+                    to_level=decision.to_level,
+                    notice_levels=_notice_levels(old.provincial_notice),
+                ),
+                effective_at=old.effective_at,
+                episode_end=old.episode_end,
+                basis=old.basis,
+                content=old.content,
+                public_message=old.public_message,
+                department_opinion=old.department_opinion,
+                evaluation=old.evaluation,
+                consultation=old.consultation,
+                provincial_notice=old.provincial_notice,
+                provincial_consent=old.provincial_consent,
+                drafted_by=actor,
+                effective_on_publication=old.effective_on_publication,
+                **{
+                    name: getattr(old, name)
+                    for name in CONTENT_FIELDS
+                    if name not in ("affected_areas", "effective_on_publication")
+                },
             )
         except IntegrityError as exc:
             raise WarningError("该预警已有一份未完成的审批表。") from exc
@@ -443,8 +579,13 @@ class NotYourDecisionError(WarningError):
 
 
 def _decide_guard(form: ApprovalForm, actor) -> None:
-    reason = lc.may_sign(approver=form.approver_role, signer_role=actor.role, signer_id=actor.pk,
-                         drafted_by_id=form.drafted_by_id, submitted_by_id=form.submitted_by_id)
+    reason = lc.may_sign(
+        approver=form.approver_role,
+        signer_role=actor.role,
+        signer_id=actor.pk,
+        drafted_by_id=form.drafted_by_id,
+        submitted_by_id=form.submitted_by_id,
+    )
     if reason:
         raise NotYourDecisionError(reason)
     if form.status != ApprovalForm.Status.SUBMITTED:
@@ -479,8 +620,7 @@ def _reauth_guard(actor, *, reauth, password: str | None, refusal: str) -> tuple
     return ("password",)
 
 
-def form_approve(*, actor, form_id: int, password: str | None = None, opinion: str = "",
-                 reauth=None) -> ApprovalForm:
+def form_approve(*, actor, form_id: int, password: str | None = None, opinion: str = "", reauth=None) -> ApprovalForm:
     """Sign (签发): the signer re-authenticated in this request (``reauth``, or the password), lock
     the form, apply it to the warning, start the publication and notification clocks, and publish
     after commit (outbox). Possession of a session or an API token is never enough. Two approvers
@@ -505,9 +645,12 @@ def form_approve(*, actor, form_id: int, password: str | None = None, opinion: s
             signed_fields.append("effective_at")
         form.save(update_fields=signed_fields)
         warning_before = {"status": warning.status, "level": warning.level}
-        if form.action == lc.Action.ISSUE and Warning.objects.filter(
-            status__in=[Warning.Status.ACTIVE, Warning.Status.ANNOUNCED]
-        ).exclude(pk=warning.pk).exists():
+        if (
+            form.action == lc.Action.ISSUE
+            and Warning.objects.filter(status__in=[Warning.Status.ACTIVE, Warning.Status.ANNOUNCED])
+            .exclude(pk=warning.pk)
+            .exists()
+        ):
             raise WarningError("已有生效（或已发布待生效）的预警，不能再发布新的预警。")
         # §12: signed before its effective time, the decision is published at once as announced
         # ("将于…起启动" / "将于…解除") and applied at that time; the warning keeps the level in force.
@@ -519,27 +662,58 @@ def form_approve(*, actor, form_id: int, password: str | None = None, opinion: s
             warning.save(update_fields=["status", "pending_form"])
         else:
             _apply_decision(warning, form, now=now)
-        deadline_start(kind=lc.DeadlineKind.PUBLISH, key=deadline_keys.publish(form.pk), start=now, warning=warning,
-                       form=form)
-        deadline_start(kind=lc.DeadlineKind.UNITS_NOTIFIED, key=deadline_keys.units_notified(form.pk), start=now,
-                       warning=warning, form=form)
+        deadline_start(
+            kind=lc.DeadlineKind.PUBLISH, key=deadline_keys.publish(form.pk), start=now, warning=warning, form=form
+        )
+        deadline_start(
+            kind=lc.DeadlineKind.UNITS_NOTIFIED,
+            key=deadline_keys.units_notified(form.pk),
+            start=now,
+            warning=warning,
+            form=form,
+        )
         if form.action in (lc.Action.ISSUE, lc.Action.UPGRADE) and form.level in ("yellow", "orange", "red"):
-            deadline_start(kind=lc.DeadlineKind.WRITTEN_REPORT, key=deadline_keys.written_report(form.pk), start=now,
-                           warning=warning, form=form)
-        audit_record(actor=actor, action="alerts.form.approved", target=form, before=before, after=_snapshot(form),
-                     data={"opinion": form.leader_opinion, "effective_at": form.effective_at,
-                           "effective_on_publication": form.effective_on_publication,
-                           "reauthenticated": list(factors)})
+            deadline_start(
+                kind=lc.DeadlineKind.WRITTEN_REPORT,
+                key=deadline_keys.written_report(form.pk),
+                start=now,
+                warning=warning,
+                form=form,
+            )
+        audit_record(
+            actor=actor,
+            action="alerts.form.approved",
+            target=form,
+            before=before,
+            after=_snapshot(form),
+            data={
+                "opinion": form.leader_opinion,
+                "effective_at": form.effective_at,
+                "effective_on_publication": form.effective_on_publication,
+                "reauthenticated": list(factors),
+            },
+        )
         if ahead:
-            audit_record(actor=actor, action="alerts.warning.announced", target=warning, before=warning_before,
-                         after={"status": warning.status, "level": warning.level},
-                         data={"form": form.pk, "action": form.action, "level": form.level,
-                               "effective_at": form.effective_at})
-            outbox_emit("alerts.warning.effective", {"form_id": form.pk},
-                        countdown=(form.effective_at - now).total_seconds())
+            audit_record(
+                actor=actor,
+                action="alerts.warning.announced",
+                target=warning,
+                before=warning_before,
+                after={"status": warning.status, "level": warning.level},
+                data={"form": form.pk, "action": form.action, "level": form.level, "effective_at": form.effective_at},
+            )
+            outbox_emit(
+                "alerts.warning.effective", {"form_id": form.pk}, countdown=(form.effective_at - now).total_seconds()
+            )
         else:
-            audit_record(actor=actor, action=f"alerts.warning.{form.action}", target=warning, before=warning_before,
-                         after={"status": warning.status, "level": warning.level}, data={"form": form.pk})
+            audit_record(
+                actor=actor,
+                action=f"alerts.warning.{form.action}",
+                target=warning,
+                before=warning_before,
+                after={"status": warning.status, "level": warning.level},
+                data={"form": form.pk},
+            )
         outbox_emit("alerts.form.decided", {"form_id": form.pk})
         outbox_emit("alerts.warning.publish", {"form_id": form.pk})
         if not (ahead and form.action == lc.Action.LIFT):
@@ -552,8 +726,11 @@ def form_approve(*, actor, form_id: int, password: str | None = None, opinion: s
 def _pending_guard(warning: Warning | None = None) -> None:
     """§12: while a signed decision waits for its effective time, no other decision is drafted or
     signed (it would be decided against a level that is about to change)."""
-    pending = (Warning.objects.filter(pending_form__isnull=False).select_related("pending_form").first()
-               if warning is None else (warning if warning.pending_form_id else None))
+    pending = (
+        Warning.objects.filter(pending_form__isnull=False).select_related("pending_form").first()
+        if warning is None
+        else (warning if warning.pending_form_id else None)
+    )
     if pending is not None:
         form = pending.pending_form
         raise WarningError(
@@ -588,8 +765,20 @@ def _apply_decision(warning: Warning, form: ApprovalForm, *, now: dt.datetime) -
     if form.public_message:
         warning.public_message = form.public_message
     warning.pending_form = None
-    warning.save(update_fields=["status", "level", "response_level", "lifted_at", "episode_start", "episode_end",
-                                "primary_pollutant", "aqi_range", "public_message", "pending_form"])
+    warning.save(
+        update_fields=[
+            "status",
+            "level",
+            "response_level",
+            "lifted_at",
+            "episode_start",
+            "episode_end",
+            "primary_pollutant",
+            "aqi_range",
+            "public_message",
+            "pending_form",
+        ]
+    )
 
 
 def warning_bring_into_force(*, form_id: int, now: dt.datetime | None = None) -> Warning | None:
@@ -609,9 +798,14 @@ def warning_bring_into_force(*, form_id: int, now: dt.datetime | None = None) ->
             return None
         before = {"status": warning.status, "level": warning.level}
         _apply_decision(warning, form, now=form.effective_at)
-        audit_record(actor=None, action=f"alerts.warning.{form.action}", target=warning, before=before,
-                     after={"status": warning.status, "level": warning.level},
-                     data={"form": form.pk, "announced_at": form.decided_at, "effective_at": form.effective_at})
+        audit_record(
+            actor=None,
+            action=f"alerts.warning.{form.action}",
+            target=warning,
+            before=before,
+            after={"status": warning.status, "level": warning.level},
+            data={"form": form.pk, "announced_at": form.decided_at, "effective_at": form.effective_at},
+        )
         if form.action == lc.Action.LIFT:
             outbox_emit("response.orders", {"form_id": form.pk})
         # The public page and the CAP feed say what is in force now.
@@ -624,8 +818,11 @@ def warnings_bring_into_force_due(*, now: dt.datetime | None = None) -> int:
     a delayed event that was lost); idempotent."""
     now = now or timezone.now()
     due = Warning.objects.filter(pending_form__isnull=False, pending_form__effective_at__lte=now)
-    return sum(1 for form_id in due.values_list("pending_form_id", flat=True)
-               if warning_bring_into_force(form_id=form_id, now=now) is not None)
+    return sum(
+        1
+        for form_id in due.values_list("pending_form_id", flat=True)
+        if warning_bring_into_force(form_id=form_id, now=now) is not None
+    )
 
 
 def form_reject(*, actor, form_id: int, comment: str, reauth=None) -> ApprovalForm:
@@ -645,9 +842,17 @@ def form_reject(*, actor, form_id: int, comment: str, reauth=None) -> ApprovalFo
         form.decision_comment = comment.strip()
         form.leader_opinion = comment.strip()
         form.save(update_fields=["status", "decided_by", "decided_at", "decision_comment", "leader_opinion"])
-        audit_record(actor=actor, action="alerts.form.rejected", target=form, before=before, after=_snapshot(form),
-                     data={"comment": form.decision_comment,
-                           "reauthenticated": list(reauth.factors) if reauth is not None else []})
+        audit_record(
+            actor=actor,
+            action="alerts.form.rejected",
+            target=form,
+            before=before,
+            after=_snapshot(form),
+            data={
+                "comment": form.decision_comment,
+                "reauthenticated": list(reauth.factors) if reauth is not None else [],
+            },
+        )
         outbox_emit("alerts.form.decided", {"form_id": form.pk})
     return form
 
@@ -672,10 +877,19 @@ def form_draft_from_evaluation(*, evaluation_id: int) -> ApprovalForm | None:
     content["affected_areas"] = known_area_codes(content["affected_areas"])
     try:
         return form_draft(
-            actor=None, action=action, level=None if action == "lift" else level, basis=texts.basis,
-            content=texts.content, public_message=texts.public_message, effective_at=texts.effective_at,
-            episode_end=texts.episode_end, evaluation=evaluation, consultation=consultation, auto=True,
-            episode_start=texts.episode_start, **content,
+            actor=None,
+            action=action,
+            level=None if action == "lift" else level,
+            basis=texts.basis,
+            content=texts.content,
+            public_message=texts.public_message,
+            effective_at=texts.effective_at,
+            episode_end=texts.episode_end,
+            evaluation=evaluation,
+            consultation=consultation,
+            auto=True,
+            episode_start=texts.episode_start,
+            **content,
         )
     except WarningError:
         return None

@@ -112,9 +112,7 @@ def generate(rows: int, seed: int) -> pd.DataFrame:
 
 def peer_rows(frame: pd.DataFrame) -> list[list[tuple[str, str]]]:
     """The rows as python-aqi wants them: (pollutant constant, concentration as a string)."""
-    texts = {
-        column: [f"{value:.{POLLUTANTS[column][3]}f}" for value in frame[column].to_numpy()] for column in COLUMNS
-    }
+    texts = {column: [f"{value:.{POLLUTANTS[column][3]}f}" for value in frame[column].to_numpy()] for column in COLUMNS}
     names = [POLLUTANTS[column][0] for column in COLUMNS]
     return [list(zip(names, values, strict=True)) for values in zip(*(texts[c] for c in COLUMNS), strict=True)]
 
@@ -289,8 +287,14 @@ def explain(column: str, text: str) -> list[str]:
     return lines
 
 
-def example_lines(frame: pd.DataFrame, texts: list[list[tuple[str, str]]], ours: pd.DataFrame,
-                  peer: np.ndarray, failures: np.ndarray, position: int) -> list[str]:
+def example_lines(
+    frame: pd.DataFrame,
+    texts: list[list[tuple[str, str]]],
+    ours: pd.DataFrame,
+    peer: np.ndarray,
+    failures: np.ndarray,
+    position: int,
+) -> list[str]:
     row = frame.iloc[position]
     given = ", ".join(f"{POLLUTANTS[c][1]} {t}" for c, (_, t) in zip(COLUMNS, texts[position], strict=True))
     primary = ours["primary_pollutant"].iloc[position] or "—"
@@ -305,9 +309,11 @@ def example_lines(frame: pd.DataFrame, texts: list[list[tuple[str, str]]], ours:
     for column in COLUMNS:
         _, text = texts[position][COLUMNS.index(column)]
         peer_iaqi = variant_iaqi(np.array([row[column]]), column, gapped=True, truncate=True, round_up=False)[0]
-        decides = ours_iaqi[column] == ours["aqi"].iloc[position] or (
-            not math.isnan(peer[position]) and peer_iaqi == peer[position]
-        ) or math.isnan(peer_iaqi)
+        decides = (
+            ours_iaqi[column] == ours["aqi"].iloc[position]
+            or (not math.isnan(peer[position]) and peer_iaqi == peer[position])
+            or math.isnan(peer_iaqi)
+        )
         if decides and (math.isnan(peer_iaqi) or peer_iaqi != ours_iaqi[column]):
             lines += explain(column, text)
             shown += 1
@@ -322,8 +328,12 @@ def example_lines(frame: pd.DataFrame, texts: list[list[tuple[str, str]]], ours:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--peer-rows", type=int, default=100_000,
-                        help="rows python-aqi runs on (default 100,000; its time per row is extrapolated)")
+    parser.add_argument(
+        "--peer-rows",
+        type=int,
+        default=100_000,
+        help="rows python-aqi runs on (default 100,000; its time per row is extrapolated)",
+    )
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--seed", type=int, default=20140211)
     parser.add_argument("--examples", type=int, default=2, help="worked examples per cause")
@@ -346,8 +356,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"rows: {rows:,} daily rows of six pollutants (PM2.5 PM10 SO2 NO2 CO O3_8h), HJ 633—2012, seed {args.seed}")
     print(
         f"generated AQI: median {np.median(aqi_values):.0f}, 95th percentile {np.percentile(aqi_values, 95):.0f}, "
-        f"max {aqi_values.max():.0f}; categories 1–6: "
-        + " ".join(f"{int(k)}:{v:.1%}" for k, v in categories.items())
+        f"max {aqi_values.max():.0f}; categories 1–6: " + " ".join(f"{int(k)}:{v:.1%}" for k, v in categories.items())
     )
     print(f"python-aqi {aqi.__version__}, algo {aqi.ALGO_MEP}; timings best of {args.repeat}")
     print()

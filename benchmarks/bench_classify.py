@@ -139,7 +139,9 @@ def generate(seed: int) -> pd.DataFrame:
     city = {
         "pm25": np.exp(base + boost),
         # Coarse particles matter less in a stagnant haze: PM10/PM2.5 falls from about 2 towards 1.3.
-        "pm10": np.exp(seasonal(times, "pm10") - seasonal(times, "pm25") + base + 0.6 * boost + ar1(rng, HOURS, 0.9, 0.12)),
+        "pm10": np.exp(
+            seasonal(times, "pm10") - seasonal(times, "pm25") + base + 0.6 * boost + ar1(rng, HOURS, 0.9, 0.12)
+        ),
         "so2": np.exp(seasonal(times, "so2") + 0.25 * night + 0.4 * boost + ar1(rng, HOURS, 0.95, 0.45)),
         "no2": np.exp(seasonal(times, "no2") + 0.3 * rush + 0.3 * boost + ar1(rng, HOURS, 0.9, 0.3)),
         "co": np.exp(seasonal(times, "co") + 0.1 * night + 0.7 * boost + 0.5 * pm_noise + ar1(rng, HOURS, 0.9, 0.15)),
@@ -205,10 +207,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'rows per second':40}{rows / best:>12,.0f}{rows / BUDGET_S:>12,.0f}")
     print(f"{'ratio (budget / ours)':40}{BUDGET_S / best:>12.1f}{1.0:>12.1f}")
     print()
-    print(f"level {result['level']}, recommendation {result['recommendation']}, ozone prompt {result['ozone_prompt']}, "
-          f"SO2 alerts {len(result['so2_alerts'])}, urgent {result['urgent']}")
+    print(
+        f"level {result['level']}, recommendation {result['recommendation']}, ozone prompt {result['ozone_prompt']}, "
+        f"SO2 alerts {len(result['so2_alerts'])}, urgent {result['urgent']}"
+    )
     for process in result["processes"]:
-        print(f"  process {process['start'][:16]} → {process['end'][:16]}  {process['level']:6} peak AQI {process['peak_aqi']}")
+        print(
+            f"  process {process['start'][:16]} → {process['end'][:16]}  {process['level']:6} peak AQI {process['peak_aqi']}"
+        )
     print()
     print(f"BENCH classify ratio={BUDGET_S / best:.1f} hours={rows} ours_s={best:.4f}")
     return 0

@@ -33,8 +33,12 @@ PASSWORD = "bench-Password-1"  # noqa: S105 - the throw-away stack's users
 
 
 def run(numbers: int, batch: int, chunk: int, concurrency: int, port: int, timeout: float) -> dict:
-    env = {"SMS_GATEWAY_BATCH": str(batch), "SMS_TASK_CHUNK": str(chunk), "SMS_RATE_PER_SECOND": "20" if batch > 1
-           else "100000", "SMS_GATEWAY_TIMEOUT": "30"}
+    env = {
+        "SMS_GATEWAY_BATCH": str(batch),
+        "SMS_TASK_CHUNK": str(chunk),
+        "SMS_RATE_PER_SECOND": "20" if batch > 1 else "100000",
+        "SMS_GATEWAY_TIMEOUT": "30",
+    }
     with Stack(port, db_name="yq_fanout", env=env, worker_concurrency=concurrency) as stack:
         stack.start_pg()
         stack.start_redis()
@@ -59,10 +63,17 @@ def run(numbers: int, batch: int, chunk: int, concurrency: int, port: int, timeo
         start = timezone.now() + dt.timedelta(minutes=5)
         from tests.factories import warning_content  # what the warning says (§11): submit requires it
 
-        form = services.form_draft(actor=office, action="issue", level="orange", basis="会商：扇出基准",
-                                   content="扇出基准（benchmarks/bench_fanout.py）", effective_at=start,
-                                   episode_end=start + dt.timedelta(days=2), public_message="扇出基准：橙色预警。",
-                                   **warning_content())
+        form = services.form_draft(
+            actor=office,
+            action="issue",
+            level="orange",
+            basis="会商：扇出基准",
+            content="扇出基准（benchmarks/bench_fanout.py）",
+            effective_at=start,
+            episode_end=start + dt.timedelta(days=2),
+            public_message="扇出基准：橙色预警。",
+            **warning_content(),
+        )
         services.form_submit(actor=office, form_id=form.pk)
         time.sleep(3)  # the worker is up and has handled the submission's event
         gateway.reset()
@@ -83,10 +94,19 @@ def run(numbers: int, batch: int, chunk: int, concurrency: int, port: int, timeo
         missing = sum(1 for p in phones if per.get(p, 0) == 0)
         duplicates = sum(n - 1 for n in per.values() if n > 1)
         sent = rows.filter(status="sent").count()
-        return {"numbers": numbers, "batch": batch, "chunk": chunk, "concurrency": concurrency,
-                "seconds_to_gateway": at_gateway, "seconds_recorded": recorded, "rows_sent": sent,
-                "missing": missing, "duplicates": duplicates, "gateway_requests": stats["requests"],
-                "worker_log": stack.log("worker", 1500) if at_gateway is None else ""}
+        return {
+            "numbers": numbers,
+            "batch": batch,
+            "chunk": chunk,
+            "concurrency": concurrency,
+            "seconds_to_gateway": at_gateway,
+            "seconds_recorded": recorded,
+            "rows_sent": sent,
+            "missing": missing,
+            "duplicates": duplicates,
+            "gateway_requests": stats["requests"],
+            "worker_log": stack.log("worker", 1500) if at_gateway is None else "",
+        }
 
 
 def main() -> None:
@@ -104,18 +124,24 @@ def main() -> None:
     seconds = r["seconds_to_gateway"]
     if seconds is None:
         print(f"FAIL fanout: {r['rows_sent']} of {r['numbers']} sent within {args.timeout:.0f} s")
-        print(f"BENCH fanout ratio=0 messages={r['numbers']} seconds=inf msgs_per_s=0 duplicates={r['duplicates']} "
-              f"missing={r['missing']}")
+        print(
+            f"BENCH fanout ratio=0 messages={r['numbers']} seconds=inf msgs_per_s=0 duplicates={r['duplicates']} "
+            f"missing={r['missing']}"
+        )
         sys.exit(1)
     rate = r["numbers"] / seconds
-    print(f"fan-out of {r['numbers']} numbers, {r['batch']} per gateway call, {r['chunk']} per task, "
-          f"{r['concurrency']} worker processes: all at the gateway after {seconds:.1f} s "
-          f"({rate:,.0f} messages/s, {r['gateway_requests']} gateway calls); every row recorded sent after "
-          f"{r['seconds_recorded']:.1f} s")
+    print(
+        f"fan-out of {r['numbers']} numbers, {r['batch']} per gateway call, {r['chunk']} per task, "
+        f"{r['concurrency']} worker processes: all at the gateway after {seconds:.1f} s "
+        f"({rate:,.0f} messages/s, {r['gateway_requests']} gateway calls); every row recorded sent after "
+        f"{r['seconds_recorded']:.1f} s"
+    )
     ok = r["missing"] == 0 and r["duplicates"] == 0 and r["rows_sent"] == r["numbers"]
-    print(f"BENCH fanout ratio={TARGET_SECONDS / r['seconds_recorded']:.2f} messages={r['numbers']} "
-          f"seconds={r['seconds_recorded']:.1f} msgs_per_s={r['numbers'] / r['seconds_recorded']:.0f} "
-          f"duplicates={r['duplicates']} missing={r['missing']} batch={r['batch']}")
+    print(
+        f"BENCH fanout ratio={TARGET_SECONDS / r['seconds_recorded']:.2f} messages={r['numbers']} "
+        f"seconds={r['seconds_recorded']:.1f} msgs_per_s={r['numbers'] / r['seconds_recorded']:.0f} "
+        f"duplicates={r['duplicates']} missing={r['missing']} batch={r['batch']}"
+    )
     sys.exit(0 if ok else 1)
 
 

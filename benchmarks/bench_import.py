@@ -95,18 +95,14 @@ def _encoded_rows(columns: str) -> bytes:
 
 def truncate_imports() -> None:
     with connection.cursor() as cursor:
-        cursor.execute(
-            "TRUNCATE forecasts_airqualityrecord, forecasts_forecastimport RESTART IDENTITY CASCADE"
-        )
+        cursor.execute("TRUNCATE forecasts_airqualityrecord, forecasts_forecastimport RESTART IDENTITY CASCADE")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=200_000)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument(
-        "--row-by-row", action="store_true", help="also time read_file's row-by-row path once (slow)"
-    )
+    parser.add_argument("--row-by-row", action="store_true", help="also time read_file's row-by-row path once (slow)")
     args = parser.parse_args()
 
     if connection.vendor != "postgresql":

@@ -52,9 +52,13 @@ def worst_day_csv(now: dt.datetime, tag: str) -> bytes:
 def multipart(name: str, data: bytes) -> tuple[bytes, str]:
     boundary = uuid.uuid4().hex
     body = (
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n"
-        "Content-Type: text/csv\r\n\r\n"
-    ).encode() + data + f"\r\n--{boundary}--\r\n".encode()
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+            "Content-Type: text/csv\r\n\r\n"
+        ).encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     return body, f"multipart/form-data; boundary={boundary}"
 
 
@@ -70,12 +74,22 @@ def one_run(stack: Stack, token: str, office, commander, run: int, timeout: floa
     for form in ApprovalForm.objects.filter(status__in=["draft", "submitted"]):
         services.form_withdraw(actor=office, form_id=form.pk, reason="基准：下一轮")
 
-    body, content_type = multipart(f"worst-day-{run}.csv", worst_day_csv(dt.datetime.now(TZ), f"{run}-{uuid.uuid4().hex[:6]}"))
+    body, content_type = multipart(
+        f"worst-day-{run}.csv", worst_day_csv(dt.datetime.now(TZ), f"{run}-{uuid.uuid4().hex[:6]}")
+    )
     connection = http.client.HTTPConnection("127.0.0.1", stack.web_port, timeout=30)
     started = time.monotonic()
-    connection.request("POST", "/api/v1/forecasts/imports/", body=body, headers={
-        "Host": "127.0.0.1", "X-Forwarded-Proto": "https", "Authorization": f"Token {token}",
-        "Content-Type": content_type})
+    connection.request(
+        "POST",
+        "/api/v1/forecasts/imports/",
+        body=body,
+        headers={
+            "Host": "127.0.0.1",
+            "X-Forwarded-Proto": "https",
+            "Authorization": f"Token {token}",
+            "Content-Type": content_type,
+        },
+    )
     response = connection.getresponse()
     answer = json.loads(response.read() or b"{}")
     answered = time.monotonic() - started
@@ -105,7 +119,9 @@ def one_run(stack: Stack, token: str, office, commander, run: int, timeout: floa
             break
         time.sleep(0.02)
     if in_inbox is None:
-        raise RuntimeError(f"no form in the commander's inbox after {timeout} s (evaluated {evaluated}, drafted {drafted})")
+        raise RuntimeError(
+            f"no form in the commander's inbox after {timeout} s (evaluated {evaluated}, drafted {drafted})"
+        )
     return {"answered": answered, "evaluated": evaluated, "drafted": drafted, "inbox": in_inbox}
 
 
@@ -142,8 +158,12 @@ def main() -> None:
 
     best = min(runs, key=lambda r: r["inbox"])
     print(f"{'':44}{'best':>10}{'worst':>10}{'budget':>10}")
-    for key, label in (("answered", "upload answered (HTTP 201)"), ("evaluated", "upload → evaluation stored"),
-                       ("drafted", "upload → form drafted, routed"), ("inbox", "upload → in the commander's inbox")):
+    for key, label in (
+        ("answered", "upload answered (HTTP 201)"),
+        ("evaluated", "upload → evaluation stored"),
+        ("drafted", "upload → form drafted, routed"),
+        ("inbox", "upload → in the commander's inbox"),
+    ):
         values = [r[key] for r in runs]
         budget = f"{BUDGET_S:>9.1f}s" if key == "inbox" else f"{'—':>10}"
         print(f"{label:44}{min(values):>9.2f}s{max(values):>9.2f}s{budget}")

@@ -112,13 +112,16 @@ class Stack:
     def run(self, argv: list[str], *, timeout: float, what: str) -> str:
         result = subprocess.run(argv, cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=timeout)
         if result.returncode != 0:
-            raise RuntimeError(f"{what} failed ({result.returncode}):\n{result.stdout[-2000:]}\n{result.stderr[-4000:]}")
+            raise RuntimeError(
+                f"{what} failed ({result.returncode}):\n{result.stdout[-2000:]}\n{result.stderr[-4000:]}"
+            )
         return result.stdout
 
     def start(self, argv: list[str], *, name: str) -> subprocess.Popen:
         out = open(self.tmp / f"{name}.log", "wb")  # noqa: SIM115 - closed with the process
-        process = subprocess.Popen(argv, cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
+        process = subprocess.Popen(
+            argv, cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
         out.close()
         self.processes.append(process)
         return process
@@ -153,8 +156,22 @@ class Stack:
 
     def drop_database(self) -> None:
         host, port = self.db_server.hostname or "127.0.0.1", str(self.db_server.port or 5432)
-        subprocess.run(["dropdb", "-h", host, "-p", port, "-U", self.db_server.username or "postgres", "--if-exists",
-                        "--force", self.args.db_name], timeout=60, capture_output=True)
+        subprocess.run(
+            [
+                "dropdb",
+                "-h",
+                host,
+                "-p",
+                port,
+                "-U",
+                self.db_server.username or "postgres",
+                "--if-exists",
+                "--force",
+                self.args.db_name,
+            ],
+            timeout=60,
+            capture_output=True,
+        )
 
     def clear_redis_cache(self) -> None:
         import redis
@@ -182,9 +199,13 @@ class Stack:
 
         (self.tmp / "reference").mkdir()
         sites = {
-            "production": render_site(listen=self.port_nginx, upstream=f"127.0.0.1:{self.port_web}",
-                                      static_root=self.tmp / "staticfiles", media_root=self.tmp / "media",
-                                      cache_dir=self.tmp / "nginx-cache"),
+            "production": render_site(
+                listen=self.port_nginx,
+                upstream=f"127.0.0.1:{self.port_web}",
+                static_root=self.tmp / "staticfiles",
+                media_root=self.tmp / "media",
+                cache_dir=self.tmp / "nginx-cache",
+            ),
             "reference": static_site(listen=self.port_static, root=self.tmp / "reference"),
         }
         self.nginx = LocalNginx(self.tmp / "nginx", sites).start()
@@ -253,11 +274,22 @@ class Warnings:
 
         now = timezone.now()
         form = services.form_draft(
-            actor=self.office, action=action, level=level, basis="基准测试：会商认为未来 72 小时 AQI 持续大于 200",
-            content="基准测试", effective_at=now, episode_end=now + dt.timedelta(days=3) if action == "issue" else None,
+            actor=self.office,
+            action=action,
+            level=level,
+            basis="基准测试：会商认为未来 72 小时 AQI 持续大于 200",
+            content="基准测试",
+            effective_at=now,
+            episode_end=now + dt.timedelta(days=3) if action == "issue" else None,
             public_message="",
-            **warning_content(action, **({"primary_pollutant": "PM2.5", "aqi_low": 210, "aqi_high": 280, "degree": ""}
-                                         if action == "issue" else {})),
+            **warning_content(
+                action,
+                **(
+                    {"primary_pollutant": "PM2.5", "aqi_low": 210, "aqi_high": 280, "degree": ""}
+                    if action == "issue"
+                    else {}
+                ),
+            ),
         )
         services.form_submit(actor=self.office, form_id=form.pk)
         services.form_approve(actor=self.vice, form_id=form.pk, password=PASSWORD, opinion="同意。")
@@ -268,8 +300,11 @@ class Warnings:
         """When the worker started the publish handler of the last form (outbox dispatched_at)."""
         from core.models import OutboxEvent
 
-        event = (OutboxEvent.objects.filter(topic="alerts.warning.publish", payload__form_id=self.form_id)
-                 .values("dispatched_at").first())
+        event = (
+            OutboxEvent.objects.filter(topic="alerts.warning.publish", payload__form_id=self.form_id)
+            .values("dispatched_at")
+            .first()
+        )
         return event["dispatched_at"].timestamp() if event and event["dispatched_at"] else None
 
 
@@ -291,9 +326,20 @@ def wait_for_level(url: str, level_name: str, *, seconds: float) -> float:
 
 
 def wrk(url: str, *, connections: int, duration: int, threads: int, script: Path, during=None) -> dict:
-    argv = ["wrk", f"-t{min(threads, connections)}", f"-c{connections}", f"-d{duration}s", "--timeout", "2s",
-            "-s", str(script), url]
-    process = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    argv = [
+        "wrk",
+        f"-t{min(threads, connections)}",
+        f"-c{connections}",
+        f"-d{duration}s",
+        "--timeout",
+        "2s",
+        "-s",
+        str(script),
+        url,
+    ]
+    process = subprocess.Popen(
+        argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
+    )
     try:
         if during is not None:
             during()
@@ -303,7 +349,7 @@ def wrk(url: str, *, connections: int, duration: int, threads: int, script: Path
     line = next((ln for ln in out.splitlines() if ln.startswith("WRKJSON ")), None)
     if line is None:
         raise RuntimeError(f"wrk gave no summary:\n{out}")
-    data = json.loads(line[len("WRKJSON "):])
+    data = json.loads(line[len("WRKJSON ") :])
     data["errors"] = sum(data[k] for k in ("connect", "read", "write", "status", "timeout"))
     data["rps"] = data["requests"] / (data["duration_us"] / 1e6)
     data["p50_ms"], data["p90_ms"], data["p99_ms"] = (data[k] / 1000 for k in ("p50_us", "p90_us", "p99_us"))
@@ -359,8 +405,12 @@ def combine(parts: list[dict]) -> dict:
 # ------------------------------------------------------------------------- report
 
 
-COLUMNS = (("static", "static file (ref)"), ("ours", "ours: nginx+gunicorn"), ("django", "Django alone"),
-           ("publishing", "ours, publishing"))
+COLUMNS = (
+    ("static", "static file (ref)"),
+    ("ours", "ours: nginx+gunicorn"),
+    ("django", "Django alone"),
+    ("publishing", "ours, publishing"),
+)
 
 
 def ms(value: float) -> str:
@@ -394,20 +444,37 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=15, help="seconds of load per run (15)")
     parser.add_argument("--connections", default="64,256", help="connection counts (64,256)")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (2, one a core)")
-    parser.add_argument("--rounds", type=int, default=2,
-                        help="runs of the reference and of ours at each load, alternating (2: A B B A)")
+    parser.add_argument(
+        "--rounds", type=int, default=2, help="runs of the reference and of ours at each load, alternating (2: A B B A)"
+    )
     parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: docker-compose's)")
-    parser.add_argument("--port-base", type=int, default=18030, help="nginx, gunicorn, reference: this and the next two")
-    parser.add_argument("--database-server", default=os.environ.get("BENCH_DATABASE_SERVER", "postgres://postgres@127.0.0.1:5432"))
-    parser.add_argument("--db-name", default="bench_public", help="scratch database, dropped and made anew (bench_public)")
-    parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"),
-                        help="a Redis database of its own (cache and Celery broker)")
+    parser.add_argument(
+        "--port-base", type=int, default=18030, help="nginx, gunicorn, reference: this and the next two"
+    )
+    parser.add_argument(
+        "--database-server", default=os.environ.get("BENCH_DATABASE_SERVER", "postgres://postgres@127.0.0.1:5432")
+    )
+    parser.add_argument(
+        "--db-name", default="bench_public", help="scratch database, dropped and made anew (bench_public)"
+    )
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"),
+        help="a Redis database of its own (cache and Celery broker)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder and the database")
     args = parser.parse_args()
     loads = [int(c) for c in args.connections.split(",")]
 
-    missing = [tool for tool, path in (("nginx", nginx_binary()), ("wrk", shutil.which("wrk")),
-                                       ("createdb", shutil.which("createdb"))) if not path]
+    missing = [
+        tool
+        for tool, path in (
+            ("nginx", nginx_binary()),
+            ("wrk", shutil.which("wrk")),
+            ("createdb", shutil.which("createdb")),
+        )
+        if not path
+    ]
     if missing:
         print(f"missing: {', '.join(missing)} (apt-get install nginx wrk postgresql-client)", file=sys.stderr)
         return 2
@@ -424,14 +491,18 @@ def main() -> int:
     results: dict[int, dict] = {}
     staleness: list[dict] = []
     try:
-        log(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}; "
-            f"{os.cpu_count()} cores; database {args.db_name}; Redis {args.redis_url}")
+        log(
+            f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}; "
+            f"{os.cpu_count()} cores; database {args.db_name}; Redis {args.redis_url}"
+        )
         stack.database()
         stack.clear_redis_cache()
         stack.start_services()
         log(f"gunicorn: {shlex.join(stack.web_argv)}")
         log(f"worker:   {shlex.join(stack.worker_argv)}")
-        log(f"nginx:    deploy/nginx.conf on :{stack.port_nginx} → :{stack.port_web}; reference on :{stack.port_static}")
+        log(
+            f"nginx:    deploy/nginx.conf on :{stack.port_nginx} → :{stack.port_web}; reference on :{stack.port_static}"
+        )
 
         warnings = Warnings(stack)
         warnings.decide("issue", "yellow")
@@ -480,16 +551,24 @@ def main() -> int:
                             }
                         )
 
-                result = wrk(url, connections=connections, duration=args.duration, threads=args.threads,
-                             script=script, during=during)
+                result = wrk(
+                    url,
+                    connections=connections,
+                    duration=args.duration,
+                    threads=args.threads,
+                    script=script,
+                    during=during,
+                )
                 result["nginx_cpu_s"] = group_cpu(nginx_group) - cpu_before["nginx"]
                 result["web_cpu_s"] = group_cpu(web_group) - cpu_before["web"]
                 time.sleep(0.5)  # the access log's last lines
                 if key != "static":
                     result["reached_django"] = stack.django_requests() - before
                 rounds[key].append(result)
-                log(f"  {key:<10} {result['rps']:>10,.0f} req/s  p50 {ms(result['p50_ms'])} ms  "
-                    f"p99 {ms(result['p99_ms'])} ms  errors {result['errors']}")
+                log(
+                    f"  {key:<10} {result['rps']:>10,.0f} req/s  p50 {ms(result['p50_ms'])} ms  "
+                    f"p99 {ms(result['p99_ms'])} ms  errors {result['errors']}"
+                )
             run = {key: combine(parts) for key, parts in rounds.items()}
             results[connections] = run
     except KeyboardInterrupt:
@@ -501,22 +580,29 @@ def main() -> int:
             stack.drop_database()
 
     print()
-    print(f"Public page /public/ — wrk {args.threads} threads, {args.duration} s per run, load average now "
-          f"{os.getloadavg()[0]:.2f}; gunicorn {stack.web_argv[stack.web_argv.index('--workers') + 1]} workers")
+    print(
+        f"Public page /public/ — wrk {args.threads} threads, {args.duration} s per run, load average now "
+        f"{os.getloadavg()[0]:.2f}; gunicorn {stack.web_argv[stack.web_argv.index('--workers') + 1]} workers"
+    )
     for connections in loads:
         print()
         print(table(connections, args.duration, results[connections]))
     print()
-    print("Columns: the same page as a static file; our stack (nginx with deploy/nginx.conf, gunicorn); gunicorn "
-          "alone; our stack again while a form is approved and published (worker), the page polled until it shows.")
+    print(
+        "Columns: the same page as a static file; our stack (nginx with deploy/nginx.conf, gunicorn); gunicorn "
+        "alone; our stack again while a form is approved and published (worker), the page polled until it shows."
+    )
     print("Staleness: a form approved while our stack is under load, until the page through nginx shows it")
     for record in staleness:
         started = record["from_publication_s"]
         pickup = record["worker_pickup_s"]
-        print(f"  {record['connections']:>4} connections, {record['change']:<18} from the approval's commit "
-              f"{record['from_commit_s']:.3f} s; from the publication's start in the worker "
-              f"{started:.3f} s (the worker picked it up after {pickup:.3f} s)" if started is not None else
-              f"  {record['connections']} connections, {record['change']}: {record['from_commit_s']:.3f} s from commit")
+        print(
+            f"  {record['connections']:>4} connections, {record['change']:<18} from the approval's commit "
+            f"{record['from_commit_s']:.3f} s; from the publication's start in the worker "
+            f"{started:.3f} s (the worker picked it up after {pickup:.3f} s)"
+            if started is not None
+            else f"  {record['connections']} connections, {record['change']}: {record['from_commit_s']:.3f} s from commit"
+        )
 
     top = max(loads)
     ours, ref = results[top]["ours"], results[top]["static"]
@@ -524,11 +610,14 @@ def main() -> int:
     for connections in loads:
         for key in ("ours", "static", "django", "publishing"):
             r = results[connections][key]
-            figures.append(f"{key}_rps_{connections}={r['rps']:.0f} {key}_p50_ms_{connections}={r['p50_ms']:.2f} "
-                           f"{key}_p99_ms_{connections}={r['p99_ms']:.2f} {key}_errors_{connections}={r['errors']}")
+            figures.append(
+                f"{key}_rps_{connections}={r['rps']:.0f} {key}_p50_ms_{connections}={r['p50_ms']:.2f} "
+                f"{key}_p99_ms_{connections}={r['p99_ms']:.2f} {key}_errors_{connections}={r['errors']}"
+            )
     worst = max((r["from_commit_s"] for r in staleness), default=float("nan"))
-    worst_pub = max((r["from_publication_s"] for r in staleness if r["from_publication_s"] is not None),
-                    default=float("nan"))
+    worst_pub = max(
+        (r["from_publication_s"] for r in staleness if r["from_publication_s"] is not None), default=float("nan")
+    )
     figures.append(f"staleness_s={worst:.3f} staleness_from_publication_s={worst_pub:.3f}")
     print(f"BENCH public {' '.join(figures)}".replace("=inf", "=>2000"))  # wrk's timeout: over 2 s
     return 0

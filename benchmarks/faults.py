@@ -94,8 +94,13 @@ class Signers:
         for i in range(count):
             user = get_user_model().objects.create(username=f"f-{role}-{i}", password=password_hash, role=role)
             device = TOTPDevice.objects.create(user=user, name="faults", confirmed=True)
-            self.people.append((user, api_token_issue(user=user, client="faults")[1],
-                                pyotp.TOTP(__import__("base64").b32encode(device.bin_key).decode())))
+            self.people.append(
+                (
+                    user,
+                    api_token_issue(user=user, client="faults")[1],
+                    pyotp.TOTP(__import__("base64").b32encode(device.bin_key).decode()),
+                )
+            )
         self._next = 0
         self._lock = threading.Lock()
 
@@ -121,12 +126,15 @@ class World:
         user_model = get_user_model()
         self.office = user_model.objects.create_user("f-office", password=PASSWORD, role=Role.OFFICE)
         password_hash = make_password(PASSWORD)  # hashed once for all the signers (the hasher is slow on purpose)
-        self.signers = {Role.VICE_COMMANDER: Signers(Role.VICE_COMMANDER, 120, password_hash),
-                        Role.COMMANDER: Signers(Role.COMMANDER, 20, password_hash)}
+        self.signers = {
+            Role.VICE_COMMANDER: Signers(Role.VICE_COMMANDER, 120, password_hash),
+            Role.COMMANDER: Signers(Role.COMMANDER, 20, password_hash),
+        }
         self.tokens = {role: signers.people[0][1] for role, signers in self.signers.items()}
         now = time.time()
         SmsSubscriber.objects.bulk_create(
-            [SmsSubscriber(phone=f"139{i:08d}", confirmed=True) for i in range(subscribers)], batch_size=5000)
+            [SmsSubscriber(phone=f"139{i:08d}", confirmed=True) for i in range(subscribers)], batch_size=5000
+        )
         self.subscribers = subscribers
         self.phones = {f"139{i:08d}" for i in range(subscribers)}
         print(f"seeded {subscribers} subscribers in {time.time() - now:.1f} s", flush=True)
@@ -164,10 +172,17 @@ class World:
         start = timezone.now() + dt.timedelta(minutes=5)
         from tests.factories import warning_content  # what the warning says (§11): submit requires it
 
-        form = services.form_draft(actor=self.office, action=action, level=level, basis="会商：故障演练",
-                                   content="故障演练（benchmarks/faults.py）", effective_at=start,
-                                   episode_end=start + dt.timedelta(days=2),
-                                   public_message=f"故障演练：{action} {level or ''}。", **warning_content(action))
+        form = services.form_draft(
+            actor=self.office,
+            action=action,
+            level=level,
+            basis="会商：故障演练",
+            content="故障演练（benchmarks/faults.py）",
+            effective_at=start,
+            episode_end=start + dt.timedelta(days=2),
+            public_message=f"故障演练：{action} {level or ''}。",
+            **warning_content(action),
+        )
         form = services.form_submit(actor=self.office, form_id=form.pk)
         return form, self.signers[form.approver_role]
 
@@ -176,16 +191,24 @@ class World:
         from core.models import OutboxEvent
         from notifications.models import Delivery
 
-        wait(lambda: not OutboxEvent.objects.filter(done_at__isnull=True).exists()
-             and not Delivery.objects.filter(status="queued").exists()
-             and not Delivery.objects.filter(status="failed", retryable=True).exists(), 120)
+        wait(
+            lambda: (
+                not OutboxEvent.objects.filter(done_at__isnull=True).exists()
+                and not Delivery.objects.filter(status="queued").exists()
+                and not Delivery.objects.filter(status="failed", retryable=True).exists()
+            ),
+            120,
+        )
 
     def approve_http(self, form, signers: Signers) -> tuple[int, bytes]:
         """The next signer approves by the API: their token, password and a fresh code."""
         _user, token, totp = signers.take()
-        return self.stack.http("POST", f"/api/v1/warnings/{form.warning_id}/approve/",
-                               body={"password": PASSWORD, "otp": totp.now(), "comment": "同意（演练）"},
-                               headers={"Authorization": f"Token {token}"})
+        return self.stack.http(
+            "POST",
+            f"/api/v1/warnings/{form.warning_id}/approve/",
+            body={"password": PASSWORD, "otp": totp.now(), "comment": "同意（演练）"},
+            headers={"Authorization": f"Token {token}"},
+        )
 
     def deliveries(self, form):
         from notifications.models import Delivery
@@ -194,8 +217,11 @@ class World:
 
     def all_sent(self, form) -> bool:
         rows = self.deliveries(form)
-        return rows.count() >= len(self.phones) and not rows.filter(status="queued").exists() and \
-            not rows.filter(status="failed", retryable=True).exists()
+        return (
+            rows.count() >= len(self.phones)
+            and not rows.filter(status="queued").exists()
+            and not rows.filter(status="failed", retryable=True).exists()
+        )
 
     def gateway_check(self, form) -> dict:
         """Per-number counts at the gateway against the subscribers of this publication."""
@@ -203,8 +229,13 @@ class World:
         per = stats.pop("per_number")
         missing = sum(1 for p in self.phones if per.get(p, 0) == 0)
         duplicates = sum(per.get(p, 0) - 1 for p in self.phones if per.get(p, 0) > 1)
-        return {"missing": missing, "duplicates": duplicates, "gateway_messages": stats["messages"],
-                "gateway_requests": stats["requests"], "resent_deduplicated": stats["resent"]}
+        return {
+            "missing": missing,
+            "duplicates": duplicates,
+            "gateway_messages": stats["messages"],
+            "gateway_requests": stats["requests"],
+            "resent_deduplicated": stats["resent"],
+        }
 
 
 # ----------------------------------------------------------------------------- scenarios
@@ -249,14 +280,32 @@ def scenario_approvals(world: World, n: int = 100) -> bool:
     publications = OutboxEvent.objects.filter(topic="alerts.warning.publish", payload__form_id=form.pk)
     published = AuditEntry.objects.filter(action="alerts.warning.published", target_id=str(form.pk)).count()
     check = world.gateway_check(form)
-    ok = (form.status == ApprovalForm.Status.APPROVED and statuses.get(200) == 1 and approvals == 1
-          and publications.count() == 1 and publications.filter(done_at__isnull=False).count() == 1
-          and published == 1 and not any(s >= 500 for s in statuses) and set(statuses) <= {200, 409, 400}
-          and done is not None and world.deliveries(form).count() == len(world.phones)
-          and check["missing"] == 0 and check["duplicates"] == 0)
-    return report("approvals", ok, requests=n, statuses=dict(statuses), seconds=round(elapsed, 2),
-                  approved_audit=approvals, publish_events=publications.count(), published_audit=published,
-                  deliveries=world.deliveries(form).count(), **check)
+    ok = (
+        form.status == ApprovalForm.Status.APPROVED
+        and statuses.get(200) == 1
+        and approvals == 1
+        and publications.count() == 1
+        and publications.filter(done_at__isnull=False).count() == 1
+        and published == 1
+        and not any(s >= 500 for s in statuses)
+        and set(statuses) <= {200, 409, 400}
+        and done is not None
+        and world.deliveries(form).count() == len(world.phones)
+        and check["missing"] == 0
+        and check["duplicates"] == 0
+    )
+    return report(
+        "approvals",
+        ok,
+        requests=n,
+        statuses=dict(statuses),
+        seconds=round(elapsed, 2),
+        approved_audit=approvals,
+        publish_events=publications.count(),
+        published_audit=published,
+        deliveries=world.deliveries(form).count(),
+        **check,
+    )
 
 
 def scenario_kill9(world: World) -> bool:
@@ -276,12 +325,23 @@ def scenario_kill9(world: World) -> bool:
     done = wait(lambda: world.all_sent(form), 180)
     world.gateway.control(latency=0)
     check = world.gateway_check(form)
-    ok = status == 200 and reached is not None and 0 < at_kill < len(world.phones) and done is not None \
-        and check["missing"] == 0 and check["duplicates"] == 0
-    return report("kill9", ok, subscribers=len(world.phones), gateway_messages_at_kill=at_kill,
-                  rows_sent_at_kill=sent_rows_at_kill,
-                  seconds_to_complete_after_kill=round(time.monotonic() - killed_at, 1) if done is not None else None,
-                  **check)
+    ok = (
+        status == 200
+        and reached is not None
+        and 0 < at_kill < len(world.phones)
+        and done is not None
+        and check["missing"] == 0
+        and check["duplicates"] == 0
+    )
+    return report(
+        "kill9",
+        ok,
+        subscribers=len(world.phones),
+        gateway_messages_at_kill=at_kill,
+        rows_sent_at_kill=sent_rows_at_kill,
+        seconds_to_complete_after_kill=round(time.monotonic() - killed_at, 1) if done is not None else None,
+        **check,
+    )
 
 
 def scenario_redis(world: World, outage: float) -> bool:
@@ -306,21 +366,40 @@ def scenario_redis(world: World, outage: float) -> bool:
         if approval is None and time.monotonic() - down_at > 2:
             started = time.monotonic()
             code, body = world.approve_http(form, signers)
-            approval = {"status": code, "seconds": round(time.monotonic() - started, 2),
-                        "detail": body[:200].decode(errors="replace") if code != 200 else ""}
+            approval = {
+                "status": code,
+                "seconds": round(time.monotonic() - started, 2),
+                "detail": body[:200].decode(errors="replace") if code != 200 else "",
+            }
         time.sleep(0.25)
     form.refresh_from_db()
     approved_during_outage = form.status == ApprovalForm.Status.APPROVED
     world.stack.start_redis()
     done = wait(lambda: world.all_sent(form), 120)
     check = world.gateway_check(form)
-    ok = (set(statuses) == {200} and approval is not None and approval["status"] == 200 and approved_during_outage
-          and done is not None and check["missing"] == 0 and check["duplicates"] == 0)
-    return report("redis", ok, worker_restarts_by_supervisor=world.stack.restarts.get("worker", 0),
-                  beat_restarts_by_supervisor=world.stack.restarts.get("beat", 0), outage_seconds=outage, public_requests=sum(statuses.values()),
-                  public_statuses=dict(statuses), public_max_ms=round(max(latencies) * 1000),
-                  approval=approval, approved_during_outage=approved_during_outage,
-                  seconds_to_publish_after_redis_back=round(done, 1) if done is not None else None, **check)
+    ok = (
+        set(statuses) == {200}
+        and approval is not None
+        and approval["status"] == 200
+        and approved_during_outage
+        and done is not None
+        and check["missing"] == 0
+        and check["duplicates"] == 0
+    )
+    return report(
+        "redis",
+        ok,
+        worker_restarts_by_supervisor=world.stack.restarts.get("worker", 0),
+        beat_restarts_by_supervisor=world.stack.restarts.get("beat", 0),
+        outage_seconds=outage,
+        public_requests=sum(statuses.values()),
+        public_statuses=dict(statuses),
+        public_max_ms=round(max(latencies) * 1000),
+        approval=approval,
+        approved_during_outage=approved_during_outage,
+        seconds_to_publish_after_redis_back=round(done, 1) if done is not None else None,
+        **check,
+    )
 
 
 def scenario_pg(world: World) -> bool:
@@ -331,8 +410,9 @@ def scenario_pg(world: World) -> bool:
 
     def me() -> int | str:
         try:
-            return world.stack.http("GET", "/api/v1/auth/me/", headers={"Authorization": f"Token {token}"},
-                                    timeout=10)[0]
+            return world.stack.http("GET", "/api/v1/auth/me/", headers={"Authorization": f"Token {token}"}, timeout=10)[
+                0
+            ]
         except OSError:
             return "error"
 
@@ -357,11 +437,23 @@ def scenario_pg(world: World) -> bool:
     status, _ = world.approve_http(form, approver_signers)
     done = wait(lambda: world.all_sent(form), 120)
     check = world.gateway_check(form)
-    ok = before == 200 and recovered is not None and status == 200 and done is not None and check["missing"] == 0 \
+    ok = (
+        before == 200
+        and recovered is not None
+        and status == 200
+        and done is not None
+        and check["missing"] == 0
         and check["duplicates"] == 0
-    return report("pg", ok, restart_seconds=round(restart_seconds, 2), web_failed_requests=failures,
-                  web_recovered_seconds_after_restart_began=round(recovered, 2) if recovered is not None else None,
-                  worker_publication_seconds=round(done, 1) if done is not None else None, **check)
+    )
+    return report(
+        "pg",
+        ok,
+        restart_seconds=round(restart_seconds, 2),
+        web_failed_requests=failures,
+        web_recovered_seconds_after_restart_began=round(recovered, 2) if recovered is not None else None,
+        worker_publication_seconds=round(done, 1) if done is not None else None,
+        **check,
+    )
 
 
 def _gateway_fault(world: World, name: str, mode: str, level: str) -> bool:
@@ -381,25 +473,47 @@ def _gateway_fault(world: World, name: str, mode: str, level: str) -> bool:
     status, _ = world.approve_http(form, signers)
     rows = world.deliveries(form)
     attempts = settings.SMS_MAX_ATTEMPTS
-    settled = wait(lambda: rows.count() == len(world.phones) and rows.filter(status="failed", retryable=False).count()
-                   == len(world.phones), 120, step=0.5)
+    settled = wait(
+        lambda: (
+            rows.count() == len(world.phones)
+            and rows.filter(status="failed", retryable=False).count() == len(world.phones)
+        ),
+        120,
+        step=0.5,
+    )
     stats = world.gateway.stats()
     world.gateway.control(mode="ok")
     calls_per_attempt = -(-len(world.phones) // settings.SMS_GATEWAY_BATCH)
     errors = Counter(r.split("：", 1)[-1][:40] for r in rows.values_list("last_error", flat=True))
     want = "HTTP 500" if mode == "500" else "超时"
-    page_status, page = world.stack.http("GET", "/warnings/deliveries/?status=failed", headers={"Cookie": world.office_cookie})
+    page_status, page = world.stack.http(
+        "GET", "/warnings/deliveries/?status=failed", headers={"Cookie": world.office_cookie}
+    )
     page_text = page.decode("utf-8", "replace")
     shown = page_status == 200 and want in page_text and "发送失败" in page_text
     counted = stats["failed_requests"] if mode == "500" else stats["hung_requests"]
-    ok = (status == 200 and settled is not None and counted == calls_per_attempt * attempts
-          and all(want in e for e in errors) and rows.filter(attempts=attempts).count() == len(world.phones)
-          and Delivery.objects.filter(pk__in=rows, sent_at__isnull=False).count() == 0 and shown)
-    return report(name, ok, recipients=len(world.phones), max_attempts=attempts,
-                  gateway_requests=stats["requests"], expected_requests=calls_per_attempt * attempts,
-                  seconds_to_settle=round(settled, 1) if settled is not None else None,
-                  errors=dict(errors), office_page_status=page_status, office_page_shows_failures=shown,
-                  elapsed=round(time.monotonic() - started, 1))
+    ok = (
+        status == 200
+        and settled is not None
+        and counted == calls_per_attempt * attempts
+        and all(want in e for e in errors)
+        and rows.filter(attempts=attempts).count() == len(world.phones)
+        and Delivery.objects.filter(pk__in=rows, sent_at__isnull=False).count() == 0
+        and shown
+    )
+    return report(
+        name,
+        ok,
+        recipients=len(world.phones),
+        max_attempts=attempts,
+        gateway_requests=stats["requests"],
+        expected_requests=calls_per_attempt * attempts,
+        seconds_to_settle=round(settled, 1) if settled is not None else None,
+        errors=dict(errors),
+        office_page_status=page_status,
+        office_page_shows_failures=shown,
+        elapsed=round(time.monotonic() - started, 1),
+    )
 
 
 def office_cookie(world: World) -> str:
@@ -487,8 +601,11 @@ def run(args) -> int:
     shown = " ".join(f"{k}={v}" for k, v in figures.items() if v is not None)
     # The reference is the script's own: every scenario that ran passing (ratio 1).
     passed = len(ran) - len([n for n in failed if n != "error"])
-    print(f"BENCH faults ratio={passed / max(len(ran), 1):.2f} passed={passed} scenarios={len(ran)} "
-          f"subscribers={subscribers} outage_s={outage:g} {shown} total_s={total:.1f}", flush=True)
+    print(
+        f"BENCH faults ratio={passed / max(len(ran), 1):.2f} passed={passed} scenarios={len(ran)} "
+        f"subscribers={subscribers} outage_s={outage:g} {shown} total_s={total:.1f}",
+        flush=True,
+    )
     if args.json:
         Path(args.json).write_text(json.dumps({"results": RESULTS, "seconds": total}, ensure_ascii=False, indent=1))
     return 1 if failed else 0

@@ -36,8 +36,9 @@ def nginx_binary() -> str | None:
     return shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if os.path.exists(p)), None)
 
 
-def render_site(*, listen: int, upstream: str, static_root: Path, media_root: Path, cache_dir: Path,
-                conf: Path = PRODUCTION_CONF) -> str:
+def render_site(
+    *, listen: int, upstream: str, static_root: Path, media_root: Path, cache_dir: Path, conf: Path = PRODUCTION_CONF
+) -> str:
     """deploy/nginx.conf with its port, upstream and paths replaced by local ones."""
     text = conf.read_text(encoding="utf-8")
     replacements = {
@@ -146,8 +147,22 @@ class LocalNginx:
         self.process: subprocess.Popen | None = None
 
     def test(self) -> None:
-        result = subprocess.run([self.binary, "-t", "-q", "-p", str(self.workdir), "-c", str(self.conf),
-                                 "-e", str(self.workdir / "error.log")], capture_output=True, text=True, timeout=30)
+        result = subprocess.run(
+            [
+                self.binary,
+                "-t",
+                "-q",
+                "-p",
+                str(self.workdir),
+                "-c",
+                str(self.conf),
+                "-e",
+                str(self.workdir / "error.log"),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
         if result.returncode != 0:
             raise RuntimeError(f"nginx -t failed: {result.stderr}")
 
@@ -155,7 +170,9 @@ class LocalNginx:
         self.test()
         self.process = subprocess.Popen(
             [self.binary, "-p", str(self.workdir), "-c", str(self.conf), "-e", str(self.workdir / "error.log")],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
         return self
 

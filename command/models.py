@@ -118,7 +118,9 @@ class WorkingGroup(models.Model):
     lead_text = models.CharField(_("组长单位"), max_length=200)
     members_text = models.TextField(_("成员单位（预案原文）"))
     duties = models.TextField(_("主要职责"))
-    lead_units = models.ManyToManyField(MemberUnit, verbose_name=_("组长单位（成员单位）"), blank=True, related_name="led_groups")
+    lead_units = models.ManyToManyField(
+        MemberUnit, verbose_name=_("组长单位（成员单位）"), blank=True, related_name="led_groups"
+    )
     member_units = models.ManyToManyField(MemberUnit, verbose_name=_("成员单位"), blank=True, related_name="groups")
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
 

@@ -41,8 +41,13 @@ def plan_load(*, path: Path = PLAN_FILE, update: bool = False, actor: Any = None
             audit_record(
                 actor=actor,
                 action="command.plan.loaded",
-                data={"file": str(path), "update": update, "created": report.created, "updated": report.updated,
-                      "deleted": report.deleted},
+                data={
+                    "file": str(path),
+                    "update": update,
+                    "created": report.created,
+                    "updated": report.updated,
+                    "deleted": report.deleted,
+                },
             )
     except KeyError as exc:
         raise PlanDataError(f"预案数据文件 {path} 缺少字段 {exc}") from exc
@@ -58,8 +63,12 @@ def _load(data: dict, *, update: bool, report: LoadReport) -> None:
     areas = {}
     for order, item in enumerate(data["areas"], start=1):
         areas[item["code"]], _ = upsert(
-            Area, {"code": item["code"]}, {"name": item["name"], "kind": item["kind"], "order": order},
-            update=update, report=report, kind="area",
+            Area,
+            {"code": item["code"]},
+            {"name": item["name"], "kind": item["kind"], "order": order},
+            update=update,
+            report=report,
+            kind="area",
         )
     units = {}
     for order, item in enumerate(data["units"], start=1):
@@ -79,7 +88,9 @@ def _load(data: dict, *, update: bool, report: LoadReport) -> None:
                 "duties": item.get("duties", ""),
                 "order": item.get("order", order),
             },
-            update=update, report=report, kind="unit",
+            update=update,
+            report=report,
+            kind="unit",
         )
 
     def unit(slug: str) -> MemberUnit:
@@ -91,14 +102,25 @@ def _load(data: dict, *, update: bool, report: LoadReport) -> None:
     office = data["office"]
     bodies = {
         "headquarters": upsert(
-            CommandBody, {"slug": "headquarters"}, {"name": hq["name"], "duties": hq.get("duties", ""), "host_unit": None, "order": 1},
-            update=update, report=report, kind="body",
+            CommandBody,
+            {"slug": "headquarters"},
+            {"name": hq["name"], "duties": hq.get("duties", ""), "host_unit": None, "order": 1},
+            update=update,
+            report=report,
+            kind="body",
         )[0],
         "office": upsert(
             CommandBody,
             {"slug": "office"},
-            {"name": office["name"], "duties": office.get("duties", ""), "host_unit": unit(office["host_unit"]), "order": 2},
-            update=update, report=report, kind="body",
+            {
+                "name": office["name"],
+                "duties": office.get("duties", ""),
+                "host_unit": unit(office["host_unit"]),
+                "order": 2,
+            },
+            update=update,
+            report=report,
+            kind="body",
         )[0],
     }
     posts = [
@@ -108,8 +130,14 @@ def _load(data: dict, *, update: bool, report: LoadReport) -> None:
         ("office_deputy_director", "office", "办公室副主任", office["deputy_director"]),
     ]
     for order, (slug, body, title, holder) in enumerate(posts, start=1):
-        upsert(Post, {"slug": slug}, {"body": bodies[body], "title": title, "holder": holder, "order": order},
-               update=update, report=report, kind="post")
+        upsert(
+            Post,
+            {"slug": slug},
+            {"body": bodies[body], "title": title, "holder": holder, "order": order},
+            update=update,
+            report=report,
+            kind="post",
+        )
 
     for order, item in enumerate(data["groups"], start=1):
         group, fresh = upsert(
@@ -122,7 +150,9 @@ def _load(data: dict, *, update: bool, report: LoadReport) -> None:
                 "duties": item.get("duties", ""),
                 "order": item.get("order", order),
             },
-            update=update, report=report, kind="group",
+            update=update,
+            report=report,
+            kind="group",
         )
         leads = [unit(s) for s in item.get("lead_units", []) if s in units or _is_slug(s)]
         members = [unit(s) for s in item.get("member_units", [])]
@@ -133,9 +163,12 @@ def _load(data: dict, *, update: bool, report: LoadReport) -> None:
 
     for item in data["experts"]:
         upsert(
-            Expert, {"seq": item["seq"]},
+            Expert,
+            {"seq": item["seq"]},
             {"name": item["name"], "organisation": item["organisation"], "title": item.get("title", "")},
-            update=update, report=report, kind="expert",
+            update=update,
+            report=report,
+            kind="expert",
         )
 
 

@@ -31,7 +31,9 @@ class Emission:
 
 def _project_apps() -> list[Path]:
     base = Path(settings.BASE_DIR).resolve()
-    return sorted({Path(c.path).resolve() for c in apps.get_app_configs() if Path(c.path).resolve().is_relative_to(base)})
+    return sorted(
+        {Path(c.path).resolve() for c in apps.get_app_configs() if Path(c.path).resolve().is_relative_to(base)}
+    )
 
 
 def source_files() -> list[Path]:
@@ -56,7 +58,12 @@ class _Finder(ast.NodeVisitor):
 
     def visit_Call(self, node: ast.Call) -> None:
         name = getattr(node.func, "id", getattr(node.func, "attr", None))
-        if name == EMIT and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+        if (
+            name == EMIT
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
             where = ".".join([self.module, *self.scope[:1]])  # the top-level function it is in
             self.found.append(Emission(topic=node.args[0].value, where=where, path=self.path, line=node.lineno))
         self.generic_visit(node)

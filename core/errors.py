@@ -31,8 +31,14 @@ class DomainError(Exception):
     status: ClassVar[int] = BAD_INPUT
     default_message: ClassVar[str] = "操作未执行。"
 
-    def __init__(self, message: str = "", *, code: str | None = None, status: int | None = None,
-                 data: Mapping[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        message: str = "",
+        *,
+        code: str | None = None,
+        status: int | None = None,
+        data: Mapping[str, Any] | None = None,
+    ) -> None:
         self.message = str(message) or self.default_message
         super().__init__(self.message)
         if code is not None:

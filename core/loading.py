@@ -52,8 +52,9 @@ def read_json(path: Path, *, error: type[DomainError], what: str) -> Any:
         raise error(f"无法读取{what} {path}：{exc}") from exc
 
 
-def upsert(model: type[models.Model], lookup: dict, values: dict, *, update: bool, report: LoadReport,
-           kind: str) -> tuple[models.Model, bool]:
+def upsert(
+    model: type[models.Model], lookup: dict, values: dict, *, update: bool, report: LoadReport, kind: str
+) -> tuple[models.Model, bool]:
     """The row of ``lookup`` with ``values``: created if missing; rewritten (only the fields that
     differ) when ``update``; otherwise left as it is. Returns (the row, created)."""
     obj = model.objects.filter(**lookup).first()

@@ -38,7 +38,9 @@ def level_names() -> dict[str, str]:
 
 def years_with_data() -> list[int]:
     """The years in which the city has stored real (not replay) records, newest first."""
-    dates = AirQualityRecord.objects.filter(replay__isnull=True, area__code=CITY_CODE).dates("time", "year", order="DESC")
+    dates = AirQualityRecord.objects.filter(replay__isnull=True, area__code=CITY_CODE).dates(
+        "time", "year", order="DESC"
+    )
     return [d.year for d in dates]
 
 
@@ -86,16 +88,18 @@ def warning_bands(start: dt.datetime, end: dt.datetime, *, now: dt.datetime | No
             if ends <= begins:
                 continue
             begins, ends = timezone.localtime(begins, ZONE), timezone.localtime(ends, ZONE)
-            bands.append({
-                "warning": warning.number,
-                "level": level,
-                "name": names[level],
-                "colour": LEVEL_COLOURS[level],
-                "start": begins.isoformat(),
-                "end": ends.isoformat(),
-                "start_text": f"{begins:%Y-%m-%d %H:%M}",
-                "end_text": f"{ends:%Y-%m-%d %H:%M}",
-            })
+            bands.append(
+                {
+                    "warning": warning.number,
+                    "level": level,
+                    "name": names[level],
+                    "colour": LEVEL_COLOURS[level],
+                    "start": begins.isoformat(),
+                    "end": ends.isoformat(),
+                    "start_text": f"{begins:%Y-%m-%d %H:%M}",
+                    "end_text": f"{ends:%Y-%m-%d %H:%M}",
+                }
+            )
     return bands
 
 

@@ -25,7 +25,11 @@ MENU = [
     (_("在岗确认"), "publication:duty", frozenset({"county"})),
     (_("县区"), "counties:list", STAFF),
     (_("总结评估"), "reviews:index", frozenset({"office", "vice_commander", "commander", "supervisor", "admin"})),
-    (_("预案管理"), "upkeep:index", frozenset({"office", "vice_commander", "commander", "supervisor", "admin", "unit"})),
+    (
+        _("预案管理"),
+        "upkeep:index",
+        frozenset({"office", "vice_commander", "commander", "supervisor", "admin", "unit"}),
+    ),
     (_("应急指令"), "response:orders", STAFF),
     (_("每日报送"), "response:reports", frozenset({"unit", "office"})),
     (_("督导检查"), "supervision:inspections", frozenset({"supervisor", "office"})),

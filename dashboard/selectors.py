@@ -74,7 +74,9 @@ def pending_forms() -> list:
     )
     now = timezone.now()
     for form in forms:
-        form.sits_with = form.get_approver_role_display() if form.status == ApprovalForm.Status.SUBMITTED else Role.OFFICE.label
+        form.sits_with = (
+            form.get_approver_role_display() if form.status == ApprovalForm.Status.SUBMITTED else Role.OFFICE.label
+        )
         since = form.submitted_at or form.drafted_at
         form.waiting_seconds = max(0, int((now - since).total_seconds())) if since else 0
     return forms
@@ -85,7 +87,9 @@ def inbox(user) -> list:
     now = timezone.now()
     items = list(forms_awaiting(user))
     for form in items:
-        form.waiting = duration_text(max(0, int((now - form.submitted_at).total_seconds()))) if form.submitted_at else ""
+        form.waiting = (
+            duration_text(max(0, int((now - form.submitted_at).total_seconds()))) if form.submitted_at else ""
+        )
         form.response_label = response_name(form.response_level)
     return items
 
@@ -172,13 +176,23 @@ def delivery_counts(now: dt.datetime | None = None) -> list[dict]:
         else:
             row["pending"] += n
     labels = dict(Delivery.Channel.choices)
-    out = [{"channel": channel, "label": labels.get(channel, channel), **row} for channel, row in sorted(totals.items())]
+    out = [
+        {"channel": channel, "label": labels.get(channel, channel), **row} for channel, row in sorted(totals.items())
+    ]
     notices = Notification.objects.filter(created_at__gte=since).aggregate(
         sent=Count("id"), confirmed=Count("id", filter=Q(read_at__isnull=False))
     )
     if notices["sent"]:
-        out.append({"channel": "in_app", "label": _("站内通知"), "sent": notices["sent"], "confirmed": notices["confirmed"],
-                    "failed": 0, "pending": 0})
+        out.append(
+            {
+                "channel": "in_app",
+                "label": _("站内通知"),
+                "sent": notices["sent"],
+                "confirmed": notices["confirmed"],
+                "failed": 0,
+                "pending": 0,
+            }
+        )
     return out
 
 

@@ -25,20 +25,50 @@ class Deadline(models.Model):
         SUMMARY = "summary", _(DEADLINE_NAMES["summary"])
 
     kind = models.CharField(_("事项"), max_length=20, choices=Kind.choices)
-    warning = models.ForeignKey("alerts.Warning", verbose_name=_("预警"), null=True, blank=True, on_delete=models.CASCADE,
-                                related_name="deadlines")
-    form = models.ForeignKey("alerts.ApprovalForm", verbose_name=_("审批表"), null=True, blank=True, on_delete=models.CASCADE,
-                             related_name="deadlines")
+    warning = models.ForeignKey(
+        "alerts.Warning",
+        verbose_name=_("预警"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="deadlines",
+    )
+    form = models.ForeignKey(
+        "alerts.ApprovalForm",
+        verbose_name=_("审批表"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="deadlines",
+    )
     provincial_notice = models.ForeignKey(
-        "alerts.ProvincialNotice", verbose_name=_("省/区域预警通知"), null=True, blank=True, on_delete=models.CASCADE,
-        related_name="deadlines"
+        "alerts.ProvincialNotice",
+        verbose_name=_("省/区域预警通知"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="deadlines",
     )
-    unit = models.ForeignKey("command.MemberUnit", verbose_name=_("成员单位"), null=True, blank=True, on_delete=models.CASCADE, related_name="deadlines")
+    unit = models.ForeignKey(
+        "command.MemberUnit",
+        verbose_name=_("成员单位"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="deadlines",
+    )
     evaluation = models.ForeignKey(
-        "forecasts.Evaluation", verbose_name=_("发现污染过程的评估"), null=True, blank=True, on_delete=models.CASCADE,
-        related_name="deadlines", help_text=_("最迟发布时间（issue_by）由哪次评估发现"),
+        "forecasts.Evaluation",
+        verbose_name=_("发现污染过程的评估"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="deadlines",
+        help_text=_("最迟发布时间（issue_by）由哪次评估发现"),
     )
-    key = models.CharField(_("唯一键"), max_length=120, unique=True, help_text=_("同一事项只建一次（重复执行不会重复建立）"))
+    key = models.CharField(
+        _("唯一键"), max_length=120, unique=True, help_text=_("同一事项只建一次（重复执行不会重复建立）")
+    )
     started_at = models.DateTimeField(_("起算时间"))
     due_at = models.DateTimeField(_("截止时间"), db_index=True)
     met_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
@@ -46,10 +76,17 @@ class Deadline(models.Model):
     escalated_office_at = models.DateTimeField(_("升级至办公室负责人"), null=True, blank=True)
     escalated_approver_at = models.DateTimeField(_("升级至审批领导"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
-    close_reason = models.TextField(_("办结理由"), blank=True,
-                                    help_text=_("办公室不填报审批表而办结时记录的理由（本市已按不低于通知的级别响应）"))
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("办结人"), null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="+")
+    close_reason = models.TextField(
+        _("办结理由"), blank=True, help_text=_("办公室不填报审批表而办结时记录的理由（本市已按不低于通知的级别响应）")
+    )
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("办结人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         db_table = "alerts_deadline"  # the table it had in alerts: moved with its rows (migration 0001)

@@ -21,7 +21,9 @@ ISSUE_LEAD = dt.timedelta(hours=24)
 
 
 def open_deadlines() -> QuerySet[Deadline]:
-    return Deadline.objects.filter(met_at__isnull=True, cancelled_at__isnull=True).select_related("warning", "form", "unit")
+    return Deadline.objects.filter(met_at__isnull=True, cancelled_at__isnull=True).select_related(
+        "warning", "form", "unit"
+    )
 
 
 def with_countdown(deadlines: Iterable[Deadline], now: dt.datetime | None = None) -> list[Deadline]:
@@ -43,7 +45,9 @@ def overdue_count(deadlines: Iterable[Deadline]) -> int:
 
 def running(now: dt.datetime | None = None) -> list[Deadline]:
     """Every open deadline with its countdown, soonest first."""
-    return with_countdown(open_deadlines().select_related("provincial_notice", "evaluation").order_by("due_at", "pk"), now)
+    return with_countdown(
+        open_deadlines().select_related("provincial_notice", "evaluation").order_by("due_at", "pk"), now
+    )
 
 
 def recently_closed(limit: int) -> list[Deadline]:
@@ -59,16 +63,21 @@ def recently_closed(limit: int) -> list[Deadline]:
 
 
 def _form_clock_keys(*, consultation_ids: Iterable[int] = (), notice_ids: Iterable[int] = ()) -> list[str]:
-    return ([keys.form_for_consultation(pk) for pk in consultation_ids if pk]
-            + [keys.form_for_notice(pk) for pk in notice_ids if pk])
+    return [keys.form_for_consultation(pk) for pk in consultation_ids if pk] + [
+        keys.form_for_notice(pk) for pk in notice_ids if pk
+    ]
 
 
 def of_warning(warning, *, consultation_ids: Iterable[int] = (), notice_ids: Iterable[int] = ()) -> QuerySet[Deadline]:
     """A warning's own clocks and its forms', and the 1-hour form clocks of the consultations and
     notices its forms answered."""
     clock_keys = _form_clock_keys(consultation_ids=consultation_ids, notice_ids=notice_ids)
-    return (Deadline.objects.filter(Q(warning=warning) | Q(form__warning=warning) | Q(key__in=clock_keys))
-            .select_related("unit", "form").distinct().order_by("due_at", "pk"))
+    return (
+        Deadline.objects.filter(Q(warning=warning) | Q(form__warning=warning) | Q(key__in=clock_keys))
+        .select_related("unit", "form")
+        .distinct()
+        .order_by("due_at", "pk")
+    )
 
 
 def of_form(form) -> QuerySet[Deadline]:

@@ -66,14 +66,32 @@ class DeadlineError(DomainError):
 # ----------------------------------------------------------------------------- start, meet, cancel
 
 
-def deadline_start(*, kind: str, key: str, start: dt.datetime, warning=None, form=None, notice=None,
-                   unit=None, evaluation=None, due: dt.datetime | None = None) -> Deadline:
+def deadline_start(
+    *,
+    kind: str,
+    key: str,
+    start: dt.datetime,
+    warning=None,
+    form=None,
+    notice=None,
+    unit=None,
+    evaluation=None,
+    due: dt.datetime | None = None,
+) -> Deadline:
     """Create a deadline once (by key); a second call returns the existing one. ``due`` for the
     kinds whose due time is not a fixed span from the start (lifecycle.DUE_GIVEN)."""
     deadline, _ = Deadline.objects.get_or_create(
         key=key,
-        defaults={"kind": kind, "warning": warning, "form": form, "provincial_notice": notice, "unit": unit,
-                  "evaluation": evaluation, "started_at": start, "due_at": due or lc.due_at(kind, start)},
+        defaults={
+            "kind": kind,
+            "warning": warning,
+            "form": form,
+            "provincial_notice": notice,
+            "unit": unit,
+            "evaluation": evaluation,
+            "started_at": start,
+            "due_at": due or lc.due_at(kind, start),
+        },
     )
     return deadline
 
@@ -101,9 +119,12 @@ def deadline_claim(*, key: str, step: str, at: dt.datetime) -> bool:
     """Claim one step of the open deadline of ``key`` (a conditional UPDATE of its timestamp: exactly
     one row or none), for a caller that sends the step itself; False when it was claimed already."""
     field = STEP_FIELDS[step]
-    return Deadline.objects.filter(
-        key=key, met_at__isnull=True, cancelled_at__isnull=True, **{f"{field}__isnull": True}
-    ).update(**{field: at}) == 1
+    return (
+        Deadline.objects.filter(
+            key=key, met_at__isnull=True, cancelled_at__isnull=True, **{f"{field}__isnull": True}
+        ).update(**{field: at})
+        == 1
+    )
 
 
 def deadlines_meet_form_clock(*, consultation_id: int | None, notice_id: int | None, at: dt.datetime) -> None:
@@ -129,8 +150,9 @@ def form_clock_for_consultation(*, consultation, level_in_force: str) -> Deadlin
         return None
     if lc.decision_action(level_in_force=level_in_force, concluded_level=consultation.concluded_level) is None:
         return None
-    deadline = deadline_start(kind=lc.DeadlineKind.FORM, key=keys.form_for_consultation(consultation.pk),
-                              start=consultation.concluded_at)
+    deadline = deadline_start(
+        kind=lc.DeadlineKind.FORM, key=keys.form_for_consultation(consultation.pk), start=consultation.concluded_at
+    )
     if ApprovalForm.objects.filter(consultation_id=consultation.pk, submitted_at__isnull=False).exists():
         deadline_meet(key=deadline.key, at=consultation.concluded_at)
     return deadline
@@ -167,15 +189,24 @@ def issue_by_clocks_for_evaluation(*, evaluation, now: dt.datetime | None = None
     found = {keys.issue_by(start): p for p in processes if _needs_warning(p) and (start := _process_start(p))}
     with transaction.atomic():
         open_clocks = Deadline.objects.select_for_update().filter(
-            kind=lc.DeadlineKind.ISSUE_BY, met_at__isnull=True, cancelled_at__isnull=True)
+            kind=lc.DeadlineKind.ISSUE_BY, met_at__isnull=True, cancelled_at__isnull=True
+        )
         for deadline in open_clocks:
             if deadline.key in found:
                 continue
             Deadline.objects.filter(pk=deadline.pk).update(cancelled_at=now)
-            audit_record(actor=None, action="deadlines.issue_by.cancelled", target=deadline,
-                         before={"open": True}, after={"cancelled_at": now.isoformat()},
-                         data={"evaluation": evaluation.pk, "due_at": deadline.due_at.isoformat(),
-                               "reason": "后续评估未再发现该污染过程"})
+            audit_record(
+                actor=None,
+                action="deadlines.issue_by.cancelled",
+                target=deadline,
+                before={"open": True},
+                after={"cancelled_at": now.isoformat()},
+                data={
+                    "evaluation": evaluation.pk,
+                    "due_at": deadline.due_at.isoformat(),
+                    "reason": "后续评估未再发现该污染过程",
+                },
+            )
             counts["cancelled"] += 1
         issue_by = evaluation.issue_by
         if issue_by is None or issue_by <= now:
@@ -191,11 +222,24 @@ def issue_by_clocks_for_evaluation(*, evaluation, now: dt.datetime | None = None
             existing.reminded_at = existing.escalated_office_at = existing.escalated_approver_at = None
             existing.due_at = issue_by
             existing.evaluation = evaluation
-            existing.save(update_fields=["cancelled_at", "reminded_at", "escalated_office_at",
-                                         "escalated_approver_at", "due_at", "evaluation"])
-            audit_record(actor=None, action="deadlines.issue_by.reopened", target=existing,
-                         before={"open": False}, after={"open": True, "due_at": issue_by.isoformat()},
-                         data={"evaluation": evaluation.pk})
+            existing.save(
+                update_fields=[
+                    "cancelled_at",
+                    "reminded_at",
+                    "escalated_office_at",
+                    "escalated_approver_at",
+                    "due_at",
+                    "evaluation",
+                ]
+            )
+            audit_record(
+                actor=None,
+                action="deadlines.issue_by.reopened",
+                target=existing,
+                before={"open": False},
+                after={"open": True, "due_at": issue_by.isoformat()},
+                data={"evaluation": evaluation.pk},
+            )
             counts["reopened"] += 1
     return counts
 
@@ -245,10 +289,20 @@ def deadline_close_notice(*, actor, notice_id: int, reason: str) -> Deadline:
         deadline.close_reason = reason
         deadline.closed_by = actor
         deadline.save(update_fields=["met_at", "close_reason", "closed_by"])
-        audit_record(actor=actor, action="deadlines.notice_clock.closed", target=notice,
-                     before={"clock": "open"}, after={"clock": "closed", "met_at": now.isoformat()},
-                     data={"deadline": deadline.pk, "notice_level": notice.level, "city_level": city_level,
-                           "reason": reason[:500], "late": now > deadline.due_at})
+        audit_record(
+            actor=actor,
+            action="deadlines.notice_clock.closed",
+            target=notice,
+            before={"clock": "open"},
+            after={"clock": "closed", "met_at": now.isoformat()},
+            data={
+                "deadline": deadline.pk,
+                "notice_level": notice.level,
+                "city_level": city_level,
+                "reason": reason[:500],
+                "late": now > deadline.due_at,
+            },
+        )
     return deadline
 
 
@@ -338,13 +392,19 @@ def deadline_step_send(*, deadline: Deadline, step: str, now: dt.datetime) -> bo
             return False
         people = recipients(deadline, step)
         title, body = _message(deadline, step)
-        notify_users(people, kind=f"alerts.deadline.{step}", title=title, body=body, link=_link(deadline),
-                     target=deadline)
+        notify_users(
+            people, kind=f"alerts.deadline.{step}", title=title, body=body, link=_link(deadline), target=deadline
+        )
         audit_record(
-            actor=None, action=f"alerts.deadline.{STEP_AUDIT[step]}", target=deadline,
+            actor=None,
+            action=f"alerts.deadline.{STEP_AUDIT[step]}",
+            target=deadline,
             after={field: now.isoformat()},
-            data={"kind": deadline.kind, "due_at": deadline.due_at.isoformat(),
-                  "recipients": [u.username for u in people]},
+            data={
+                "kind": deadline.kind,
+                "due_at": deadline.due_at.isoformat(),
+                "recipients": [u.username for u in people],
+            },
         )
     return True
 
@@ -355,20 +415,27 @@ def deadlines_tick(*, now: dt.datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     sent = dict.fromkeys(STEP_FIELDS, 0)
     candidates = (
-        Deadline.objects.filter(met_at__isnull=True, cancelled_at__isnull=True, due_at__lte=now + HORIZON,
-                                escalated_approver_at__isnull=True)
+        Deadline.objects.filter(
+            met_at__isnull=True,
+            cancelled_at__isnull=True,
+            due_at__lte=now + HORIZON,
+            escalated_approver_at__isnull=True,
+        )
         .exclude(kind__in=lc.NOT_ESCALATED, reminded_at__isnull=False)
         .select_related("warning", "form", "unit", "provincial_notice", "evaluation")
         .order_by("due_at", "pk")
     )
     for deadline in candidates:
-        stage = lc.escalation_stage(now=now, due=deadline.due_at, met=False,
-                                    remind_before=lc.REMIND_BEFORE[lc.DeadlineKind(deadline.kind)])
+        stage = lc.escalation_stage(
+            now=now, due=deadline.due_at, met=False, remind_before=lc.REMIND_BEFORE[lc.DeadlineKind(deadline.kind)]
+        )
         steps = STEPS_AT_STAGE.get(stage, ())
         if deadline.kind in lc.NOT_ESCALATED:
             # No limit in the plan (the summary): one reminder at its due time, never an escalation.
             steps = ("remind",) if stage in ("escalate_office", "escalate_approver") else ()
         for step in steps:
-            if getattr(deadline, STEP_FIELDS[step]) is None and deadline_step_send(deadline=deadline, step=step, now=now):
+            if getattr(deadline, STEP_FIELDS[step]) is None and deadline_step_send(
+                deadline=deadline, step=step, now=now
+            ):
                 sent[step] += 1
     return sent

@@ -30,8 +30,12 @@ class DeadlineListView(RoleRequiredMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         now = timezone.now()
         open_ = selectors.running(now)
-        ctx.update(open_deadlines=open_, closed=selectors.recently_closed(self.CLOSED_SHOWN), now=now,
-                   overdue_count=selectors.overdue_count(open_))
+        ctx.update(
+            open_deadlines=open_,
+            closed=selectors.recently_closed(self.CLOSED_SHOWN),
+            now=now,
+            overdue_count=selectors.overdue_count(open_),
+        )
         return ctx
 
 

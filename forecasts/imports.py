@@ -109,8 +109,9 @@ def earlier_import(*, sha256: str, replay: Replay | None = None) -> ForecastImpo
     return ForecastImport.objects.filter(file_sha256=sha256, replay=replay).select_related("uploaded_by").first()
 
 
-def stored_rows(result: ReadResult, *, area_ids: dict[str, int] | None = None,
-                imported_at: pd.Timestamp | None = None) -> pd.DataFrame:
+def stored_rows(
+    result: ReadResult, *, area_ids: dict[str, int] | None = None, imported_at: pd.Timestamp | None = None
+) -> pd.DataFrame:
     """The rows of a read file as they will be stored: one column per database column of
     :data:`STORED_COLUMNS` (``area_id`` stays the area code when ``area_ids`` is not given).
 

@@ -38,7 +38,12 @@ class Replay(models.Model):
     cursor = models.DateTimeField(_("已回放至"), null=True, blank=True)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.RUNNING)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("发起人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发起人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
@@ -67,7 +72,12 @@ class ForecastImport(models.Model):
     channel = models.CharField(_("导入方式"), max_length=16, choices=Channel.choices)
     period = models.CharField(_("时间粒度"), max_length=8, choices=[("hour", _("逐小时")), ("day", _("逐日"))])
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("导入人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("导入人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("导入时间"), auto_now_add=True, db_index=True)
     row_count = models.PositiveIntegerField(_("文件行数"), default=0)
@@ -87,7 +97,9 @@ class ForecastImport(models.Model):
         ordering = ["-created_at"]
         constraints = [
             # The same file twice stores nothing new (per replay: a drill may replay a file again).
-            models.UniqueConstraint(fields=["file_sha256"], condition=models.Q(replay__isnull=True), name="import_file_once"),
+            models.UniqueConstraint(
+                fields=["file_sha256"], condition=models.Q(replay__isnull=True), name="import_file_once"
+            ),
             models.UniqueConstraint(fields=["file_sha256", "replay"], name="import_file_once_per_replay"),
         ]
 
@@ -139,7 +151,12 @@ class AirQualityRecord(models.Model):
     )
     row = models.PositiveIntegerField(_("文件行号"), default=0)
     replay = models.ForeignKey(
-        Replay, verbose_name=_("所属回放"), null=True, blank=True, on_delete=models.CASCADE, related_name="records",
+        Replay,
+        verbose_name=_("所属回放"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="records",
         help_text=_("回放（演练）的数据与真实数据分开：同一小时的真实数据不会与回放数据互相覆盖或去重"),
         db_index=False,
     )
@@ -177,10 +194,20 @@ class Evaluation(models.Model):
     created_at = models.DateTimeField(_("评估时间"), auto_now_add=True, db_index=True)
     trigger = models.CharField(_("触发"), max_length=16, choices=Trigger.choices)
     source_import = models.ForeignKey(
-        ForecastImport, verbose_name=_("导入批次"), null=True, blank=True, on_delete=models.PROTECT, related_name="evaluations"
+        ForecastImport,
+        verbose_name=_("导入批次"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="evaluations",
     )
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("发起人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发起人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     now = models.DateTimeField(_("评估基准时间"))
     active_level = models.CharField(_("当前预警"), max_length=8, choices=Level.choices, default=Level.NONE)
@@ -236,7 +263,12 @@ class Consultation(models.Model):
     kind = models.CharField(_("会商类型"), max_length=16, choices=Kind.choices)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.OPEN)
     evaluation = models.ForeignKey(
-        Evaluation, verbose_name=_("依据的评估"), null=True, blank=True, on_delete=models.PROTECT, related_name="consultations"
+        Evaluation,
+        verbose_name=_("依据的评估"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="consultations",
     )
     scheduled_for = models.DateField(_("会商日期"), null=True, blank=True)
     opened_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
@@ -250,10 +282,20 @@ class Consultation(models.Model):
     expert_on = models.DateField(_("专家意见日期"), null=True, blank=True)
     concluded_at = models.DateTimeField(_("形成意见时间"), null=True, blank=True)
     concluded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("记录人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("记录人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     replay = models.ForeignKey(
-        Replay, verbose_name=_("所属回放"), null=True, blank=True, on_delete=models.CASCADE, related_name="consultations"
+        Replay,
+        verbose_name=_("所属回放"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="consultations",
     )
 
     class Meta:
@@ -262,7 +304,11 @@ class Consultation(models.Model):
         ordering = ["-opened_at"]
         constraints = [
             # One daily consultation per day (the beat job is idempotent).
-            models.UniqueConstraint(fields=["kind", "scheduled_for"], condition=models.Q(kind="daily"), name="one_daily_consultation_per_day"),
+            models.UniqueConstraint(
+                fields=["kind", "scheduled_for"],
+                condition=models.Q(kind="daily"),
+                name="one_daily_consultation_per_day",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -47,8 +47,17 @@ def _read(path: str) -> ReadResult:
     return result
 
 
-def replay_start(*, path: str, start: dt.date | None = None, end: dt.date | None = None, step: str = Replay.Step.DAY,
-                 seconds_per_step: float = 0.0, name: str = "", actor: Any = None, advance: bool = False) -> Replay:
+def replay_start(
+    *,
+    path: str,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    step: str = Replay.Step.DAY,
+    seconds_per_step: float = 0.0,
+    name: str = "",
+    actor: Any = None,
+    advance: bool = False,
+) -> Replay:
     """Create the replay; with ``advance`` its steps then run by themselves (through the outbox),
     otherwise the caller feeds them with :func:`replay_step`."""
     result = _read(path)
@@ -64,12 +73,20 @@ def replay_start(*, path: str, start: dt.date | None = None, end: dt.date | None
     with transaction.atomic():
         replay = Replay.objects.create(
             name=name or f"回放 {Path(path).name} {begin:%Y-%m-%d}～{finish:%Y-%m-%d}",
-            source_file=str(path), step=step, seconds_per_step=max(0.0, float(seconds_per_step)),
-            start=begin.to_pydatetime(), end=finish.to_pydatetime(), cursor=None,
+            source_file=str(path),
+            step=step,
+            seconds_per_step=max(0.0, float(seconds_per_step)),
+            start=begin.to_pydatetime(),
+            end=finish.to_pydatetime(),
+            cursor=None,
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
-        audit_record(actor=actor, action="forecasts.replay.started", target=replay,
-                     data={"file": str(path), "start": begin.isoformat(), "end": finish.isoformat(), "step": step})
+        audit_record(
+            actor=actor,
+            action="forecasts.replay.started",
+            target=replay,
+            data={"file": str(path), "start": begin.isoformat(), "end": finish.isoformat(), "step": step},
+        )
         if advance:
             outbox_emit("forecasts.replay.advance", {"replay_id": replay.pk, "cursor": None})
     return replay
@@ -111,8 +128,13 @@ def replay_step(*, replay_id: int, cursor: Any = ANY_CURSOR, advance: bool = Fal
         if begin > pd.Timestamp(replay.end).tz_convert(TZ):
             replay.status = Replay.Status.FINISHED
             replay.save(update_fields=["status"])
-            audit_record(actor=None, action="forecasts.replay.finished", target=replay,
-                         before={"status": Replay.Status.RUNNING}, after={"status": replay.status})
+            audit_record(
+                actor=None,
+                action="forecasts.replay.finished",
+                target=replay,
+                before={"status": Replay.Status.RUNNING},
+                after={"status": replay.status},
+            )
             return None
         now = begin + length
         frame = result.frame
@@ -126,17 +148,30 @@ def replay_step(*, replay_id: int, cursor: Any = ANY_CURSOR, advance: bool = Fal
         before = {"cursor": replay.cursor.isoformat() if replay.cursor else None}
         replay.cursor = now.to_pydatetime()
         replay.save(update_fields=["cursor"])
-        audit_record(actor=None, action="forecasts.replay.stepped", target=replay, before=before,
-                     after={"cursor": now.isoformat()}, data={"rows": len(part)})
+        audit_record(
+            actor=None,
+            action="forecasts.replay.stepped",
+            target=replay,
+            before=before,
+            after={"cursor": now.isoformat()},
+            data={"rows": len(part)},
+        )
         imported = None
         if not part.empty:
             digest = hashlib.sha256(f"{result.file_sha256}:{replay.pk}:{begin.isoformat()}".encode()).hexdigest()
-            step_result = replace(result, frame=part.reset_index(drop=True), file_sha256=digest,
-                                  name=f"{Path(replay.source_file).name}@{begin:%Y-%m-%d %H:%M}")
+            step_result = replace(
+                result,
+                frame=part.reset_index(drop=True),
+                file_sha256=digest,
+                name=f"{Path(replay.source_file).name}@{begin:%Y-%m-%d %H:%M}",
+            )
             imported = forecast_store(step_result, size=0, channel=ForecastImport.Channel.REPLAY, replay=replay).import_
         if advance:
-            outbox_emit("forecasts.replay.advance", {"replay_id": replay.pk, "cursor": now.isoformat()},
-                        countdown=replay.seconds_per_step)
+            outbox_emit(
+                "forecasts.replay.advance",
+                {"replay_id": replay.pk, "cursor": now.isoformat()},
+                countdown=replay.seconds_per_step,
+            )
     return imported
 
 

@@ -14,13 +14,36 @@ from .models import AirQualityRecord, Consultation, Evaluation, ForecastImport, 
 LOOKBACK = dt.timedelta(days=5)
 
 _FIELDS = (
-    "area__code", "area__name", "time", "period", "aqi", "aqi_low", "aqi_high", "primary_pollutant",
-    "pm25", "pm10", "so2", "no2", "o3", "co", "o3_8h", "dust", "kind", "issued_at", "source", "row",
+    "area__code",
+    "area__name",
+    "time",
+    "period",
+    "aqi",
+    "aqi_low",
+    "aqi_high",
+    "primary_pollutant",
+    "pm25",
+    "pm10",
+    "so2",
+    "no2",
+    "o3",
+    "co",
+    "o3_8h",
+    "dust",
+    "kind",
+    "issued_at",
+    "source",
+    "row",
 )
 
 
-def records(*, replay: Replay | None = None, area_codes: list[str] | None = None,
-            start: dt.datetime | None = None, end: dt.datetime | None = None) -> QuerySet[AirQualityRecord]:
+def records(
+    *,
+    replay: Replay | None = None,
+    area_codes: list[str] | None = None,
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+) -> QuerySet[AirQualityRecord]:
     """Real data only, unless a replay is named (then only that replay's data)."""
     qs = AirQualityRecord.objects.filter(replay=replay)
     if area_codes:
@@ -55,4 +78,6 @@ def imports(*, replay: Replay | None = None) -> QuerySet[ForecastImport]:
 
 
 def open_consultations() -> QuerySet[Consultation]:
-    return Consultation.objects.filter(status=Consultation.Status.OPEN, replay__isnull=True).select_related("evaluation")
+    return Consultation.objects.filter(status=Consultation.Status.OPEN, replay__isnull=True).select_related(
+        "evaluation"
+    )

@@ -24,7 +24,12 @@ from .domain.rules import LEVEL_NAMES, evaluate
 from .models import Consultation, Evaluation, ForecastImport, Level, Replay
 
 RECOMMENDATION_NAMES = {
-    "issue": "发布", "upgrade": "升级", "downgrade": "降级", "lift": "解除", "maintain": "维持", "none": "无需发布",
+    "issue": "发布",
+    "upgrade": "升级",
+    "downgrade": "降级",
+    "lift": "解除",
+    "maintain": "维持",
+    "none": "无需发布",
 }
 
 
@@ -41,7 +46,7 @@ def active_level() -> str:
 
 
 def _evaluation_now(source_import: ForecastImport | None, replay: Replay | None) -> pd.Timestamp:
-    """"Now" is the present, except for a historical file (all of it before the present), which is
+    """ "Now" is the present, except for a historical file (all of it before the present), which is
     judged as of its own first hour, as `evaluate_forecast` does; a replay is judged at its cursor."""
     present = pd.Timestamp(timezone.now()).tz_convert("Asia/Shanghai")
     if replay is not None and replay.cursor is not None:
@@ -87,16 +92,26 @@ def evaluation_run(
             actor=actor,
             action="forecasts.evaluation.created",
             target=evaluation,
-            data={"trigger": trigger, "level": evaluation.level, "recommendation": evaluation.recommendation,
-                  "import": source_import.pk if source_import else None},
+            data={
+                "trigger": trigger,
+                "level": evaluation.level,
+                "recommendation": evaluation.recommendation,
+                "import": source_import.pk if source_import else None,
+            },
         )
         if replay is None:
             # §9: the issue_by of the process it finds is a deadline (deadlines/handlers.py).
             outbox_emit("deadlines.issue_by.evaluation", {"evaluation_id": evaluation.pk})
         if evaluation.calls_for_action:
-            consultation = Consultation.objects.create(kind=Consultation.Kind.EVALUATION, evaluation=evaluation, replay=replay)
-            audit_record(actor=actor, action="forecasts.consultation.opened", target=consultation,
-                         data={"evaluation": evaluation.pk})
+            consultation = Consultation.objects.create(
+                kind=Consultation.Kind.EVALUATION, evaluation=evaluation, replay=replay
+            )
+            audit_record(
+                actor=actor,
+                action="forecasts.consultation.opened",
+                target=consultation,
+                data={"evaluation": evaluation.pk},
+            )
             if replay is None:
                 outbox_emit("forecasts.consultation.opened", {"consultation_id": consultation.pk})
                 # The office reviews and submits rather than types: the form is drafted for it.
@@ -145,22 +160,43 @@ def consultation_notify(*, consultation_id: int) -> None:
         evaluation = consultation.evaluation
         rec = RECOMMENDATION_NAMES.get(evaluation.recommendation, evaluation.recommendation)
         level = LEVEL_NAMES.get(evaluation.result.get("proposed_level") or evaluation.level, evaluation.level)
-        notify_roles(roles, kind="forecasts.evaluation.action",
-                     title=f"预警评估建议：{rec}{level if evaluation.recommendation != 'lift' else ''}",
-                     body="\n".join(evaluation.result.get("reasons", [])[:6]), link=link, target=evaluation)
+        notify_roles(
+            roles,
+            kind="forecasts.evaluation.action",
+            title=f"预警评估建议：{rec}{level if evaluation.recommendation != 'lift' else ''}",
+            body="\n".join(evaluation.result.get("reasons", [])[:6]),
+            link=link,
+            target=evaluation,
+        )
     elif consultation.kind == Consultation.Kind.OZONE:
         evaluation = consultation.evaluation
-        notify_roles(roles, kind="forecasts.consultation.ozone", title="臭氧预警提示：请会商",
-                     body="\n".join(r for r in evaluation.result.get("reasons", []) if "臭氧" in r)[:2000]
-                     or "预测臭氧为首要污染物的污染天气达到臭氧预警提示条件（预案 3.2）。",
-                     link=link, target=consultation)
+        notify_roles(
+            roles,
+            kind="forecasts.consultation.ozone",
+            title="臭氧预警提示：请会商",
+            body="\n".join(r for r in evaluation.result.get("reasons", []) if "臭氧" in r)[:2000]
+            or "预测臭氧为首要污染物的污染天气达到臭氧预警提示条件（预案 3.2）。",
+            link=link,
+            target=consultation,
+        )
     elif consultation.kind == Consultation.Kind.DAILY:
-        notify_roles(roles, kind="forecasts.consultation.daily", title=f"{consultation.scheduled_for:%Y-%m-%d} 采暖期每日会商",
-                     body="请预报预警组提交空气质量和气象会商意见（附件4）。", link=link, target=consultation)
+        notify_roles(
+            roles,
+            kind="forecasts.consultation.daily",
+            title=f"{consultation.scheduled_for:%Y-%m-%d} 采暖期每日会商",
+            body="请预报预警组提交空气质量和气象会商意见（附件4）。",
+            link=link,
+            target=consultation,
+        )
     else:
-        notify_roles(roles, kind="forecasts.consultation.realtime", title="实时会商",
-                     body="应急指挥部办公室发起实时会商，请预报预警组提交空气质量和气象会商意见（附件4）。",
-                     link=link, target=consultation)
+        notify_roles(
+            roles,
+            kind="forecasts.consultation.realtime",
+            title="实时会商",
+            body="应急指挥部办公室发起实时会商，请预报预警组提交空气质量和气象会商意见（附件4）。",
+            link=link,
+            target=consultation,
+        )
 
 
 def consultation_open_daily(*, day: dt.date) -> tuple[Consultation, bool]:
@@ -170,7 +206,9 @@ def consultation_open_daily(*, day: dt.date) -> tuple[Consultation, bool]:
             kind=Consultation.Kind.DAILY, scheduled_for=day, defaults={"evaluation": selectors.latest_evaluation()}
         )
         if created:
-            audit_record(actor=None, action="forecasts.consultation.opened", target=consultation, data={"daily": str(day)})
+            audit_record(
+                actor=None, action="forecasts.consultation.opened", target=consultation, data={"daily": str(day)}
+            )
             outbox_emit("forecasts.consultation.opened", {"consultation_id": consultation.pk})
     return consultation, created
 
@@ -189,8 +227,12 @@ def consultation_open_realtime(*, actor: Any) -> Consultation:
         ).exists():
             raise ConsultationError("已有进行中的实时会商，请在该会商中形成意见后再发起新的实时会商。")
         consultation = Consultation.objects.create(kind=Consultation.Kind.REALTIME, evaluation=evaluation)
-        audit_record(actor=actor, action="forecasts.consultation.opened", target=consultation,
-                     data={"realtime": True, "evaluation": evaluation.pk if evaluation else None})
+        audit_record(
+            actor=actor,
+            action="forecasts.consultation.opened",
+            target=consultation,
+            data={"realtime": True, "evaluation": evaluation.pk if evaluation else None},
+        )
         outbox_emit("forecasts.consultation.opened", {"consultation_id": consultation.pk})
     return consultation
 
@@ -233,17 +275,35 @@ def consultation_conclude(
         consultation.expert_on = expert_on
         consultation.concluded_at = timezone.now()
         consultation.concluded_by = actor
-        consultation.save(update_fields=[
-            "status", "conclusion", "concluded_level", "reporter", "reported_on", "reviewer", "reviewed_on",
-            "expert_opinion", "expert_on", "concluded_at", "concluded_by",
-        ])
+        consultation.save(
+            update_fields=[
+                "status",
+                "conclusion",
+                "concluded_level",
+                "reporter",
+                "reported_on",
+                "reviewer",
+                "reviewed_on",
+                "expert_opinion",
+                "expert_on",
+                "concluded_at",
+                "concluded_by",
+            ]
+        )
         level_in_force = active_level() if consultation.replay_id is None else replay_active_level(consultation.replay)
-        audit_record(actor=actor, action="forecasts.consultation.concluded", target=consultation, before=before,
-                     after={"status": consultation.status, "concluded_level": concluded_level},
-                     data={"conclusion": consultation.conclusion[:500], "level_in_force": level_in_force})
+        audit_record(
+            actor=actor,
+            action="forecasts.consultation.concluded",
+            target=consultation,
+            before=before,
+            after={"status": consultation.status, "concluded_level": concluded_level},
+            data={"conclusion": consultation.conclusion[:500], "level_in_force": level_in_force},
+        )
         if consultation.replay_id is None:
-            outbox_emit("deadlines.form_clock.consultation",
-                        {"consultation_id": consultation.pk, "level_in_force": level_in_force})
+            outbox_emit(
+                "deadlines.form_clock.consultation",
+                {"consultation_id": consultation.pk, "level_in_force": level_in_force},
+            )
     return consultation
 
 

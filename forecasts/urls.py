@@ -13,7 +13,9 @@ urlpatterns: list = [
     path("evaluations/<int:pk>/", page_views.EvaluationDetailView.as_view(), name="evaluation"),
     path("evaluations/<int:pk>/json/", page_views.EvaluationJsonView.as_view(), name="evaluation-json"),
     path("consultations/", consultation_views.ConsultationListView.as_view(), name="consultations"),
-    path("consultations/realtime/", consultation_views.ConsultationRealtimeView.as_view(), name="consultation-realtime"),
+    path(
+        "consultations/realtime/", consultation_views.ConsultationRealtimeView.as_view(), name="consultation-realtime"
+    ),
     path("consultations/<int:pk>/", consultation_views.ConsultationDetailView.as_view(), name="consultation"),
     # --- imports: upload page, preview, confirm, history (forecasts/views/imports.py) ---
     path("imports/", import_views.ImportListView.as_view(), name="imports"),

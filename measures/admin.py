@@ -45,8 +45,20 @@ class ReductionTargetAdmin(admin.ModelAdmin):
 
 @admin.register(Enterprise)
 class EnterpriseAdmin(admin.ModelAdmin):
-    list_display = ("name", "area", "industry", "subtype", "grade", "so2_t", "nox_t", "pm_t", "vocs_t", "fuel",
-                    "responsible_unit", "active")
+    list_display = (
+        "name",
+        "area",
+        "industry",
+        "subtype",
+        "grade",
+        "so2_t",
+        "nox_t",
+        "pm_t",
+        "vocs_t",
+        "fuel",
+        "responsible_unit",
+        "active",
+    )
     list_filter = ("area", "industry", "grade", "fuel", "active", "seasonal")
     search_fields = ("name", "subtype")
     list_select_related = ("area", "industry", "responsible_unit")

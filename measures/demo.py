@@ -162,23 +162,67 @@ def demo_rows(seed: int = 2023) -> list[list[object]]:
         spread = [rng.uniform(0.75, 1.25) for _ in range(4)]
         tonnes = [_tonnes(base * size * s) for base, s in zip((so2, nox, pm, vocs), spread, strict=True)]
         lines = max(1, round(size * rng.choice((1, 2, 2, 3))))
-        rows.append([
-            f"{name}（演示）", area, _industry_name(seq), subtype, grade, lines, *tonnes, fuel,
-            "是" if seq in (5, 6, 13, 15) else "否", "否", None, "否", _pick_unit(seq),
-        ])
+        rows.append(
+            [
+                f"{name}（演示）",
+                area,
+                _industry_name(seq),
+                subtype,
+                grade,
+                lines,
+                *tonnes,
+                fuel,
+                "是" if seq in (5, 6, 13, 15) else "否",
+                "否",
+                None,
+                "否",
+                _pick_unit(seq),
+            ]
+        )
     for seq, area, grade, name, fuel, tonnes, toxic, seasonal, daily, single in SMALL:
-        rows.append([
-            f"{name}（演示）", area, _industry_name(seq), "", grade, 1, *tonnes, fuel,
-            "是" if toxic else "否", "是" if seasonal else "否", daily, "是" if single else "否", "",
-        ])
+        rows.append(
+            [
+                f"{name}（演示）",
+                area,
+                _industry_name(seq),
+                "",
+                grade,
+                1,
+                *tonnes,
+                fuel,
+                "是" if toxic else "否",
+                "是" if seasonal else "否",
+                daily,
+                "是" if single else "否",
+                "",
+            ]
+        )
     return rows
 
 
 _NAMES = {
-    1: "石灰窑", 2: "铸造", 3: "氧化铝", 4: "电解铝", 5: "炭素", 6: "铅、锌冶炼", 7: "再生铜、铝、铅、锌",
-    8: "有色金属压延", 9: "水泥", 10: "砖瓦窑", 11: "陶瓷", 12: "耐火材料", 13: "涂料制造",
-    14: "塑料人造革合成制造", 15: "橡胶制品制造", 16: "家具制造", 17: "工业涂装", 18: "包装印刷",
-    19: "铁合金", 20: "露天开采", 21: "独立煤炭洗选及仓储物流业", 22: "其他类行业",
+    1: "石灰窑",
+    2: "铸造",
+    3: "氧化铝",
+    4: "电解铝",
+    5: "炭素",
+    6: "铅、锌冶炼",
+    7: "再生铜、铝、铅、锌",
+    8: "有色金属压延",
+    9: "水泥",
+    10: "砖瓦窑",
+    11: "陶瓷",
+    12: "耐火材料",
+    13: "涂料制造",
+    14: "塑料人造革合成制造",
+    15: "橡胶制品制造",
+    16: "家具制造",
+    17: "工业涂装",
+    18: "包装印刷",
+    19: "铁合金",
+    20: "露天开采",
+    21: "独立煤炭洗选及仓储物流业",
+    22: "其他类行业",
 }
 
 

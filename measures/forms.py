@@ -36,7 +36,8 @@ class EnterpriseFilterForm(forms.Form):
     area = forms.ChoiceField(label=_("县区"), required=False)
     industry = forms.ChoiceField(label=_("行业"), required=False)
     grade = forms.ChoiceField(
-        label=_("绩效等级"), required=False,
+        label=_("绩效等级"),
+        required=False,
         choices=[("", _("全部等级")), *GRADE_CHOICES, ("none", _("未评级"))],
     )
     q = forms.CharField(label=_("企业名称"), required=False, max_length=50)

@@ -75,7 +75,9 @@ class IndustryMeasure(models.Model):
         verbose_name_plural = _("行业减排措施（附件11）")
         ordering = ["industry__seq", "level", "grade", "order"]
         constraints = [
-            models.UniqueConstraint(fields=["industry", "level", "grade", "order"], name="one_annex11_entry_per_position"),
+            models.UniqueConstraint(
+                fields=["industry", "level", "grade", "order"], name="one_annex11_entry_per_position"
+            ),
         ]
         indexes = [models.Index(fields=["level", "grade"])]
 
@@ -119,8 +121,13 @@ class ResponseMeasure(models.Model):
         UNITS = "units", _("各单位")
         ENTERPRISES = "enterprises", _("企业")
 
-    level = models.CharField(_("响应级别"), max_length=4, choices=Level.choices, blank=True,
-                             help_text=_("空：臭氧污染减排措施，启动臭氧预警提示时适用"))
+    level = models.CharField(
+        _("响应级别"),
+        max_length=4,
+        choices=Level.choices,
+        blank=True,
+        help_text=_("空：臭氧污染减排措施，启动臭氧预警提示时适用"),
+    )
     category = models.CharField(_("类别"), max_length=24, choices=Category.choices)
     title = models.CharField(_("标题（预案原文）"), max_length=100)
     text = models.TextField(_("措施"))
@@ -168,7 +175,9 @@ class Enterprise(models.Model):
         NONE = "none", _("无燃料")
 
     name = models.CharField(_("企业名称"), max_length=200)
-    area = models.ForeignKey("command.Area", verbose_name=_("所属县区"), on_delete=models.PROTECT, related_name="enterprises")
+    area = models.ForeignKey(
+        "command.Area", verbose_name=_("所属县区"), on_delete=models.PROTECT, related_name="enterprises"
+    )
     industry = models.ForeignKey(Industry, verbose_name=_("行业"), on_delete=models.PROTECT, related_name="enterprises")
     subtype = models.CharField(_("子类"), max_length=120, blank=True)
     grade = models.CharField(_("绩效等级"), max_length=8, choices=[*Grade.choices, ("", _("未评级"))], blank=True)
@@ -181,12 +190,20 @@ class Enterprise(models.Model):
     toxic_or_odorous = models.BooleanField(_("涉及有毒有害及恶臭气体"), default=False)
     seasonal = models.BooleanField(_("季节性生产"), default=False)
     daily_emission_kg = models.DecimalField(
-        _("日排放量（千克）"), max_digits=14, decimal_places=4, null=True, blank=True,
+        _("日排放量（千克）"),
+        max_digits=14,
+        decimal_places=4,
+        null=True,
+        blank=True,
         help_text=_("季节性生产企业按日核算排放量（附件11备注（2））"),
     )
     single_pollutant = models.BooleanField(_("污染物组分单一"), default=False)
     responsible_unit = models.ForeignKey(
-        "command.MemberUnit", verbose_name=_("监管责任单位"), null=True, blank=True, on_delete=models.PROTECT,
+        "command.MemberUnit",
+        verbose_name=_("监管责任单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="enterprises",
     )
     active = models.BooleanField(_("在清单中"), default=True)

@@ -20,8 +20,12 @@ from .domain.matching import Match, select_entries
 from .domain.reduction import NONE, Estimate, Factor, Source, combined_factor, estimate
 from .models import Annex11Note, Enterprise, Industry, IndustryMeasure, ReductionTarget, ResponseMeasure
 
-_LEVEL_ORDER = Case(*[When(level=lv, then=Value(i)) for i, lv in enumerate(LEVELS)], default=Value(9), output_field=IntegerField())
-_GRADE_ORDER = Case(*[When(grade=g, then=Value(i)) for i, g in enumerate(GRADES)], default=Value(9), output_field=IntegerField())
+_LEVEL_ORDER = Case(
+    *[When(level=lv, then=Value(i)) for i, lv in enumerate(LEVELS)], default=Value(9), output_field=IntegerField()
+)
+_GRADE_ORDER = Case(
+    *[When(grade=g, then=Value(i)) for i, g in enumerate(GRADES)], default=Value(9), output_field=IntegerField()
+)
 
 
 class UnknownValue(DomainError, ValueError):
@@ -66,7 +70,9 @@ def level_sections(level: str) -> list[dict]:
     if level not in LEVELS:
         return []
     sections: list[dict] = []
-    for m in ResponseMeasure.objects.filter(level=level).order_by("order").only("category", "title", "text", "audience"):
+    for m in (
+        ResponseMeasure.objects.filter(level=level).order_by("order").only("category", "title", "text", "audience")
+    ):
         if not sections or (sections[-1]["category"], sections[-1]["title"]) != (m.category, m.title):
             sections.append({"category": m.category, "title": m.title, "items": []})
         sections[-1]["items"].append({"text": m.text, "audience": m.audience})
@@ -75,8 +81,12 @@ def level_sections(level: str) -> list[dict]:
 
 def health_texts(level: str) -> list[str]:
     """The health-protection items (健康防护引导措施) of a response level: what the public is told."""
-    return [item["text"] for section in level_sections(level) if section["category"] == ResponseMeasure.Category.HEALTH
-            for item in section["items"]]
+    return [
+        item["text"]
+        for section in level_sections(level)
+        if section["category"] == ResponseMeasure.Category.HEALTH
+        for item in section["items"]
+    ]
 
 
 def ozone_measures() -> QuerySet[ResponseMeasure]:
@@ -117,7 +127,9 @@ def find_industry(value: Any) -> Industry:
     for industry in industries():
         if text in {industry.name, *industry.names_by_level.values()}:
             return industry
-    partial = [i for i in industries() if text and (text in i.name or any(text in n for n in i.names_by_level.values()))]
+    partial = [
+        i for i in industries() if text and (text in i.name or any(text in n for n in i.names_by_level.values()))
+    ]
     if len(partial) == 1:
         return partial[0]
     if len(partial) > 1:
@@ -125,7 +137,9 @@ def find_industry(value: Any) -> Industry:
     raise UnknownValue(f"未知行业「{text}」，应为附件11的 22 个行业之一")
 
 
-def industry_cells(level: str | None = None, industry: Any = None, grade: str | None = None) -> QuerySet[IndustryMeasure]:
+def industry_cells(
+    level: str | None = None, industry: Any = None, grade: str | None = None
+) -> QuerySet[IndustryMeasure]:
     """The 附件11 entries that match, ordered by industry (序号), level (Ⅲ, Ⅱ, Ⅰ), grade (A … 非引领性)
     and position in the cell. Raises :class:`UnknownValue` for a level, grade or industry the plan
     does not have."""
@@ -136,7 +150,9 @@ def industry_cells(level: str | None = None, industry: Any = None, grade: str | 
         qs = qs.filter(grade=check_grade(grade))
     if industry not in (None, ""):
         qs = qs.filter(industry=find_industry(industry))
-    return qs.annotate(level_rank=_LEVEL_ORDER, grade_rank=_GRADE_ORDER).order_by("industry__seq", "level_rank", "grade_rank", "order")
+    return qs.annotate(level_rank=_LEVEL_ORDER, grade_rank=_GRADE_ORDER).order_by(
+        "industry__seq", "level_rank", "grade_rank", "order"
+    )
 
 
 @dataclass
@@ -165,7 +181,9 @@ def annex11_table(level: str, *, industry: Any = None, grade: str | None = None,
     contains it (and the rows that still have one); ``grade`` keeps one column's entries."""
     entries = industry_cells(level=level, industry=industry, grade=grade)
     if query:
-        entries = entries.filter(Q(text__icontains=query) | Q(subtype__icontains=query) | Q(industry__name__icontains=query))
+        entries = entries.filter(
+            Q(text__icontains=query) | Q(subtype__icontains=query) | Q(industry__name__icontains=query)
+        )
     chosen = industries()
     if industry not in (None, ""):
         chosen = chosen.filter(pk=find_industry(industry).pk)
@@ -192,8 +210,14 @@ def cell_for(level: str, industry: Any, grade: str) -> list[IndustryMeasure]:
 # --------------------------------------------------------------------------- enterprises
 
 
-def enterprises(*, area: str | None = None, industry: Any = None, grade: str | None = None, query: str = "",
-                active: bool | None = True) -> QuerySet[Enterprise]:
+def enterprises(
+    *,
+    area: str | None = None,
+    industry: Any = None,
+    grade: str | None = None,
+    query: str = "",
+    active: bool | None = True,
+) -> QuerySet[Enterprise]:
     qs = Enterprise.objects.select_related("area", "industry", "responsible_unit")
     if active is not None:
         qs = qs.filter(active=active)
@@ -304,7 +328,9 @@ class Obligations:
     @property
     def by_area(self) -> list[ObligationGroup]:
         groups: OrderedDict[str, ObligationGroup] = OrderedDict()
-        for o in sorted(self.items, key=lambda o: (o.enterprise.area.order, o.enterprise.industry.seq, o.enterprise.name)):
+        for o in sorted(
+            self.items, key=lambda o: (o.enterprise.area.order, o.enterprise.industry.seq, o.enterprise.name)
+        ):
             area = o.enterprise.area
             groups.setdefault(area.code, ObligationGroup(area.code, area.name)).items.append(o)
         return list(groups.values())
@@ -339,14 +365,18 @@ def _cells_by_key(level: str) -> dict[tuple[int, str], list[IndustryMeasure]]:
     return cells
 
 
-def obligation_for(enterprise: Enterprise, level: str, cells: dict[tuple[int, str], list[IndustryMeasure]]) -> Obligation:
+def obligation_for(
+    enterprise: Enterprise, level: str, cells: dict[tuple[int, str], list[IndustryMeasure]]
+) -> Obligation:
     exemption = enterprise_exemption(enterprise)
     industry = enterprise.industry
     grade = enterprise.grade
     if industry.single_measure and not grade:
         grade = GRADES[0]  # a merged row: every grade has the same measure
     entries = cells.get((industry.pk, grade), []) if grade else []
-    match: Match = select_entries(entries, subtype=enterprise.subtype, grade=grade, single_measure=industry.single_measure)
+    match: Match = select_entries(
+        entries, subtype=enterprise.subtype, grade=grade, single_measure=industry.single_measure
+    )
     if exemption.exempt:
         return Obligation(enterprise, "exempt", list(match.entries), exemption, NONE)
     if not match.ok:
@@ -356,7 +386,9 @@ def obligation_for(enterprise: Enterprise, level: str, cells: dict[tuple[int, st
     return Obligation(enterprise, "cell", list(match.entries), exemption, factor, problem)
 
 
-def obligations_for(level: str, *, user=None, enterprises_qs: Iterable[Enterprise] | None = None, top: int = 10) -> Obligations:
+def obligations_for(
+    level: str, *, user=None, enterprises_qs: Iterable[Enterprise] | None = None, top: int = 10
+) -> Obligations:
     """Every active enterprise's obligations at a response level — its 附件11 entries for its
     industry, grade and sub-type, or its small-micro exemption (with the reason), or a flag when
     no entry can be chosen — and the expected reduction of each pollutant against the level's

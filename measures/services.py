@@ -87,11 +87,11 @@ def _load_annex11(data: dict, *, update: bool, report: LoadReport) -> None:
                 "names_by_level": dict(item.get("name_by_level") or {}),
                 "single_measure": bool(item.get("single_measure_all_grades")),
             },
-            update=update, report=report, kind="industry",
+            update=update,
+            report=report,
+            kind="industry",
         )
-        existing = {
-            (m.level, m.grade, m.order): m for m in IndustryMeasure.objects.filter(industry=industry)
-        }
+        existing = {(m.level, m.grade, m.order): m for m in IndustryMeasure.objects.filter(industry=industry)}
         wanted = set()
         for level in LEVELS:
             cells = item["cells"][level]
@@ -102,7 +102,9 @@ def _load_annex11(data: dict, *, update: bool, report: LoadReport) -> None:
                     values = {"subtype": entry.get("subtype") or "", "text": entry["text"]}
                     current = existing.get(position)
                     if current is None:
-                        IndustryMeasure.objects.create(industry=industry, level=level, grade=grade, order=order, **values)
+                        IndustryMeasure.objects.create(
+                            industry=industry, level=level, grade=grade, order=order, **values
+                        )
                         report.count("industry_measure", "created")
                         continue
                     changed = [name for name, value in values.items() if getattr(current, name) != value]
@@ -120,8 +122,14 @@ def _load_annex11(data: dict, *, update: bool, report: LoadReport) -> None:
     notes_by_level = data.get("notes_by_level") or dict.fromkeys(LEVELS, data["notes"])
     for level in LEVELS:
         for number, text in enumerate(notes_by_level[level], start=1):
-            upsert(Annex11Note, {"level": level, "number": number}, {"text": text},
-                    update=update, report=report, kind="annex11_note")
+            upsert(
+                Annex11Note,
+                {"level": level, "number": number},
+                {"text": text},
+                update=update,
+                report=report,
+                kind="annex11_note",
+            )
 
 
 def _load_measures(data: dict, *, update: bool, report: LoadReport) -> None:
@@ -140,7 +148,9 @@ def _load_measures(data: dict, *, update: bool, report: LoadReport) -> None:
             ReductionTarget,
             {"level": level},
             {"percent": int(block["reduction_target_percent"]), "intro": block.get("mandatory_intro", "")},
-            update=update, report=report, kind="reduction_target",
+            update=update,
+            report=report,
+            kind="reduction_target",
         )
         order = 0
         for section in block["sections"]:
@@ -149,21 +159,36 @@ def _load_measures(data: dict, *, update: bool, report: LoadReport) -> None:
                 raise MeasuresDataError(f"未知措施类别 {category}")
             for item in section["items"]:
                 order += 1
-                rows.append((
-                    {"level": level, "order": order},
-                    {"category": category, "title": section["title"], "text": item["text"], "audience": item.get("audience", "")},
-                    resolve(item.get("units", [])),
-                ))
+                rows.append(
+                    (
+                        {"level": level, "order": order},
+                        {
+                            "category": category,
+                            "title": section["title"],
+                            "text": item["text"],
+                            "audience": item.get("audience", ""),
+                        },
+                        resolve(item.get("units", [])),
+                    )
+                )
     ozone = data.get("ozone")
     if ozone:
-        rows.append((
-            {"level": "", "order": 1},
-            {"category": ResponseMeasure.Category.OZONE, "title": ozone["title"], "text": ozone["text"],
-             "audience": ozone.get("audience", "enterprises")},
-            resolve(ozone.get("units", [])),
-        ))
+        rows.append(
+            (
+                {"level": "", "order": 1},
+                {
+                    "category": ResponseMeasure.Category.OZONE,
+                    "title": ozone["title"],
+                    "text": ozone["text"],
+                    "audience": ozone.get("audience", "enterprises"),
+                },
+                resolve(ozone.get("units", [])),
+            )
+        )
     for lookup, values, targets in rows:
-        measure, created = upsert(ResponseMeasure, lookup, values, update=update, report=report, kind="response_measure")
+        measure, created = upsert(
+            ResponseMeasure, lookup, values, update=update, report=report, kind="response_measure"
+        )
         current = set(measure.units.values_list("pk", flat=True))
         wanted = {u.pk for u in targets}
         if current != wanted and (created or update):
@@ -291,7 +316,9 @@ def enterprise_store(result: RegistryRead, *, actor: Any = None) -> EnterpriseIm
     with transaction.atomic():
         existing = {
             (e.name, e.area.code): e
-            for e in Enterprise.objects.select_for_update().select_related("area").filter(name__in=[r.name for r in result.rows])
+            for e in Enterprise.objects.select_for_update()
+            .select_related("area")
+            .filter(name__in=[r.name for r in result.rows])
         }
         for row in result.rows:
             values = _enterprise_values(row, industries=industries, units=units)
@@ -309,8 +336,14 @@ def enterprise_store(result: RegistryRead, *, actor: Any = None) -> EnterpriseIm
                 setattr(current, f, values[f])
             current.save(update_fields=[*changed, "updated_at"])
             updated += 1
-            changes.append({"id": current.pk, "name": current.name, "before": before,
-                            "after": {f: _jsonable(values[f]) for f in changed}})
+            changes.append(
+                {
+                    "id": current.pk,
+                    "name": current.name,
+                    "before": before,
+                    "after": {f: _jsonable(values[f]) for f in changed},
+                }
+            )
         audit_record(
             actor=actor,
             action="measures.enterprises.imported",

@@ -30,7 +30,9 @@ from .models import Enterprise, ResponseMeasure
 
 #: Who sees obligations: the office, leaders, the supervision group, administrators, and member
 #: units and counties (each its own slice).
-OBLIGATION_READERS: frozenset[str] = frozenset({Role.OFFICE, Role.ADMIN, Role.SUPERVISOR, Role.UNIT, Role.COUNTY, *LEADERS})
+OBLIGATION_READERS: frozenset[str] = frozenset(
+    {Role.OFFICE, Role.ADMIN, Role.SUPERVISOR, Role.UNIT, Role.COUNTY, *LEADERS}
+)
 FUEL_NAMES = dict(Enterprise.Fuel.choices)
 STAGE = UploadStage(prefix="measures:enterprise-import", session_key="enterprise_import_token")
 
@@ -57,8 +59,14 @@ class IndexView(RoleRequiredMixin, TemplateView):
         sections: list[dict] = []
         for measure in selectors.measures_for_level(level):
             if not sections or sections[-1]["category"] != measure.category or sections[-1]["title"] != measure.title:
-                sections.append({"category": measure.category, "label": measure.get_category_display(),
-                                 "title": measure.title, "measures": []})
+                sections.append(
+                    {
+                        "category": measure.category,
+                        "label": measure.get_category_display(),
+                        "title": measure.title,
+                        "measures": [],
+                    }
+                )
             sections[-1]["measures"].append(measure)
         target = selectors.reduction_targets().get(level)
         ctx.update(
@@ -160,9 +168,19 @@ def _render_preview(request: HttpRequest, result) -> HttpResponse:
     areas = dict(selectors.areas_for_filter().values_list("code", "name"))
     industry_names = dict(selectors.industries().values_list("seq", "name"))
     rows = [
-        {"row": r.row, "name": r.name, "area": areas.get(r.area_code, r.area_code),
-         "industry": industry_names.get(r.industry_seq, r.industry_seq), "subtype": r.subtype, "grade": r.grade,
-         "so2_t": r.so2_t, "nox_t": r.nox_t, "pm_t": r.pm_t, "vocs_t": r.vocs_t, "fuel": FUEL_NAMES.get(r.fuel, r.fuel)}
+        {
+            "row": r.row,
+            "name": r.name,
+            "area": areas.get(r.area_code, r.area_code),
+            "industry": industry_names.get(r.industry_seq, r.industry_seq),
+            "subtype": r.subtype,
+            "grade": r.grade,
+            "so2_t": r.so2_t,
+            "nox_t": r.nox_t,
+            "pm_t": r.pm_t,
+            "vocs_t": r.vocs_t,
+            "fuel": FUEL_NAMES.get(r.fuel, r.fuel),
+        }
         for r in result.rows[:200]
     ]
     return render(
@@ -208,8 +226,13 @@ class EnterpriseImportConfirmView(RoleRequiredMixin, DomainErrorMessageMixin, Vi
         messages.success(
             request,
             _("已导入「%(name)s」：%(rows)s 家企业，新增 %(created)s 家，更新 %(updated)s 家，未变 %(unchanged)s 家。")
-            % {"name": outcome.name, "rows": outcome.row_count, "created": outcome.created,
-               "updated": outcome.updated, "unchanged": outcome.unchanged},
+            % {
+                "name": outcome.name,
+                "rows": outcome.row_count,
+                "created": outcome.created,
+                "updated": outcome.updated,
+                "unchanged": outcome.unchanged,
+            },
         )
         return redirect("measures:enterprises")
 
@@ -225,7 +248,9 @@ class EnterpriseTemplateView(RoleRequiredMixin, View):
         response = HttpResponse(
             buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
-        response["Content-Disposition"] = "attachment; filename*=UTF-8''%E5%BA%94%E6%80%A5%E5%87%8F%E6%8E%92%E6%B8%85%E5%8D%95%E6%A8%A1%E6%9D%BF.xlsx"
+        response["Content-Disposition"] = (
+            "attachment; filename*=UTF-8''%E5%BA%94%E6%80%A5%E5%87%8F%E6%8E%92%E6%B8%85%E5%8D%95%E6%A8%A1%E6%9D%BF.xlsx"
+        )
         return response
 
 

@@ -9,7 +9,16 @@ from .models import Delivery, SmsSubscriber, UnitContact
 class UnitContactAdmin(admin.ModelAdmin):
     """Member units' contacts (联络员/负责人) and the county heads of plan §5.2, kept by the office."""
 
-    list_display = ("unit", "name", "position", "mobile", "duty_role", "is_government_head", "is_party_secretary", "active")
+    list_display = (
+        "unit",
+        "name",
+        "position",
+        "mobile",
+        "duty_role",
+        "is_government_head",
+        "is_party_secretary",
+        "active",
+    )
     list_filter = ("duty_role", "is_government_head", "is_party_secretary", "active", "unit__kind")
     search_fields = ("name", "mobile", "position", "unit__name", "unit__short_name")
     list_select_related = ("unit",)
@@ -34,7 +43,17 @@ class SmsSubscriberAdmin(admin.ModelAdmin):
 class DeliveryAdmin(ReadOnlyAdmin):
     """Read-only: deliveries change only by sending, receipts and the office's retry."""
 
-    list_display = ("key", "name", "masked_phone", "channel", "status", "attempts", "created_at", "sent_at", "delivered_at")
+    list_display = (
+        "key",
+        "name",
+        "masked_phone",
+        "channel",
+        "status",
+        "attempts",
+        "created_at",
+        "sent_at",
+        "delivered_at",
+    )
     list_filter = ("status", "channel", "retryable")
     search_fields = ("key", "name", "provider_id")
     date_hierarchy = "created_at"

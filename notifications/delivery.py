@@ -109,8 +109,25 @@ def _create(key: str, entries: list[tuple], text: str) -> int:
         if phone is None:
             status, retryable, failed_at = Delivery.Status.FAILED, False, now
             error = "未登记有效的手机号码" if not raw else f"手机号码无效：{str(raw)[:30]}"
-        rows.append((key, channel, recipient_key, user.pk if user else None, name[:100], (phone or str(raw or ""))[:20],
-                     text, status, retryable, 0, error, "", now, now, failed_at))
+        rows.append(
+            (
+                key,
+                channel,
+                recipient_key,
+                user.pk if user else None,
+                name[:100],
+                (phone or str(raw or ""))[:20],
+                text,
+                status,
+                retryable,
+                0,
+                error,
+                "",
+                now,
+                now,
+                failed_at,
+            )
+        )
     created = 0
     queued: list[int] = []
     size = INSERT_CHUNK if connection.vendor == "postgresql" else 500
@@ -127,8 +144,23 @@ def _create(key: str, entries: list[tuple], text: str) -> int:
 
 #: Rows per INSERT statement.
 INSERT_CHUNK = 10_000
-_COLUMNS = ("key", "channel", "recipient_key", "user_id", "name", "phone", "text", "status", "retryable", "attempts",
-            "last_error", "provider_id", "created_at", "updated_at", "failed_at")
+_COLUMNS = (
+    "key",
+    "channel",
+    "recipient_key",
+    "user_id",
+    "name",
+    "phone",
+    "text",
+    "status",
+    "retryable",
+    "attempts",
+    "last_error",
+    "provider_id",
+    "created_at",
+    "updated_at",
+    "failed_at",
+)
 
 
 def _insert(rows: list[tuple]) -> list[tuple[int, str]]:
@@ -140,17 +172,24 @@ def _insert(rows: list[tuple]) -> list[tuple[int, str]]:
     ops = connection.ops
     q = ops.quote_name
     table = q(Delivery._meta.db_table)
-    conflict = f"ON CONFLICT ({q('key')}, {q('recipient_key')}, {q('channel')}) DO NOTHING RETURNING {q('id')}, {q('status')}"
+    conflict = (
+        f"ON CONFLICT ({q('key')}, {q('recipient_key')}, {q('channel')}) DO NOTHING RETURNING {q('id')}, {q('status')}"
+    )
     if connection.vendor == "postgresql":
         key, channel, text, now = rows[0][0], rows[0][1], rows[0][6], rows[0][12]
         if all(r[0] == key and r[1] == channel and r[6] == text and r[12] == now for r in rows):
             varying = ("recipient_key", "user_id", "name", "phone", "status", "retryable", "last_error", "failed_at")
             casts = ("varchar", "bigint", "varchar", "varchar", "varchar", "boolean", "text", "timestamptz")
-            columns = ", ".join(q(c) for c in ("key", "channel", "text", "attempts", "provider_id", "created_at",
-                                               "updated_at", *varying))
+            columns = ", ".join(
+                q(c)
+                for c in ("key", "channel", "text", "attempts", "provider_id", "created_at", "updated_at", *varying)
+            )
             arrays = [[r[i] for r in rows] for i in (2, 3, 4, 5, 7, 8, 10, 14)]
-            sql = (f"INSERT INTO {table} ({columns}) SELECT %s, %s, %s, 0, '', %s, %s, r.* FROM unnest("  # noqa: S608 - placeholders only
-                   + ", ".join(f"%s::{c}[]" for c in casts) + f") AS r {conflict}")
+            sql = (
+                f"INSERT INTO {table} ({columns}) SELECT %s, %s, %s, 0, '', %s, %s, r.* FROM unnest("  # noqa: S608 - placeholders only
+                + ", ".join(f"%s::{c}[]" for c in casts)
+                + f") AS r {conflict}"
+            )
             with connection.cursor() as cursor:
                 cursor.execute(sql, [key, channel, text, now, now, *arrays])
                 return [(int(pk), status) for pk, status in cursor.fetchall()]
@@ -168,7 +207,7 @@ def _insert(rows: list[tuple]) -> list[tuple[int, str]]:
 
 def chunks(items: list, size: int):
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def deliveries_queued_ids(*, key: str, first: int, last: int) -> list[int]:
@@ -272,7 +311,9 @@ def _send_part(transport, part: list[int], outcomes: Counter) -> None:
             results = send_many(transport, messages)
         except Exception as exc:  # noqa: BLE001 - a broken transport is recorded like a gateway failure
             log.exception("SMS transport failed for deliveries %s…", rows[0].pk)
-            results = [SendResult(ok=False, error=f"发送程序出错：{exc.__class__.__name__}: {exc}", retryable=True)] * len(rows)
+            results = [
+                SendResult(ok=False, error=f"发送程序出错：{exc.__class__.__name__}: {exc}", retryable=True)
+            ] * len(rows)
         failed_keys: set[str] = set()
         for delivery, result in zip(rows, results, strict=True):
             delivery.attempts += 1
@@ -317,8 +358,11 @@ def _record(rows: list[Delivery]) -> None:
         with connection.cursor() as cursor:
             table = connection.ops.quote_name(Delivery._meta.db_table)
             values = ", ".join(["(%s::bigint, %s)"] * len(ids))
-            cursor.execute(f"UPDATE {table} AS d SET provider_id = v.pid FROM (VALUES {values}) AS v(id, pid) "  # noqa: S608 - placeholders only
-                           "WHERE d.id = v.id", [x for pair in ids for x in pair])
+            cursor.execute(
+                f"UPDATE {table} AS d SET provider_id = v.pid FROM (VALUES {values}) AS v(id, pid) "  # noqa: S608 - placeholders only
+                "WHERE d.id = v.id",
+                [x for pair in ids for x in pair],
+            )
     else:
         Delivery.objects.bulk_update([r for r in rows if r.provider_id], ["provider_id"], batch_size=100)
 
@@ -335,9 +379,13 @@ def deliveries_failed_notify(*, key: str) -> None:
     """One in-app notice per subject (per hour) when messages of it failed for good."""
     if not cache.add(f"sms:failed-notice:{key}", 1, timeout=3600):
         return
-    notify_roles([Role.OFFICE], kind="notifications.delivery.failed", title=f"短信发送失败：{describe_key(key)}",
-                 body="部分短信多次发送失败或被网关拒绝，请在“短信发送记录”中查看原因并重试。",
-                 link=f"{reverse('notifications:deliveries')}?status=failed")
+    notify_roles(
+        [Role.OFFICE],
+        kind="notifications.delivery.failed",
+        title=f"短信发送失败：{describe_key(key)}",
+        body="部分短信多次发送失败或被网关拒绝，请在“短信发送记录”中查看原因并重试。",
+        link=f"{reverse('notifications:deliveries')}?status=failed",
+    )
 
 
 def deliveries_due(*, now: dt.datetime | None = None) -> list[int]:
@@ -348,8 +396,11 @@ def deliveries_due(*, now: dt.datetime | None = None) -> list[int]:
     now = now or timezone.now()
     retry = Delivery.objects.filter(status=Delivery.Status.FAILED, retryable=True, next_attempt_at__lte=now)
     stale_after = dt.timedelta(seconds=settings.SMS_STALE_QUEUED_SECONDS)
-    stale = list(Delivery.objects.filter(status=Delivery.Status.QUEUED, updated_at__lte=now - stale_after)
-                 .order_by("pk").values_list("pk", flat=True)[:SWEEP_BATCH])
+    stale = list(
+        Delivery.objects.filter(status=Delivery.Status.QUEUED, updated_at__lte=now - stale_after)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:SWEEP_BATCH]
+    )
     if stale:
         Delivery.objects.filter(pk__in=stale, status=Delivery.Status.QUEUED).update(updated_at=now)
     return list(retry.order_by("pk").values_list("pk", flat=True)[:SWEEP_BATCH]) + stale
@@ -386,8 +437,11 @@ def delivery_receipt(*, provider_id: str, status: str, error: str = "", at: dt.d
         )
     if status == "failed":
         return rows.filter(status=Delivery.Status.SENT).update(
-            status=Delivery.Status.FAILED, failed_at=at, retryable=False,
-            last_error=f"送达回执：{error or '未送达'}"[:2000], updated_at=at,
+            status=Delivery.Status.FAILED,
+            failed_at=at,
+            retryable=False,
+            last_error=f"送达回执：{error or '未送达'}"[:2000],
+            updated_at=at,
         )
     raise ValueError(f"unknown receipt status {status!r}")
 
@@ -438,12 +492,18 @@ def subscriber_request(*, phone: str, action: str) -> None:
         subscriber.codes_sent += 1
         subscriber.save(update_fields=["pending", "code_hash", "code_expires_at", "code_attempts", "codes_sent"])
         what = "订阅" if action == SmsSubscriber.Pending.SUBSCRIBE else "退订"
-        text = (f"{settings.SMS_SIGNATURE}验证码 {code}，15 分钟内有效，用于{what}阳泉市重污染天气预警短信。"
-                "如非本人操作，请忽略本短信。")
+        text = (
+            f"{settings.SMS_SIGNATURE}验证码 {code}，15 分钟内有效，用于{what}阳泉市重污染天气预警短信。"
+            "如非本人操作，请忽略本短信。"
+        )
         sms_to_numbers([("", number)], text=text, key=f"subscribe:{subscriber.pk}:{subscriber.codes_sent}")
         # The entry names the row and the request, never the number or the code.
-        audit_record(actor=None, action="notifications.subscriber.code_sent", target=subscriber,
-                     data={"request": action, "codes_sent": subscriber.codes_sent})
+        audit_record(
+            actor=None,
+            action="notifications.subscriber.code_sent",
+            target=subscriber,
+            data={"request": action, "codes_sent": subscriber.codes_sent},
+        )
 
 
 def subscriber_confirm(*, phone: str, code: str) -> str:
@@ -455,8 +515,13 @@ def subscriber_confirm(*, phone: str, code: str) -> str:
         raise SubscriptionError(refusal)
     with transaction.atomic():
         subscriber = SmsSubscriber.objects.select_for_update().filter(phone=number).first()
-        if (subscriber is None or not subscriber.pending or subscriber.code_expires_at is None
-                or subscriber.code_expires_at < timezone.now() or subscriber.code_attempts >= CODE_MAX_ATTEMPTS):
+        if (
+            subscriber is None
+            or not subscriber.pending
+            or subscriber.code_expires_at is None
+            or subscriber.code_expires_at < timezone.now()
+            or subscriber.code_attempts >= CODE_MAX_ATTEMPTS
+        ):
             ok = False
         else:
             ok = hmac.compare_digest(subscriber.code_hash, _code_digest(number, code))
@@ -477,8 +542,16 @@ def subscriber_confirm(*, phone: str, code: str) -> str:
             subscriber.pending = ""
             subscriber.code_hash = ""
             subscriber.code_expires_at = None
-            subscriber.save(update_fields=["confirmed", "confirmed_at", "unsubscribed_at", "pending", "code_hash",
-                                           "code_expires_at"])
+            subscriber.save(
+                update_fields=[
+                    "confirmed",
+                    "confirmed_at",
+                    "unsubscribed_at",
+                    "pending",
+                    "code_hash",
+                    "code_expires_at",
+                ]
+            )
             audit_record(actor=None, action=f"notifications.subscriber.{outcome}", target=subscriber)
     if not ok:
         raise SubscriptionError(refusal)

@@ -15,8 +15,9 @@ def sms_queued(payload: dict) -> None:
 
     Payload {"key", "first", "last"}: the subject and the id range of the rows created (or queued
     again by the office's "retry failed"); emitted in the transaction that wrote them."""
-    enqueue_deliveries(deliveries_queued_ids(key=payload.get("key") or "", first=int(payload["first"]),
-                                             last=int(payload["last"])))
+    enqueue_deliveries(
+        deliveries_queued_ids(key=payload.get("key") or "", first=int(payload["first"]), last=int(payload["last"]))
+    )
 
 
 @handles("notifications.delivery.failed", stage="publication")

@@ -50,7 +50,9 @@ class UnitContact(models.Model):
         LIAISON = "liaison", _("联络员")
         HEAD = "head", _("负责人")
 
-    unit = models.ForeignKey("command.MemberUnit", verbose_name=_("成员单位"), on_delete=models.CASCADE, related_name="contacts")
+    unit = models.ForeignKey(
+        "command.MemberUnit", verbose_name=_("成员单位"), on_delete=models.CASCADE, related_name="contacts"
+    )
     name = models.CharField(_("姓名"), max_length=50)
     position = models.CharField(_("职务"), max_length=100, blank=True)
     mobile = models.CharField(_("手机号码"), max_length=20)
@@ -127,11 +129,18 @@ class Delivery(models.Model):
         DELIVERED = "delivered", _("已送达")
         FAILED = "failed", _("发送失败")
 
-    key = models.CharField(_("事项"), max_length=120, db_index=True, help_text=_("例如 warning:12 表示第 12 号审批表的预警短信"))
+    key = models.CharField(
+        _("事项"), max_length=120, db_index=True, help_text=_("例如 warning:12 表示第 12 号审批表的预警短信")
+    )
     channel = models.CharField(_("渠道"), max_length=12, choices=Channel.choices, default=Channel.SMS)
     recipient_key = models.CharField(_("接收方标识"), max_length=60, editable=False)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("接收人（用户）"), null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("接收人（用户）"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="deliveries",
     )
     name = models.CharField(_("接收人"), max_length=100, blank=True)
     phone = models.CharField(_("手机号码"), max_length=20, blank=True)

@@ -15,6 +15,6 @@ def normalise_phone(raw: str | None) -> str | None:
     digits = re.sub(r"[\s\-()]", "", str(raw))
     for prefix in ("+86", "0086", "86"):
         if digits.startswith(prefix) and len(digits) == 11 + len(prefix):
-            digits = digits[len(prefix):]
+            digits = digits[len(prefix) :]
             break
     return digits if _PHONE.match(digits) else None

@@ -16,7 +16,15 @@ def notify_users(
     target_type = target._meta.label_lower if target is not None else ""
     target_id = str(target.pk) if target is not None else ""
     rows = [
-        Notification(recipient=u, kind=kind, title=title[:200], body=body, link=link, target_type=target_type, target_id=target_id)
+        Notification(
+            recipient=u,
+            kind=kind,
+            title=title[:200],
+            body=body,
+            link=link,
+            target_type=target_type,
+            target_id=target_id,
+        )
         for u in users
     ]
     created = Notification.objects.bulk_create(rows, ignore_conflicts=bool(target_id))

@@ -49,5 +49,6 @@ def enqueue_deliveries(ids: Iterable[int]) -> None:
         try:
             send_deliveries.delay(chunk)
         except Exception:  # noqa: BLE001 - broker or result store down (kombu and redis raise their own kinds)
-            log.warning("%d deliveries not enqueued (from %s); the sweep will send them", len(chunk), chunk[0],
-                        exc_info=True)
+            log.warning(
+                "%d deliveries not enqueued (from %s); the sweep will send them", len(chunk), chunk[0], exc_info=True
+            )

@@ -94,7 +94,9 @@ class FileTransport:
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             path = self.directory / f"sms-{now:%Y%m%d}.jsonl"
-            line = json.dumps({**asdict(message), "provider_id": provider_id, "at": now.isoformat()}, ensure_ascii=False)
+            line = json.dumps(
+                {**asdict(message), "provider_id": provider_id, "at": now.isoformat()}, ensure_ascii=False
+            )
             with path.open("a", encoding="utf-8") as handle:
                 handle.write(line + "\n")
         except OSError as exc:
@@ -110,12 +112,22 @@ class HttpGatewayTransport:
 
     RETRYABLE_4XX = frozenset({408, 425, 429})
 
-    def __init__(self, url: str | None = None, token: str | None = None, timeout: float | None = None,
-                 callback_url: str | None = None, batch_size: int | None = None):
+    def __init__(
+        self,
+        url: str | None = None,
+        token: str | None = None,
+        timeout: float | None = None,
+        callback_url: str | None = None,
+        batch_size: int | None = None,
+    ):
         self.url = url or settings.SMS_GATEWAY_URL
         self.token = settings.SMS_GATEWAY_TOKEN if token is None else token
         self.timeout = float(settings.SMS_GATEWAY_TIMEOUT if timeout is None else timeout)
-        self.callback_url = callback_url if callback_url is not None else f"{settings.PUBLIC_BASE_URL}{reverse('notifications:sms-receipt')}"
+        self.callback_url = (
+            callback_url
+            if callback_url is not None
+            else f"{settings.PUBLIC_BASE_URL}{reverse('notifications:sms-receipt')}"
+        )
         #: Numbers per gateway call for one text (1: the one-message form only).
         self.batch_size = max(int(settings.SMS_GATEWAY_BATCH if batch_size is None else batch_size), 1)
         if not self.url.startswith(("http://", "https://")):
@@ -179,8 +191,9 @@ class HttpGatewayTransport:
     # ------------------------------------------------------------------ the interface
 
     def send(self, message: OutgoingSms) -> SendResult:
-        status, raw, error = self._post({"to": message.to, "text": message.text, "reference": message.reference,
-                                         "callback": self.callback_url})
+        status, raw, error = self._post(
+            {"to": message.to, "text": message.text, "reference": message.reference, "callback": self.callback_url}
+        )
         if status is None:
             return SendResult(ok=False, error=error, retryable=True)
         if not 200 <= status < 300:
@@ -205,14 +218,19 @@ class HttpGatewayTransport:
             by_text.setdefault(message.text, []).append(index)
         for text, indexes in by_text.items():
             for start in range(0, len(indexes), self.batch_size):
-                part = indexes[start:start + self.batch_size]
+                part = indexes[start : start + self.batch_size]
                 for index, result in zip(part, self._send_batch(text, [messages[i] for i in part]), strict=True):
                     results[index] = result
         return [results[i] for i in range(len(messages))]
 
     def _send_batch(self, text: str, messages: list[OutgoingSms]) -> list[SendResult]:
-        status, raw, error = self._post({"text": text, "callback": self.callback_url,
-                                         "messages": [{"to": m.to, "reference": m.reference} for m in messages]})
+        status, raw, error = self._post(
+            {
+                "text": text,
+                "callback": self.callback_url,
+                "messages": [{"to": m.to, "reference": m.reference} for m in messages],
+            }
+        )
         if status is None:
             return [SendResult(ok=False, error=error, retryable=True)] * len(messages)
         if not 200 <= status < 300:
@@ -230,8 +248,13 @@ class HttpGatewayTransport:
             elif answer.get("ok"):
                 out.append(SendResult(ok=True, provider_id=str(answer.get("id") or message.reference)))
             else:
-                out.append(SendResult(ok=False, error=f"网关拒绝：{str(answer.get('error', ''))[:300]}",
-                                      retryable=bool(answer.get("retryable", False))))
+                out.append(
+                    SendResult(
+                        ok=False,
+                        error=f"网关拒绝：{str(answer.get('error', ''))[:300]}",
+                        retryable=bool(answer.get("retryable", False)),
+                    )
+                )
         return out
 
 
@@ -247,8 +270,14 @@ def get_transport() -> Transport:
     configuration (its connection stays open between tasks); the others are fresh instances."""
     backend = settings.SMS_BACKEND
     if backend == "http":
-        config = (settings.SMS_GATEWAY_URL, settings.SMS_GATEWAY_TOKEN, float(settings.SMS_GATEWAY_TIMEOUT),
-                  int(settings.SMS_GATEWAY_BATCH), settings.PUBLIC_BASE_URL, os.getpid())
+        config = (
+            settings.SMS_GATEWAY_URL,
+            settings.SMS_GATEWAY_TOKEN,
+            float(settings.SMS_GATEWAY_TIMEOUT),
+            int(settings.SMS_GATEWAY_BATCH),
+            settings.PUBLIC_BASE_URL,
+            os.getpid(),
+        )
         transport = _HTTP.get(config)
         if transport is None:
             for old in _HTTP.values():

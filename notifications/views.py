@@ -82,7 +82,11 @@ class SmsReceiptView(RoleRequiredMixin, View):
     def post(self, request):
         expected = settings.SMS_GATEWAY_TOKEN
         header = request.headers.get("Authorization", "")
-        given = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else request.headers.get("X-Gateway-Token", "")
+        given = (
+            header.removeprefix("Bearer ").strip()
+            if header.startswith("Bearer ")
+            else request.headers.get("X-Gateway-Token", "")
+        )
         if not expected or not given or not hmac.compare_digest(given.encode(), expected.encode()):
             return JsonResponse({"detail": "无效的网关令牌。"}, status=403)
         try:
@@ -98,7 +102,9 @@ class SmsReceiptView(RoleRequiredMixin, View):
             status = str(receipt.get("status") or "")
             if not provider_id or status not in ("delivered", "failed"):
                 return JsonResponse({"detail": "回执缺少 provider_id 或 status（delivered/failed）。"}, status=400)
-            updated += delivery_receipt(provider_id=provider_id, status=status, error=str(receipt.get("error") or "")[:500])
+            updated += delivery_receipt(
+                provider_id=provider_id, status=status, error=str(receipt.get("error") or "")[:500]
+            )
         return JsonResponse({"updated": updated})
 
 
@@ -114,9 +120,15 @@ class DeliveryListView(RoleRequiredMixin, ListView):
     paginate_by = 100
 
     def get_queryset(self):
-        rows = Delivery.objects.select_related("user").annotate(
-            failed_first=Case(When(status=Delivery.Status.FAILED, then=Value(0)), default=Value(1), output_field=IntegerField())
-        ).order_by("failed_first", "-created_at", "-id")
+        rows = (
+            Delivery.objects.select_related("user")
+            .annotate(
+                failed_first=Case(
+                    When(status=Delivery.Status.FAILED, then=Value(0)), default=Value(1), output_field=IntegerField()
+                )
+            )
+            .order_by("failed_first", "-created_at", "-id")
+        )
         status = self.request.GET.get("status")
         if status in Delivery.Status.values:
             rows = rows.filter(status=status)
@@ -160,8 +172,12 @@ class SubscribeView(RoleRequiredMixin, DomainErrorMessageMixin, View):
     def domain_error_response(self, exc):
         post = self.request.POST
         step = "confirm" if post.get("action", "") == "confirm" else "request"
-        return render(self.request, self.template_name,
-                      {"step": step, "phone": post.get("phone", "").strip(), "error": exc.message}, status=exc.status)
+        return render(
+            self.request,
+            self.template_name,
+            {"step": step, "phone": post.get("phone", "").strip(), "error": exc.message},
+            status=exc.status,
+        )
 
     def get(self, request):
         return render(request, self.template_name, {"step": "request"})
@@ -171,18 +187,32 @@ class SubscribeView(RoleRequiredMixin, DomainErrorMessageMixin, View):
         bucket = f"sms:sub:addr:{address}"
         cache.add(bucket, 0, timeout=3600)
         if cache.incr(bucket) > SUBSCRIBE_POSTS_PER_HOUR:
-            return render(request, self.template_name,
-                          {"step": "request", "error": _("操作过于频繁，请一小时后再试。")}, status=429)
+            return render(
+                request,
+                self.template_name,
+                {"step": "request", "error": _("操作过于频繁，请一小时后再试。")},
+                status=429,
+            )
         action = request.POST.get("action", "")
         phone = request.POST.get("phone", "").strip()
         if action in ("subscribe", "unsubscribe"):
             subscriber_request(phone=phone, action=action)
-            return render(request, self.template_name, {
-                "step": "confirm", "phone": phone, "action": action,
-                "notice": _("如果该号码可以办理，验证码已发送，15 分钟内有效。"),
-            })
+            return render(
+                request,
+                self.template_name,
+                {
+                    "step": "confirm",
+                    "phone": phone,
+                    "action": action,
+                    "notice": _("如果该号码可以办理，验证码已发送，15 分钟内有效。"),
+                },
+            )
         if action == "confirm":
             outcome = subscriber_confirm(phone=phone, code=request.POST.get("code", ""))
-            done = _("订阅成功：发布、调整或解除重污染天气预警时，您将收到短信。") if outcome == "subscribed" else _("已退订，不再向该号码发送预警短信。")
+            done = (
+                _("订阅成功：发布、调整或解除重污染天气预警时，您将收到短信。")
+                if outcome == "subscribed"
+                else _("已退订，不再向该号码发送预警短信。")
+            )
             return render(request, self.template_name, {"step": "done", "notice": done})
         return render(request, self.template_name, {"step": "request", "error": _("操作无效。")}, status=400)

@@ -54,11 +54,11 @@ RESPONSE_EN = {"III": "Level III", "II": "Level II", "I": "Level I"}
 ADVICE_EN = {
     3: "Children, the elderly and people with heart or respiratory disease should reduce prolonged or heavy outdoor exertion.",
     4: "Children, the elderly and people with heart or respiratory disease should avoid prolonged or heavy outdoor "
-       "exertion; everyone else should reduce outdoor exercise.",
+    "exertion; everyone else should reduce outdoor exercise.",
     5: "Children, the elderly and people with heart or lung disease should stay indoors and stop outdoor exercise; "
-       "everyone else should reduce outdoor activity.",
+    "everyone else should reduce outdoor activity.",
     6: "Children, the elderly and the sick should stay indoors and avoid physical exertion; everyone else should "
-       "avoid outdoor activity.",
+    "avoid outdoor activity.",
 }
 AREA_ZH = "阳泉市"
 AREA_EN = "Yangquan City, Shanxi Province"
@@ -77,13 +77,18 @@ NO_GEOCODE = {"kfq"}
 
 def cap_forms() -> QuerySet[ApprovalForm]:
     """Approved forms (each one a published alert), newest first."""
-    return (ApprovalForm.objects.filter(status=ApprovalForm.Status.APPROVED, decided_at__isnull=False)
-            .select_related("warning").prefetch_related("affected_areas").order_by("-decided_at", "-id"))
+    return (
+        ApprovalForm.objects.filter(status=ApprovalForm.Status.APPROVED, decided_at__isnull=False)
+        .select_related("warning")
+        .prefetch_related("affected_areas")
+        .order_by("-decided_at", "-id")
+    )
 
 
 def _earlier(form: ApprovalForm) -> QuerySet[ApprovalForm]:
     return ApprovalForm.objects.filter(warning_id=form.warning_id, status=ApprovalForm.Status.APPROVED).filter(
-        Q(decided_at__lt=form.decided_at) | Q(decided_at=form.decided_at, id__lt=form.id))
+        Q(decided_at__lt=form.decided_at) | Q(decided_at=form.decided_at, id__lt=form.id)
+    )
 
 
 def _cap_time(value: dt.datetime) -> str:
@@ -119,25 +124,35 @@ def _headlines(form: ApprovalForm) -> tuple[str, str]:
     level = Level(form.level)
     if form.action == Action.LIFT:
         old = Level(form.from_level)
-        return (f"阳泉市解除重污染天气{LEVEL_NAMES[old]}",
-                f"Yangquan lifts the {LEVEL_EN[old]} heavy air pollution warning")
+        return (
+            f"阳泉市解除重污染天气{LEVEL_NAMES[old]}",
+            f"Yangquan lifts the {LEVEL_EN[old]} heavy air pollution warning",
+        )
     if form.action == Action.ISSUE:
-        return (f"阳泉市发布重污染天气{LEVEL_NAMES[level]}（{RESPONSE_NAMES[RESPONSE[level]]}）",
-                f"Yangquan issues a {LEVEL_EN[level]} heavy air pollution warning ({RESPONSE_EN[RESPONSE[level]]} response)")
+        return (
+            f"阳泉市发布重污染天气{LEVEL_NAMES[level]}（{RESPONSE_NAMES[RESPONSE[level]]}）",
+            f"Yangquan issues a {LEVEL_EN[level]} heavy air pollution warning ({RESPONSE_EN[RESPONSE[level]]} response)",
+        )
     verb_zh, verb_en = ("升级", "upgraded") if form.action == Action.UPGRADE else ("降级", "downgraded")
-    return (f"阳泉市重污染天气预警{verb_zh}为{LEVEL_NAMES[level]}（{RESPONSE_NAMES[RESPONSE[level]]}）",
-            f"Yangquan heavy air pollution warning {verb_en} to {LEVEL_EN[level]} ({RESPONSE_EN[RESPONSE[level]]} response)")
+    return (
+        f"阳泉市重污染天气预警{verb_zh}为{LEVEL_NAMES[level]}（{RESPONSE_NAMES[RESPONSE[level]]}）",
+        f"Yangquan heavy air pollution warning {verb_en} to {LEVEL_EN[level]} ({RESPONSE_EN[RESPONSE[level]]} response)",
+    )
 
 
 def _description_en(form: ApprovalForm) -> str:
     warning = form.warning
     when = timezone.localtime(form.effective_at).strftime("%Y-%m-%d %H:%M")
     if form.action == Action.LIFT:
-        return (f"Air quality in Yangquan has improved. The Yangquan Heavy Air Pollution Emergency Command lifts the "
-                f"{LEVEL_EN[Level(form.from_level)]} warning ({warning.number}) and ends the emergency response from {when} (UTC+8).")
+        return (
+            f"Air quality in Yangquan has improved. The Yangquan Heavy Air Pollution Emergency Command lifts the "
+            f"{LEVEL_EN[Level(form.from_level)]} warning ({warning.number}) and ends the emergency response from {when} (UTC+8)."
+        )
     level = Level(form.level)
-    text = (f"The Yangquan Heavy Air Pollution Emergency Command has set a {LEVEL_EN[level]} heavy air pollution warning "
-            f"({warning.number}); the {RESPONSE_EN[RESPONSE[level]]} emergency response starts at {when} (UTC+8).")
+    text = (
+        f"The Yangquan Heavy Air Pollution Emergency Command has set a {LEVEL_EN[level]} heavy air pollution warning "
+        f"({warning.number}); the {RESPONSE_EN[RESPONSE[level]]} emergency response starts at {when} (UTC+8)."
+    )
     # The form's own facts (§11), so the alert reads the same whenever it is fetched.
     aqi_range = form.aqi_range or warning.aqi_range
     pollutant = form.primary_pollutant or warning.primary_pollutant
@@ -156,7 +171,9 @@ def _description_en(form: ApprovalForm) -> str:
 def _instructions(form: ApprovalForm) -> tuple[str, str]:
     if form.action == Action.LIFT:
         return ("空气质量已改善，各类人群可恢复正常活动。", "Air quality has improved; normal activities may resume.")
-    category = health_category(level=form.level, aqi_range=form.aqi_range or form.warning.aqi_range, when=form.decided_at)
+    category = health_category(
+        level=form.level, aqi_range=form.aqi_range or form.warning.aqi_range, when=form.decided_at
+    )
     measures = health_texts(RESPONSE[Level(form.level)])[:2]
     zh = "；".join(filter(None, [category.advice if category else "", *[m.rstrip("。") for m in measures]])) + "。"
     en = ADVICE_EN.get(category.number if category else 5, ADVICE_EN[5])
@@ -228,8 +245,15 @@ def alert_element(form: ApprovalForm) -> ET.Element:
     expires = form.episode_end
     texts = [
         ("zh-CN", "重污染天气预警", headline_zh, form_message(form), instruction_zh, settings.CAP_SENDER_NAME, 1),
-        ("en", "Heavy air pollution warning", headline_en, _description_en(form), instruction_en,
-         "Yangquan Heavy Air Pollution Emergency Command", 2),
+        (
+            "en",
+            "Heavy air pollution warning",
+            headline_en,
+            _description_en(form),
+            instruction_en,
+            "Yangquan Heavy Air Pollution Emergency Command",
+            2,
+        ),
     ]
     areas = _areas(form)
     for language, event, headline, description, instruction, sender_name, name_index in texts:
@@ -237,7 +261,7 @@ def alert_element(form: ApprovalForm) -> ET.Element:
         _sub(info, "language", language)
         _sub(info, "category", "Env")
         _sub(info, "event", event)
-        for response_type in (["AllClear"] if action == Action.LIFT else ["Avoid", "Execute"]):
+        for response_type in ["AllClear"] if action == Action.LIFT else ["Avoid", "Execute"]:
             _sub(info, "responseType", response_type)
         _sub(info, "urgency", _urgency(form))
         _sub(info, "severity", severity)
@@ -251,8 +275,12 @@ def alert_element(form: ApprovalForm) -> ET.Element:
         _sub(info, "description", description)
         _sub(info, "instruction", instruction)
         _sub(info, "web", public_page_url())
-        parameters = [("level", form.level), ("responseLevel", response), ("warningNumber", warning.number),
-                      *_content_parameters(form, response)]
+        parameters = [
+            ("level", form.level),
+            ("responseLevel", response),
+            ("warningNumber", warning.number),
+            *_content_parameters(form, response),
+        ]
         for name, value in parameters:
             parameter = _sub(info, "parameter")
             _sub(parameter, "valueName", name)

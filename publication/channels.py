@@ -95,7 +95,8 @@ def channel_system_done(form: ApprovalForm, channel: str, *, note: str = "", at:
     if BY_CODE[channel].by != SYSTEM:
         raise ValueError(f"{channel} is not the system's to mark done")
     return ChannelDelivery.objects.filter(form=form, channel=channel, status=ChannelDelivery.Status.PENDING).update(
-        status=ChannelDelivery.Status.DONE, confirmed_at=at or timezone.now(), note=note[:500])
+        status=ChannelDelivery.Status.DONE, confirmed_at=at or timezone.now(), note=note[:500]
+    )
 
 
 def channels_complete(form: ApprovalForm) -> int:
@@ -116,12 +117,19 @@ def _done(row: ChannelDelivery, *, actor, at: dt.datetime, note: str) -> None:
     row.confirmed_at = at
     row.note = note[:500]
     row.save(update_fields=["status", "confirmed_by", "confirmed_at", "note", "order"])
-    audit_record(actor=actor, action="publication.channel.confirmed", target=row.form,
-                 before={"status": ChannelDelivery.Status.PENDING}, after={"status": row.status},
-                 data={"channel": row.channel, "note": row.note, "order": row.order_id})
+    audit_record(
+        actor=actor,
+        action="publication.channel.confirmed",
+        target=row.form,
+        before={"status": ChannelDelivery.Status.PENDING},
+        after={"status": row.status},
+        data={"channel": row.channel, "note": row.note, "order": row.order_id},
+    )
 
 
-def channel_confirm(*, actor, form_id: int, channel: str, note: str = "", now: dt.datetime | None = None) -> ChannelDelivery:
+def channel_confirm(
+    *, actor, form_id: int, channel: str, note: str = "", now: dt.datetime | None = None
+) -> ChannelDelivery:
     """The office confirms an external channel published (已发布): who and when; audited; the last
     one meets the publication clock."""
     now = now or timezone.now()
@@ -129,14 +137,23 @@ def channel_confirm(*, actor, form_id: int, channel: str, note: str = "", now: d
     if spec is None:
         raise ChannelError("没有这个发布渠道。", code="publication.channel.unknown", status=NOT_FOUND)
     if getattr(actor, "role", None) not in OFFICE_AND_ADMIN:
-        raise ChannelError("只有应急指挥部办公室可以确认发布渠道。", code="publication.channel.not_yours", status=NOT_YOURS)
+        raise ChannelError(
+            "只有应急指挥部办公室可以确认发布渠道。", code="publication.channel.not_yours", status=NOT_YOURS
+        )
     if spec.by != OFFICE:
         what = "由系统在发布时完成" if spec.by == SYSTEM else "由通信运营商在其应急指令中确认已发送"
         raise ChannelError(f"{spec.name}{what}，办公室无需确认。", code="publication.channel.not_office")
     with transaction.atomic():
-        row = ChannelDelivery.objects.select_for_update().select_related("form").filter(form_id=form_id, channel=channel).first()
+        row = (
+            ChannelDelivery.objects.select_for_update()
+            .select_related("form")
+            .filter(form_id=form_id, channel=channel)
+            .first()
+        )
         if row is None:
-            raise ChannelError("该审批表尚未发布，没有发布渠道可确认。", code="publication.channel.not_published", status=NOT_FOUND)
+            raise ChannelError(
+                "该审批表尚未发布，没有发布渠道可确认。", code="publication.channel.not_published", status=NOT_FOUND
+            )
         if row.done:
             raise ChannelError(f"{spec.name}已确认发布，无需再确认。", code="publication.channel.done")
         _done(row, actor=actor, at=now, note=(note or "").strip())
@@ -149,8 +166,12 @@ def channel_done_by_order(*, order, at: dt.datetime) -> ChannelDelivery | None:
     that person, at that time. Before the publication opened the channels: nothing (the publication
     finds the order confirmed and marks it then)."""
     with transaction.atomic():
-        row = ChannelDelivery.objects.select_for_update().select_related("form").filter(
-            form_id=order.form_id, channel=operator_channel(order.unit.slug)).first()
+        row = (
+            ChannelDelivery.objects.select_for_update()
+            .select_related("form")
+            .filter(form_id=order.form_id, channel=operator_channel(order.unit.slug))
+            .first()
+        )
         if row is None or row.done:
             return row
         row.order = order

@@ -17,14 +17,25 @@ class DutyConfirmation(models.Model):
         GOVERNMENT = "government", _("政府主要负责人")
         PARTY = "party", _("党委主要负责人")
 
-    warning = models.ForeignKey("alerts.Warning", verbose_name=_("预警"), on_delete=models.CASCADE, related_name="duty_confirmations")
-    form = models.ForeignKey("alerts.ApprovalForm", verbose_name=_("审批表"), on_delete=models.CASCADE, related_name="duty_confirmations")
-    unit = models.ForeignKey("command.MemberUnit", verbose_name=_("县区"), on_delete=models.PROTECT, related_name="duty_confirmations")
+    warning = models.ForeignKey(
+        "alerts.Warning", verbose_name=_("预警"), on_delete=models.CASCADE, related_name="duty_confirmations"
+    )
+    form = models.ForeignKey(
+        "alerts.ApprovalForm", verbose_name=_("审批表"), on_delete=models.CASCADE, related_name="duty_confirmations"
+    )
+    unit = models.ForeignKey(
+        "command.MemberUnit", verbose_name=_("县区"), on_delete=models.PROTECT, related_name="duty_confirmations"
+    )
     role = models.CharField(_("在岗人员"), max_length=12, choices=DutyRole.choices)
     contact_name = models.CharField(_("姓名（联系人登记）"), max_length=50, blank=True)
     requested_at = models.DateTimeField(_("要求时间"), auto_now_add=True)
     confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("确认人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("确认人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
     note = models.CharField(_("说明"), max_length=200, blank=True)
@@ -53,14 +64,27 @@ class ChannelDelivery(models.Model):
         PENDING = "pending", _("待发布")
         DONE = "done", _("已发布")
 
-    form = models.ForeignKey("alerts.ApprovalForm", verbose_name=_("审批表"), on_delete=models.CASCADE, related_name="channels")
+    form = models.ForeignKey(
+        "alerts.ApprovalForm", verbose_name=_("审批表"), on_delete=models.CASCADE, related_name="channels"
+    )
     channel = models.CharField(_("渠道"), max_length=24)
     status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.PENDING, db_index=True)
-    order = models.ForeignKey("response.Order", verbose_name=_("应急指令"), null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+",
-                              help_text=_("通信运营商免费发布短信的指令"))
+    order = models.ForeignKey(
+        "response.Order",
+        verbose_name=_("应急指令"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("通信运营商免费发布短信的指令"),
+    )
     confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("确认人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("确认人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text=_("系统自有渠道为空：由系统完成"),
     )
     confirmed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)

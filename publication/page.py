@@ -85,11 +85,17 @@ def _year_rows(rows) -> list[dict]:
     for row in rows or []:
         level = row.get("level") if row.get("level") in LEVEL_COLOURS else "none"
         # The names in the active language (the published payload holds the Chinese ones).
-        result.append({**row, "level": level, "colour": LEVEL_COLOURS[level],
-                       "level_name": level_name(level),
-                       "from": _parse_time(row.get("from")), "to": _parse_time(row.get("to")),
-                       "levels_text": "→".join(level_name(lv) for lv in row.get("levels") or []
-                                               if lv in LEVEL_COLOURS)})
+        result.append(
+            {
+                **row,
+                "level": level,
+                "colour": LEVEL_COLOURS[level],
+                "level_name": level_name(level),
+                "from": _parse_time(row.get("from")),
+                "to": _parse_time(row.get("to")),
+                "levels_text": "→".join(level_name(lv) for lv in row.get("levels") or [] if lv in LEVEL_COLOURS),
+            }
+        )
     return result
 
 
@@ -97,24 +103,35 @@ def _ozone(value: dict | None) -> dict | None:
     """The 臭氧预警提示 in force, or None."""
     if not isinstance(value, dict) or not value.get("in_force"):
         return None
-    return {"text": value.get("text") or "", "period_start": _parse_time(value.get("period_start")),
-            "period_end": _parse_time(value.get("period_end"))}
+    return {
+        "text": value.get("text") or "",
+        "period_start": _parse_time(value.get("period_start")),
+        "period_end": _parse_time(value.get("period_end")),
+    }
 
 
 def _announced(value: dict | None) -> dict | None:
     """A decision published and not in force yet (warning-rules.md §12: "将于…起启动", "将于…解除")."""
     if not isinstance(value, dict) or not value.get("text"):
         return None
-    return {"text": value["text"], "message": value.get("message") or "", "number": value.get("number") or "",
-            "effective_at": _parse_time(value.get("effective_at"))}
+    return {
+        "text": value["text"],
+        "message": value.get("message") or "",
+        "number": value.get("number") or "",
+        "effective_at": _parse_time(value.get("effective_at")),
+    }
 
 
 def _from_published(published: dict) -> dict[str, Any]:
     """The page's data from the published payload: the same facts the JSON API gives."""
     level = published.get("level") or "none"
-    common = {"today": _air(published.get("air")), "year": published.get("year"),
-              "this_year": _year_rows(published.get("this_year")), "ozone_prompt": _ozone(published.get("ozone_prompt")),
-              "announced": _announced(published.get("announced"))}
+    common = {
+        "today": _air(published.get("air")),
+        "year": published.get("year"),
+        "this_year": _year_rows(published.get("this_year")),
+        "ozone_prompt": _ozone(published.get("ozone_prompt")),
+        "announced": _announced(published.get("announced")),
+    }
     if level == "none" or level not in LEVEL_COLOURS:
         air = common["today"]
         return {"level": "none", **common, "health_advice": [air["advice"]] if air else [NO_AIR_ADVICE]}

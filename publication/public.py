@@ -53,8 +53,11 @@ def current_form(warning: Warning) -> ApprovalForm | None:
 def announcement(now: dt.datetime | None = None) -> dict | None:
     """A decision published and not in force yet (warning-rules.md §12): what it will do and when —
     "将于…起启动" (issue, upgrade, downgrade) or "将于…解除" (lift); None when there is none."""
-    warning = (Warning.objects.filter(pending_form__isnull=False, published_at__isnull=False)
-               .select_related("pending_form").first())
+    warning = (
+        Warning.objects.filter(pending_form__isnull=False, published_at__isnull=False)
+        .select_related("pending_form")
+        .first()
+    )
     if warning is None:
         return None
     form = warning.pending_form
@@ -74,8 +77,11 @@ def level_items(response_level: str) -> list[dict]:
     """The §5.3 items of a response level as plain dicts (category, text, audience), in the plan's
     order, from the measures registry (measures.selectors.level_sections: the plan as loaded, with
     the office's edits)."""
-    return [{"category": section["category"], **item} for section in level_sections(response_level)
-            for item in section["items"]]
+    return [
+        {"category": section["category"], **item}
+        for section in level_sections(response_level)
+        for item in section["items"]
+    ]
 
 
 def public_items(response_level: str, items: list[dict] | None = None) -> dict[str, list]:
@@ -101,8 +107,13 @@ def current_air(now: dt.datetime | None = None) -> dict | None:
     now = now or timezone.now()
     row = (
         AirQualityRecord.objects.filter(
-            area__code=CITY_CODE, kind=AirQualityRecord.Kind.OBSERVED, period=AirQualityRecord.Period.HOUR,
-            time__gt=now - AIR_MAX_AGE, time__lte=now, replay__isnull=True, source_import__replay__isnull=True,
+            area__code=CITY_CODE,
+            kind=AirQualityRecord.Kind.OBSERVED,
+            period=AirQualityRecord.Period.HOUR,
+            time__gt=now - AIR_MAX_AGE,
+            time__lte=now,
+            replay__isnull=True,
+            source_import__replay__isnull=True,
         )
         .exclude(aqi__isnull=True, aqi_high__isnull=True)
         .order_by("-time", "-issued_at")
@@ -115,8 +126,14 @@ def current_air(now: dt.datetime | None = None) -> dict | None:
     category = category_for(aqi, edition_at(row["time"]))
     if category is None:
         return None
-    return {"time": timezone.localtime(row["time"]).isoformat(), "aqi": round(aqi), "category": category.name,
-            "hex": category.hex, "health_effect": category.health_effect, "advice": category.advice}
+    return {
+        "time": timezone.localtime(row["time"]).isoformat(),
+        "aqi": round(aqi),
+        "category": category.name,
+        "hex": category.hex,
+        "health_effect": category.health_effect,
+        "advice": category.advice,
+    }
 
 
 def in_force_since(warning: Warning, level_forms=None) -> dt.datetime:
@@ -137,11 +154,15 @@ def warnings_of_year(year: int) -> list[dict]:
     start = dt.datetime(year, 1, 1, tzinfo=SHANGHAI)
     end = dt.datetime(year + 1, 1, 1, tzinfo=SHANGHAI)
     # In the order they were signed: a level's stated start may lie ahead of a later upgrade's.
-    approved = ApprovalForm.objects.filter(status=ApprovalForm.Status.APPROVED).exclude(action=Action.LIFT).order_by(
-        "decided_at", "id")
+    approved = (
+        ApprovalForm.objects.filter(status=ApprovalForm.Status.APPROVED)
+        .exclude(action=Action.LIFT)
+        .order_by("decided_at", "id")
+    )
     warnings = (
-        Warning.objects.filter(status__in=[Warning.Status.ACTIVE, Warning.Status.LIFTED], published_at__gte=start,
-                               published_at__lt=end)
+        Warning.objects.filter(
+            status__in=[Warning.Status.ACTIVE, Warning.Status.LIFTED], published_at__gte=start, published_at__lt=end
+        )
         .prefetch_related(Prefetch("forms", queryset=approved, to_attr="level_forms"))
         .order_by("published_at", "id")
     )
@@ -152,15 +173,17 @@ def warnings_of_year(year: int) -> list[dict]:
             if not levels or levels[-1] != form.level:
                 levels.append(form.level)
         highest = max(levels, key=lambda lv: RANK[Level(lv)]) if levels else warning.level
-        rows.append({
-            "number": warning.number,
-            "level": highest,
-            "level_name": LEVEL_NAMES[Level(highest)],
-            "levels": levels,
-            "status": warning.status,
-            "from": timezone.localtime(in_force_since(warning, warning.level_forms)).isoformat(),
-            "to": timezone.localtime(warning.lifted_at).isoformat() if warning.lifted_at else None,
-        })
+        rows.append(
+            {
+                "number": warning.number,
+                "level": highest,
+                "level_name": LEVEL_NAMES[Level(highest)],
+                "levels": levels,
+                "status": warning.status,
+                "from": timezone.localtime(in_force_since(warning, warning.level_forms)).isoformat(),
+                "to": timezone.localtime(warning.lifted_at).isoformat() if warning.lifted_at else None,
+            }
+        )
     return rows
 
 
@@ -168,8 +191,12 @@ def _build_public_payload() -> dict:
     """Everything the public page and ``GET /api/v1/public/warning/`` show, as JSON values."""
     now = timezone.now()
     year = timezone.localtime(now).year
-    common = {"air": current_air(now), "year": year, "this_year": warnings_of_year(year),
-              "announced": announcement(now)}
+    common = {
+        "air": current_air(now),
+        "year": year,
+        "this_year": warnings_of_year(year),
+        "announced": announcement(now),
+    }
     warning = Warning.objects.filter(status=Warning.Status.ACTIVE, published_at__isnull=False).first()
     if warning is None:
         return {"level": "none", **common}

@@ -49,7 +49,11 @@ def duty_for_user(user):
 def report_context(warning: Warning) -> dict:
     """What the written report to the city government and the provincial office says: level, time,
     primary pollutant, the level changes, the measures ordered and the air quality since."""
-    forms = list(warning.forms.filter(status=ApprovalForm.Status.APPROVED).select_related("decided_by").order_by("decided_at", "id"))
+    forms = list(
+        warning.forms.filter(status=ApprovalForm.Status.APPROVED)
+        .select_related("decided_by")
+        .order_by("decided_at", "id")
+    )
     levels = [f.level for f in forms if f.action != Action.LIFT]
     highest = max(levels, key=lambda lv: RANK[Level(lv)]) if levels else warning.level
     response = RESPONSE.get(Level(warning.level)) or RESPONSE.get(Level(highest))
@@ -58,8 +62,11 @@ def report_context(warning: Warning) -> dict:
     effect = None
     if warning.published_at:
         end = warning.lifted_at or timezone.now()
-        observed = records(area_codes=[CITY_CODE], start=warning.published_at - dt.timedelta(hours=24), end=end).filter(
-            kind="observed", period="hour", aqi__isnull=False).values_list("time", "aqi")
+        observed = (
+            records(area_codes=[CITY_CODE], start=warning.published_at - dt.timedelta(hours=24), end=end)
+            .filter(kind="observed", period="hour", aqi__isnull=False)
+            .values_list("time", "aqi")
+        )
         before = [aqi for t, aqi in observed if t < warning.published_at]
         since = [(t, aqi) for t, aqi in observed if t >= warning.published_at]
         if before or since:
@@ -73,11 +80,19 @@ def report_context(warning: Warning) -> dict:
             }
     deadlines = Deadline.objects.filter(warning=warning, kind=DeadlineKind.WRITTEN_REPORT).order_by("started_at")
     return {
-        "warning": warning, "forms": forms, "highest": highest, "highest_name": LEVEL_NAMES[Level(highest)],
-        "response": response, "response_name": RESPONSE_NAMES.get(response or "", ""),
-        "sections": [s for s in sections if s["category"] != "health"], "health": health, "effect": effect,
-        "deadlines": deadlines, "open_deadlines": [d for d in deadlines if d.open],
-        "recipients": REPORT_RECIPIENTS, "confirmations": duty_current(warning) if warning.status == Warning.Status.ACTIVE else [],
+        "warning": warning,
+        "forms": forms,
+        "highest": highest,
+        "highest_name": LEVEL_NAMES[Level(highest)],
+        "response": response,
+        "response_name": RESPONSE_NAMES.get(response or "", ""),
+        "sections": [s for s in sections if s["category"] != "health"],
+        "health": health,
+        "effect": effect,
+        "deadlines": deadlines,
+        "open_deadlines": [d for d in deadlines if d.open],
+        "recipients": REPORT_RECIPIENTS,
+        "confirmations": duty_current(warning) if warning.status == Warning.Status.ACTIVE else [],
     }
 
 
@@ -89,12 +104,20 @@ def channel_rows(form: ApprovalForm) -> list[dict]:
     done, and the operator's order; a channel the publication has not opened yet shows pending."""
     rows = {r.channel: r for r in ChannelDelivery.objects.filter(form=form).select_related("confirmed_by", "order")}
     return [
-        {"code": c.code, "name": c.name, "by": c.by, "by_name": BY_NAME[c.by], "row": rows.get(c.code),
-         "done": bool(rows.get(c.code) and rows[c.code].done)}
+        {
+            "code": c.code,
+            "name": c.name,
+            "by": c.by,
+            "by_name": BY_NAME[c.by],
+            "row": rows.get(c.code),
+            "done": bool(rows.get(c.code) and rows[c.code].done),
+        }
         for c in CHANNELS
     ]
 
 
 def published_form(form_id: int) -> ApprovalForm | None:
     """An approved form (the ones that are published), with its warning."""
-    return ApprovalForm.objects.select_related("warning").filter(pk=form_id, status=ApprovalForm.Status.APPROVED).first()
+    return (
+        ApprovalForm.objects.select_related("warning").filter(pk=form_id, status=ApprovalForm.Status.APPROVED).first()
+    )

@@ -85,8 +85,12 @@ def publish_form(payload: dict) -> PublishResult | None:
     text = sms_text(form)
     key = f"warning:{form.pk}"
     contacts = UnitContact.objects.filter(active=True, unit__active=True).select_related("unit")
-    result.sms_created += sms_to_numbers([(f"{c.unit.short_name} {c.name}", c.mobile) for c in contacts], text=text, key=key)
-    subscribers = SmsSubscriber.objects.filter(confirmed=True, unsubscribed_at__isnull=True).values_list("phone", flat=True)
+    result.sms_created += sms_to_numbers(
+        [(f"{c.unit.short_name} {c.name}", c.mobile) for c in contacts], text=text, key=key
+    )
+    subscribers = SmsSubscriber.objects.filter(confirmed=True, unsubscribed_at__isnull=True).values_list(
+        "phone", flat=True
+    )
     public_text = f"{text}退订：{settings.PUBLIC_BASE_URL}{reverse('notifications:subscribe')}"
     result.sms_created += sms_to_numbers([("", phone) for phone in subscribers], text=public_text, key=key)
     sms_rows = Delivery.objects.filter(key=key).count()
@@ -95,11 +99,18 @@ def publish_form(payload: dict) -> PublishResult | None:
     # 3. In-app notices to member units and counties; their read time is the read receipt.
     users = get_user_model().objects.filter(is_active=True, role__in=[Role.UNIT, Role.COUNTY])
     title = f"{ACTION_NAMES[Action(form.action)]}{form.get_level_display() if form.action != Action.LIFT else LEVEL_NAMES[Level(form.from_level)]}（{warning.number}）"
-    notices = Notification.objects.filter(kind="alerts.warning.published", target_type=form._meta.label_lower,
-                                          target_id=str(form.pk))
+    notices = Notification.objects.filter(
+        kind="alerts.warning.published", target_type=form._meta.label_lower, target_id=str(form.pk)
+    )
     before = notices.count()
-    notify_users(users, kind="alerts.warning.published", title=f"预警信息：{title}", body=form_message(form),
-                 link=warning_link(warning.pk), target=form)
+    notify_users(
+        users,
+        kind="alerts.warning.published",
+        title=f"预警信息：{title}",
+        body=form_message(form),
+        link=warning_link(warning.pk),
+        target=form,
+    )
     result.notices_created = notices.count() - before
     newly_done += pub_channels.channel_system_done(form, "in_app", note=f"系统内通知 {notices.count()} 条")
     deadline_meet(key=deadline_keys.units_notified(form.pk))
@@ -118,9 +129,17 @@ def publish_form(payload: dict) -> PublishResult | None:
         deadlines_meet_issue_by(warning=warning, at=now)
     if first:
         with transaction.atomic():
-            audit_record(actor=None, action="alerts.warning.published", target=form,
-                         data={"warning": warning.number, "sms": result.sms_created, "notices": result.notices_created,
-                               "duty_confirmations": result.confirmations_created})
+            audit_record(
+                actor=None,
+                action="alerts.warning.published",
+                target=form,
+                data={
+                    "warning": warning.number,
+                    "sms": result.sms_created,
+                    "notices": result.notices_created,
+                    "duty_confirmations": result.confirmations_created,
+                },
+            )
     return result
 
 
@@ -141,8 +160,11 @@ def _request_duty(form: ApprovalForm, warning: Warning) -> int:
         return 0
     counties = list(MemberUnit.objects.filter(kind=MemberUnit.Kind.COUNTY, active=True))
     heads = {}
-    for contact in UnitContact.objects.filter(unit__in=counties, active=True).filter(
-            Q(is_government_head=True) | Q(is_party_secretary=True)).select_related("unit"):
+    for contact in (
+        UnitContact.objects.filter(unit__in=counties, active=True)
+        .filter(Q(is_government_head=True) | Q(is_party_secretary=True))
+        .select_related("unit")
+    ):
         if contact.is_government_head:
             heads.setdefault((contact.unit_id, DutyConfirmation.DutyRole.GOVERNMENT), contact)
         if contact.is_party_secretary:
@@ -153,22 +175,31 @@ def _request_duty(form: ApprovalForm, warning: Warning) -> int:
             for role in roles:
                 contact = heads.get((unit.pk, role))
                 _, made = DutyConfirmation.objects.get_or_create(
-                    form=form, unit=unit, role=role,
+                    form=form,
+                    unit=unit,
+                    role=role,
                     defaults={"warning": warning, "contact_name": contact.name if contact else ""},
                 )
                 created += made
     who = "县区政府主要负责人" if len(roles) == 1 else "县区党委、政府主要负责人"
     county_users = get_user_model().objects.filter(is_active=True, role=Role.COUNTY)
-    notify_users(county_users, kind="alerts.duty.requested", title=f"请确认在岗指挥：{form.get_level_display()}（{warning.number}）",
-                 body=f"依据预案 5.2，{form.get_level_display()}期间{who}须在岗指挥，请在系统中确认。",
-                 link=reverse("publication:duty"), target=form)
+    notify_users(
+        county_users,
+        kind="alerts.duty.requested",
+        title=f"请确认在岗指挥：{form.get_level_display()}（{warning.number}）",
+        body=f"依据预案 5.2，{form.get_level_display()}期间{who}须在岗指挥，请在系统中确认。",
+        link=reverse("publication:duty"),
+        target=form,
+    )
     recipients = [(f"{c.unit.short_name} {c.name}", c.mobile) for (unit_id, role), c in heads.items() if role in roles]
     if recipients:
-        sms_to_numbers(recipients, key=f"duty:{form.pk}",
-                       text=f"{settings.SMS_SIGNATURE}阳泉市已{ACTION_NAMES[Action(form.action)]}{form.get_level_display()}，"
-                            f"依据预案 5.2，请{who}在岗指挥，并由县区登录系统确认在岗。")
+        sms_to_numbers(
+            recipients,
+            key=f"duty:{form.pk}",
+            text=f"{settings.SMS_SIGNATURE}阳泉市已{ACTION_NAMES[Action(form.action)]}{form.get_level_display()}，"
+            f"依据预案 5.2，请{who}在岗指挥，并由县区登录系统确认在岗。",
+        )
     return created
-
 
 
 # ----------------------------------------------------------------------------- on-duty confirmations
@@ -177,7 +208,12 @@ def _request_duty(form: ApprovalForm, warning: Warning) -> int:
 def duty_confirm(*, actor, confirmation_id: int, note: str = "") -> DutyConfirmation:
     """A county confirms that its head is on duty (在岗指挥)."""
     with transaction.atomic():
-        confirmation = DutyConfirmation.objects.select_for_update().select_related("unit", "warning").filter(pk=confirmation_id).first()
+        confirmation = (
+            DutyConfirmation.objects.select_for_update()
+            .select_related("unit", "warning")
+            .filter(pk=confirmation_id)
+            .first()
+        )
         if confirmation is None:
             raise WarningError("没有这条在岗确认。")
         if actor.role != Role.COUNTY or confirmation.unit.area_id is None or confirmation.unit.area_id != actor.area_id:
@@ -190,8 +226,13 @@ def duty_confirm(*, actor, confirmation_id: int, note: str = "") -> DutyConfirma
         confirmation.confirmed_at = timezone.now()
         confirmation.note = note.strip()[:200]
         confirmation.save(update_fields=["confirmed_by", "confirmed_at", "note"])
-        audit_record(actor=actor, action="alerts.duty.confirmed", target=confirmation,
-                     after={"role": confirmation.role, "unit": confirmation.unit.slug}, data={"note": confirmation.note})
+        audit_record(
+            actor=actor,
+            action="alerts.duty.confirmed",
+            target=confirmation,
+            after={"role": confirmation.role, "unit": confirmation.unit.slug},
+            data={"note": confirmation.note},
+        )
     return confirmation
 
 
@@ -202,12 +243,19 @@ def written_report_mark_sent(*, actor, warning_id: int, note: str = "") -> int:
     """The office has sent the §5.4 written report: the open WRITTEN_REPORT deadlines of the warning are met."""
     with transaction.atomic():
         warning = Warning.objects.select_for_update().get(pk=warning_id)
-        keys = list(Deadline.objects.filter(warning=warning, kind=DeadlineKind.WRITTEN_REPORT, met_at__isnull=True,
-                                            cancelled_at__isnull=True).values_list("key", flat=True))
+        keys = list(
+            Deadline.objects.filter(
+                warning=warning, kind=DeadlineKind.WRITTEN_REPORT, met_at__isnull=True, cancelled_at__isnull=True
+            ).values_list("key", flat=True)
+        )
         if not keys:
             raise WarningError("该预警没有待报送的书面报告。")
         now = timezone.now()
         met = sum(deadline_meet(key=key, at=now) for key in keys)
-        audit_record(actor=actor, action="alerts.report.submitted", target=warning,
-                     data={"deadlines": keys, "recipients": REPORT_RECIPIENTS, "note": note.strip()[:500]})
+        audit_record(
+            actor=actor,
+            action="alerts.report.submitted",
+            target=warning,
+            data={"deadlines": keys, "recipients": REPORT_RECIPIENTS, "note": note.strip()[:500]},
+        )
     return met

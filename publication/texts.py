@@ -42,11 +42,15 @@ def form_message(form: ApprovalForm) -> str:
     ahead = announced(form)
     if form.action == Action.LIFT:
         when = f"将于{_local(form.effective_at)}" if ahead else f"自{_local(form.effective_at)}起"
-        return (f"阳泉市重污染天气应急指挥部：全市空气质量已明显改善，{when}解除"
-                f"重污染天气{LEVEL_NAMES[Level(form.from_level)]}，终止应急响应。")
+        return (
+            f"阳泉市重污染天气应急指挥部：全市空气质量已明显改善，{when}解除"
+            f"重污染天气{LEVEL_NAMES[Level(form.from_level)]}，终止应急响应。"
+        )
     verb = {Action.ISSUE: "发布", Action.UPGRADE: "将预警升级为", Action.DOWNGRADE: "将预警降级为"}[Action(form.action)]
-    return (f"阳泉市重污染天气应急指挥部{verb}重污染天气{LEVEL_NAMES[Level(form.level)]}，"
-            f"{'将于' if ahead else '自'}{_local(form.effective_at)}起启动{RESPONSE_NAMES[RESPONSE[Level(form.level)]]}。")
+    return (
+        f"阳泉市重污染天气应急指挥部{verb}重污染天气{LEVEL_NAMES[Level(form.level)]}，"
+        f"{'将于' if ahead else '自'}{_local(form.effective_at)}起启动{RESPONSE_NAMES[RESPONSE[Level(form.level)]]}。"
+    )
 
 
 def announced(form: ApprovalForm) -> bool:
@@ -61,8 +65,10 @@ def announcement_text(form: ApprovalForm) -> str:
     if form.action == Action.LIFT:
         return f"重污染天气{LEVEL_NAMES[Level(form.from_level)]}将于{when}解除，终止应急响应。"
     verb = {Action.ISSUE: "发布", Action.UPGRADE: "升级为", Action.DOWNGRADE: "降级为"}[Action(form.action)]
-    return (f"已{verb}重污染天气{LEVEL_NAMES[Level(form.level)]}，"
-            f"将于{when}起启动{RESPONSE_NAMES[RESPONSE[Level(form.level)]]}。")
+    return (
+        f"已{verb}重污染天气{LEVEL_NAMES[Level(form.level)]}，"
+        f"将于{when}起启动{RESPONSE_NAMES[RESPONSE[Level(form.level)]]}。"
+    )
 
 
 def sms_text(form: ApprovalForm) -> str:

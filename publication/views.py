@@ -80,8 +80,11 @@ class CapAlertView(RoleRequiredMixin, View):
     http_method_names = ["get", "head"]
 
     def get(self, request, form_id: int):
-        form = ApprovalForm.objects.select_related("warning").filter(
-            pk=form_id, status=ApprovalForm.Status.APPROVED, decided_at__isnull=False).first()
+        form = (
+            ApprovalForm.objects.select_related("warning")
+            .filter(pk=form_id, status=ApprovalForm.Status.APPROVED, decided_at__isnull=False)
+            .first()
+        )
         if form is None:
             raise Http404(_("没有这条已发布的预警信息。"))
         return HttpResponse(cap.alert_xml(form), content_type=f"{cap.CAP_MIME}; charset=utf-8")
@@ -104,15 +107,25 @@ class DutyView(RoleRequiredMixin, View):
         else:
             rows = list(duty_current(warning))
         pending = [r for r in rows if r.confirmed_at is None]
-        return render(request, self.template_name, {
-            "warning": warning, "rows": rows, "pending": pending, "is_county": request.user.role == Role.COUNTY,
-            "roles": DutyConfirmation.DutyRole,
-        })
+        return render(
+            request,
+            self.template_name,
+            {
+                "warning": warning,
+                "rows": rows,
+                "pending": pending,
+                "is_county": request.user.role == Role.COUNTY,
+                "roles": DutyConfirmation.DutyRole,
+            },
+        )
 
     def post(self, request):
         try:
-            confirmation = duty_confirm(actor=request.user, confirmation_id=int(request.POST.get("confirmation", "0")),
-                                        note=request.POST.get("note", ""))
+            confirmation = duty_confirm(
+                actor=request.user,
+                confirmation_id=int(request.POST.get("confirmation", "0")),
+                note=request.POST.get("note", ""),
+            )
         except (WarningError, ValueError) as exc:
             messages.error(request, str(exc) if isinstance(exc, WarningError) else _("请求无效。"))
         else:
@@ -165,18 +178,29 @@ class ChannelsView(RoleRequiredMixin, View):
         if form is None:
             raise Http404(_("没有这张已签发的审批表。"))
         rows = channel_rows(form)
-        return render(request, self.template_name, {
-            "form": form, "warning": form.warning, "rows": rows, "pending": [r for r in rows if not r["done"]],
-            "can_confirm": request.user.role in OFFICE_AND_ADMIN,
-        })
+        return render(
+            request,
+            self.template_name,
+            {
+                "form": form,
+                "warning": form.warning,
+                "rows": rows,
+                "pending": [r for r in rows if not r["done"]],
+                "can_confirm": request.user.role in OFFICE_AND_ADMIN,
+            },
+        )
 
     def post(self, request, form_id: int):
         form = published_form(form_id)
         if form is None:
             raise Http404(_("没有这张已签发的审批表。"))
         try:
-            row = channel_confirm(actor=request.user, form_id=form.pk, channel=request.POST.get("channel", ""),
-                                  note=request.POST.get("note", ""))
+            row = channel_confirm(
+                actor=request.user,
+                form_id=form.pk,
+                channel=request.POST.get("channel", ""),
+                note=request.POST.get("note", ""),
+            )
         except ChannelError as exc:
             messages.error(request, str(exc))
         else:

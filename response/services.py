@@ -94,8 +94,9 @@ def _local(at: dt.datetime) -> str:
 # ----------------------------------------------------------------------------- orders
 
 
-def order_preamble(*, level: str, warning: Warning, action: str, effective_at: dt.datetime | None = None,
-                   at: dt.datetime | None = None) -> str:
+def order_preamble(
+    *, level: str, warning: Warning, action: str, effective_at: dt.datetime | None = None, at: dt.datetime | None = None
+) -> str:
     """The order's opening words; an order sent before the response's effective start names it
     and when the measures are due (warning-rules.md §12: 2 hours after the effective start)."""
     verb = {"issue": "启动", "upgrade": "升级为", "downgrade": "调整为"}.get(action, "启动")
@@ -130,8 +131,9 @@ def _close_orders(response: Response, *, status: str, at: dt.datetime) -> list[i
     """Supersede or close the open orders of a response; their measures clocks stop."""
     # The operators' public SMS orders (§4.2.4) belong to their form's publication, not to a level:
     # a new decision does not close them.
-    open_ids = list(response.orders.filter(status__in=Order.OPEN_STATUSES, kind=Order.Kind.MEASURES)
-                    .values_list("pk", flat=True))
+    open_ids = list(
+        response.orders.filter(status__in=Order.OPEN_STATUSES, kind=Order.Kind.MEASURES).values_list("pk", flat=True)
+    )
     if open_ids:
         Order.objects.filter(pk__in=open_ids).update(status=status, closed_at=at)
         deadlines_cancel(at=at, keys=[deadline_keys.measures(pk) for pk in open_ids])
@@ -145,8 +147,9 @@ def _ozone(warning: Warning) -> bool:
 
 
 def _issue_orders(response: Response, form: ApprovalForm, *, level: str, at: dt.datetime) -> list[Order]:
-    preamble = order_preamble(level=level, warning=response.warning, action=form.action,
-                              effective_at=form.effective_at, at=at)
+    preamble = order_preamble(
+        level=level, warning=response.warning, action=form.action, effective_at=form.effective_at, at=at
+    )
     measures = measures_for_level(level, ozone=_ozone(response.warning))
     orders = [
         Order(
@@ -197,7 +200,11 @@ def response_apply_form(*, form_id: int, now: dt.datetime | None = None) -> Resp
         if form.action == lc.Action.LIFT and response is None:
             log.warning("response: lift form %s for a warning without a response", form_id)
             return None
-        if form.action == lc.Action.LIFT and form.effective_at > now and public_sms_orders_issue(form_id=form.pk, now=now):
+        if (
+            form.action == lc.Action.LIFT
+            and form.effective_at > now
+            and public_sms_orders_issue(form_id=form.pk, now=now)
+        ):
             # §4.2.4: the operators announce a lift signed in advance at once, as the public page does.
             outbox_emit("response.orders.notify", {"form_id": form.pk})
         if form.action == lc.Action.LIFT and form.effective_at > now:
@@ -251,8 +258,13 @@ def response_apply_form(*, form_id: int, now: dt.datetime | None = None) -> Resp
             )
             # §9: the office's summary and evaluation (附件6, 附件8) is an open task from now on,
             # reminded after SUMMARY_REMIND_DAYS, never escalated; met when the summary is filed (reviews).
-            deadline_start(kind=lc.DeadlineKind.SUMMARY, key=deadline_keys.summary(warning.pk), start=now,
-                           due=now + dt.timedelta(days=settings.SUMMARY_REMIND_DAYS), warning=warning)
+            deadline_start(
+                kind=lc.DeadlineKind.SUMMARY,
+                key=deadline_keys.summary(warning.pk),
+                start=now,
+                due=now + dt.timedelta(days=settings.SUMMARY_REMIND_DAYS),
+                warning=warning,
+            )
             outbox_emit("response.ended.notify", {"response_id": response.pk})
             if sms_orders:
                 outbox_emit("response.orders.notify", {"form_id": form.pk})
@@ -313,7 +325,11 @@ def public_sms_orders_issue(*, form_id: int, now: dt.datetime | None = None) -> 
         level = RESPONSE_FOR_WARNING.get(form.level) or response.level
         new = [
             Order(
-                response=response, form=form, unit=unit, level=level, kind=Order.Kind.PUBLIC_SMS,
+                response=response,
+                form=form,
+                unit=unit,
+                level=level,
+                kind=Order.Kind.PUBLIC_SMS,
                 preamble=public_sms_preamble(warning=form.warning),
                 measures=[{"category": "publication", "title": "免费发布预警信息短信", "text": text, "general": False}],
                 issued_at=now,
@@ -324,16 +340,24 @@ def public_sms_orders_issue(*, form_id: int, now: dt.datetime | None = None) -> 
         if not new:
             return []
         Order.objects.bulk_create(new, ignore_conflicts=True)
-        created = list(Order.objects.filter(form=form, kind=Order.Kind.PUBLIC_SMS, unit__in=[o.unit for o in new],
-                                            issued_at=now).select_related("unit"))
-        audit_record(actor=None, action="response.orders.public_sms", target=response,
-                     data={"form": form.pk, "units": [o.unit.slug for o in created]})
+        created = list(
+            Order.objects.filter(
+                form=form, kind=Order.Kind.PUBLIC_SMS, unit__in=[o.unit for o in new], issued_at=now
+            ).select_related("unit")
+        )
+        audit_record(
+            actor=None,
+            action="response.orders.public_sms",
+            target=response,
+            data={"form": form.pk, "units": [o.unit.slug for o in created]},
+        )
         # The publication's channel of each operator points at its order (publication/channels.py);
         # the channels are opened here too, whichever of the publication and the response runs first.
         channels_open(form)
         for order in created:
-            ChannelDelivery.objects.filter(form=form, channel=operator_channel(order.unit.slug), order__isnull=True
-                                           ).update(order=order)
+            ChannelDelivery.objects.filter(
+                form=form, channel=operator_channel(order.unit.slug), order__isnull=True
+            ).update(order=order)
     return created
 
 
@@ -371,8 +395,10 @@ def orders_notify(*, form_id: int, kind: str | None = None) -> None:
 def _order_notice_body(order: Order) -> str:
     start = order.form.effective_at if order.form_id else None
     if start is not None and start > order.issued_at:
-        return (f"应急响应将于 {_local(start)} 起启动。请签收，并于 {_local(start + dt.timedelta(hours=2))} 前"
-                "落实到位后在系统中确认（预案 5.6）。")
+        return (
+            f"应急响应将于 {_local(start)} 起启动。请签收，并于 {_local(start + dt.timedelta(hours=2))} 前"
+            "落实到位后在系统中确认（预案 5.6）。"
+        )
     return "请签收，并于 2 小时内落实到位后在系统中确认（预案 5.6）。"
 
 

@@ -160,8 +160,15 @@ def change_percent(before: float | None, after: float | None) -> float | None:
     return round((after - before) / before * 100, 1)
 
 
-def evaluation_text(*, warning_number: str, level: str, start: dt.datetime, end: dt.datetime | None,
-                    windows: list[AqiWindow], reduction_lines: list[str]) -> str:
+def evaluation_text(
+    *,
+    warning_number: str,
+    level: str,
+    start: dt.datetime,
+    end: dt.datetime | None,
+    windows: list[AqiWindow],
+    reduction_lines: list[str],
+) -> str:
     """The prefill of 附件8 评估内容: the response, AQI around it, and the expected reduction."""
     lines = []
     span = f"{hour_text(start)}至{hour_text(end)}" if end else f"{hour_text(start)}起"

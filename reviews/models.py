@@ -32,10 +32,20 @@ class ResponseSummary(models.Model):
     snapshot = models.JSONField(_("定稿时的统计数据"), null=True, blank=True, encoder=DjangoJSONEncoder)
     finalized_at = models.DateTimeField(_("定稿时间"), null=True, blank=True)
     finalized_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("定稿人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("定稿人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
@@ -67,15 +77,27 @@ class EffectEvaluation(models.Model):
     )
     organiser = models.CharField(_("组织单位"), max_length=100, default=OFFICE_NAME)
     leader = models.CharField(_("负责人"), max_length=50)
-    experts = models.ManyToManyField("command.Expert", verbose_name=_("评估组成员（专家组）"), blank=True, related_name="+")
+    experts = models.ManyToManyField(
+        "command.Expert", verbose_name=_("评估组成员（专家组）"), blank=True, related_name="+"
+    )
     other_members = models.TextField(_("评估组其他成员"), blank=True)
     level = models.CharField(_("预警级别"), max_length=8, choices=Level.choices)
     evaluated_on = models.DateField(_("评估时间"))
     content = models.TextField(_("评估内容"))
-    figures = models.JSONField(_("预填数据"), default=dict, blank=True, encoder=DjangoJSONEncoder,
-                               help_text=_("创建时从监测数据计算的响应前、中、后 AQI 均值和减排测算"))
+    figures = models.JSONField(
+        _("预填数据"),
+        default=dict,
+        blank=True,
+        encoder=DjangoJSONEncoder,
+        help_text=_("创建时从监测数据计算的响应前、中、后 AQI 均值和减排测算"),
+    )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
@@ -166,11 +188,21 @@ class DrillRecord(models.Model):
     reviewer = models.CharField(_("审核人"), max_length=50, blank=True)
     recorded_on = models.DateField(_("记录时间"))
     replay = models.ForeignKey(
-        "forecasts.Replay", verbose_name=_("回放的历史数据"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="drill_records", help_text=_("演练中回放的历史数据（可选）"),
+        "forecasts.Replay",
+        verbose_name=_("回放的历史数据"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="drill_records",
+        help_text=_("演练中回放的历史数据（可选）"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("创建人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)

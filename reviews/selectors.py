@@ -83,8 +83,12 @@ def episode(warning: Warning) -> domain.Episode:
     start = warning.published_at or issue_time
     if start is not None:
         start = timezone.localtime(start)
-        steps = [domain.LevelStep(at=start, action=s.action, from_level=s.from_level, level=s.level)
-                 if s.action == ApprovalForm.Action.ISSUE else s for s in steps]
+        steps = [
+            domain.LevelStep(at=start, action=s.action, from_level=s.from_level, level=s.level)
+            if s.action == ApprovalForm.Action.ISSUE
+            else s
+            for s in steps
+        ]
     end = timezone.localtime(warning.lifted_at) if warning.lifted_at else None
     steps.sort(key=lambda s: s.at)
     return domain.Episode(start=start, end=end, steps=tuple(steps))
@@ -119,12 +123,23 @@ def order_figures(warning: Warning, ep: domain.Episode) -> dict:
     sends a new round): issued, acknowledged (签收), in place (落实到位), and in place within the
     2-hour clock of §5.6 (the measures Deadline when there is one, else issued + 2 h)."""
     response = _response_of(warning)
-    figures: dict[str, Any] = {"found": response is not None, "issued": 0, "units": 0, "rounds": 0,
-                               "acknowledged": 0, "in_place": 0, "on_time": 0, "late": 0}
+    figures: dict[str, Any] = {
+        "found": response is not None,
+        "issued": 0,
+        "units": 0,
+        "rounds": 0,
+        "acknowledged": 0,
+        "in_place": 0,
+        "on_time": 0,
+        "late": 0,
+    }
     if response is None:
         return figures
-    rows = list(Order.objects.filter(response=response, kind=Order.Kind.MEASURES)
-                .values_list("pk", "issued_at", "acknowledged_at", "in_place_at", "unit_id", "form_id"))
+    rows = list(
+        Order.objects.filter(response=response, kind=Order.Kind.MEASURES).values_list(
+            "pk", "issued_at", "acknowledged_at", "in_place_at", "unit_id", "form_id"
+        )
+    )
     due = {}
     if rows:
         keys = {deadline_keys.measures(row[0]): row[0] for row in rows}
@@ -146,13 +161,26 @@ def daily_report_figures(warning: Warning, ep: domain.Episode) -> dict:
     them (response.selectors.compliance_grid): on time, late, missing; and the inspections,
     enterprises checked and violations the units reported."""
     response = _response_of(warning)
-    figures: dict[str, Any] = {"found": response is not None, "days": 0, "expected": 0, "filed": 0, "on_time": 0,
-                               "late": 0, "missing": 0, "inspections": 0, "enterprises_checked": 0, "violations": 0}
+    figures: dict[str, Any] = {
+        "found": response is not None,
+        "days": 0,
+        "expected": 0,
+        "filed": 0,
+        "on_time": 0,
+        "late": 0,
+        "missing": 0,
+        "inspections": 0,
+        "enterprises_checked": 0,
+        "violations": 0,
+    }
     if response is None:
         return figures
     totals = DailyReport.objects.filter(response=response).aggregate(
-        filed=Count("pk"), late=Count("pk", filter=Q(late=True)), inspections=Sum("inspections"),
-        enterprises_checked=Sum("enterprises_checked"), violations=Sum("violations_found"),
+        filed=Count("pk"),
+        late=Count("pk", filter=Q(late=True)),
+        inspections=Sum("inspections"),
+        enterprises_checked=Sum("enterprises_checked"),
+        violations=Sum("violations_found"),
     )
     figures.update({key: int(value or 0) for key, value in totals.items()})
     days, _rows, grid = compliance_grid(response, now=timezone.now())
@@ -165,7 +193,9 @@ def daily_report_figures(warning: Warning, ep: domain.Episode) -> dict:
     return figures
 
 
-def _linked(qs: QuerySet, response: Response | None, ep: domain.Episode, window: Callable[[dt.datetime, dt.datetime], Q]) -> QuerySet:
+def _linked(
+    qs: QuerySet, response: Response | None, ep: domain.Episode, window: Callable[[dt.datetime, dt.datetime], Q]
+) -> QuerySet:
     """Rows of a supervision model that belong to this response: linked to it, or unlinked and
     dated inside it (``window`` gives the condition on the row's own date or time)."""
     condition = Q(pk__in=[])
@@ -182,9 +212,12 @@ def supervision_figures(warning: Warning, ep: domain.Episode) -> dict:
     repeat offenders among them, and public tip-offs with those verified true and rewarded (§7.3).
     An inspection counts whole days (its date), a tip-off the exact span (its time)."""
     response = _response_of(warning)
-    inspections = _linked(Inspection.objects.all(), response, ep,
-                          lambda start, end: Q(date__gte=start.date(), date__lte=end.date()))
-    tipoffs = _linked(TipOff.objects.all(), response, ep, lambda start, end: Q(created_at__gte=start, created_at__lte=end))
+    inspections = _linked(
+        Inspection.objects.all(), response, ep, lambda start, end: Q(date__gte=start.date(), date__lte=end.date())
+    )
+    tipoffs = _linked(
+        TipOff.objects.all(), response, ep, lambda start, end: Q(created_at__gte=start, created_at__lte=end)
+    )
     return {
         "inspections": inspections.count(),
         "violations": inspections.filter(violation=True).count(),
@@ -206,10 +239,15 @@ def reduction_estimate(level: str) -> list[dict] | None:
     if not any(line.total for line in lines):
         return None
     return [
-        {"pollutant": POLLUTANT_NAMES.get(line.pollutant, line.pollutant), "total": round(float(line.total), 3),
-         "amount": round(float(line.cut), 3), "share": round(float(line.percent), 1),
-         "target": float(line.target_percent), "short": bool(line.short),
-         "shortfall": round(float(line.shortfall), 3)}
+        {
+            "pollutant": POLLUTANT_NAMES.get(line.pollutant, line.pollutant),
+            "total": round(float(line.total), 3),
+            "amount": round(float(line.cut), 3),
+            "share": round(float(line.percent), 1),
+            "target": float(line.target_percent),
+            "short": bool(line.short),
+            "shortfall": round(float(line.shortfall), 3),
+        }
         for line in lines
     ]
 
@@ -248,13 +286,23 @@ def evaluation_prefill(warning: Warning) -> dict:
     level = domain.highest_level(ep.steps)
     windows = observed_aqi(ep)
     rows = reduction_estimate(level)
-    content = domain.evaluation_text(
-        warning_number=warning.number, level=level, start=ep.start, end=ep.end,
-        windows=windows, reduction_lines=reduction_lines(rows),
-    ) if ep.start else ""
+    content = (
+        domain.evaluation_text(
+            warning_number=warning.number,
+            level=level,
+            start=ep.start,
+            end=ep.end,
+            windows=windows,
+            reduction_lines=reduction_lines(rows),
+        )
+        if ep.start
+        else ""
+    )
     figures = {
-        "aqi": [{"label": w.label, "start": w.start.isoformat(), "end": w.end.isoformat(), "mean": w.mean,
-                 "hours": w.hours} for w in windows],
+        "aqi": [
+            {"label": w.label, "start": w.start.isoformat(), "end": w.end.isoformat(), "mean": w.mean, "hours": w.hours}
+            for w in windows
+        ],
         "reduction": rows,
     }
     return {"level": level if level != "none" else "", "content": content, "figures": figures}
@@ -277,9 +325,15 @@ def summary_figures(warning: Warning) -> dict:
         "level_label": domain.level_label(level),
         "response_level": domain.RESPONSE_LEVELS.get(level, ""),
         "steps": [
-            {"at": s.at.isoformat(), "at_text": domain.hour_text(s.at), "action": s.action,
-             "action_label": domain.ACTION_NAMES.get(s.action, s.action),
-             "from_level": s.from_level, "level": s.level, "level_label": domain.level_label(s.level)}
+            {
+                "at": s.at.isoformat(),
+                "at_text": domain.hour_text(s.at),
+                "action": s.action,
+                "action_label": domain.ACTION_NAMES.get(s.action, s.action),
+                "from_level": s.from_level,
+                "level": s.level,
+                "level_label": domain.level_label(s.level),
+            }
             for s in ep.steps
         ],
         "start": ep.start.isoformat() if ep.start else None,

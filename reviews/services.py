@@ -29,9 +29,28 @@ class ReviewError(DomainError):
 SUMMARY_TEXTS = ("measures_summary", "achievements", "problems", "suggestions", "filled_by_name")
 EVALUATION_FIELDS = ("organiser", "leader", "other_members", "level", "evaluated_on", "content")
 DRILL_FIELDS = (
-    "plan_name", "location", "organiser", "commander", "held_at", "participants", "mode",
-    "suitability", "adequacy", "presence", "proficiency", "materials", "protection", "coordination", "effect",
-    "support", "problems", "improvements", "recorder", "reviewer", "recorded_on", "replay",
+    "plan_name",
+    "location",
+    "organiser",
+    "commander",
+    "held_at",
+    "participants",
+    "mode",
+    "suitability",
+    "adequacy",
+    "presence",
+    "proficiency",
+    "materials",
+    "protection",
+    "coordination",
+    "effect",
+    "support",
+    "problems",
+    "improvements",
+    "recorder",
+    "reviewer",
+    "recorded_on",
+    "replay",
 )
 
 
@@ -78,8 +97,14 @@ def summary_save(*, actor, warning_id: int, **texts: str) -> ResponseSummary:
         for key, value in texts.items():
             setattr(summary, key, (value or "").strip())
         summary.save(update_fields=[*texts, "updated_at"])
-        audit_record(actor=actor, action="reviews.summary.created" if created else "reviews.summary.edited",
-                     target=summary, before=before, after=_values(summary, texts), data={"warning": warning.number})
+        audit_record(
+            actor=actor,
+            action="reviews.summary.created" if created else "reviews.summary.edited",
+            target=summary,
+            before=before,
+            after=_values(summary, texts),
+            data={"warning": warning.number},
+        )
     return summary
 
 
@@ -95,8 +120,11 @@ def summary_finalize(*, actor, warning_id: int) -> ResponseSummary:
             raise ReviewError("请先填写并保存统计表。")
         if summary.is_final:
             raise ReviewError("统计表已定稿。")
-        missing = [label for field, label in (("measures_summary", "应急响应措施总结"), ("filled_by_name", "填表人"))
-                   if not getattr(summary, field).strip()]
+        missing = [
+            label
+            for field, label in (("measures_summary", "应急响应措施总结"), ("filled_by_name", "填表人"))
+            if not getattr(summary, field).strip()
+        ]
         if missing:
             raise ReviewError(f"定稿前请填写：{'、'.join(missing)}。")
         summary.snapshot = selectors.summary_figures(selectors.warning_for_review(warning.pk))
@@ -107,9 +135,14 @@ def summary_finalize(*, actor, warning_id: int) -> ResponseSummary:
         # §9: the summary is filed — the open task started when the response ended is met (a reopened
         # and refinalised summary finds it met already).
         deadline_meet(key=deadline_keys.summary(warning.pk), at=summary.finalized_at)
-        audit_record(actor=actor, action="reviews.summary.finalized", target=summary,
-                     before={"status": ResponseSummary.Status.DRAFT}, after={"status": summary.status},
-                     data={"warning": warning.number, "snapshot": summary.snapshot})
+        audit_record(
+            actor=actor,
+            action="reviews.summary.finalized",
+            target=summary,
+            before={"status": ResponseSummary.Status.DRAFT},
+            after={"status": summary.status},
+            data={"warning": warning.number, "snapshot": summary.snapshot},
+        )
     return summary
 
 
@@ -127,9 +160,14 @@ def summary_reopen(*, actor, warning_id: int, reason: str) -> ResponseSummary:
         summary.finalized_at = None
         summary.finalized_by = None
         summary.save(update_fields=["snapshot", "status", "finalized_at", "finalized_by", "updated_at"])
-        audit_record(actor=actor, action="reviews.summary.reopened", target=summary,
-                     before={"status": ResponseSummary.Status.FINAL, "snapshot": snapshot},
-                     after={"status": summary.status}, data={"reason": reason.strip()})
+        audit_record(
+            actor=actor,
+            action="reviews.summary.reopened",
+            target=summary,
+            before={"status": ResponseSummary.Status.FINAL, "snapshot": snapshot},
+            after={"status": summary.status},
+            data={"reason": reason.strip()},
+        )
     return summary
 
 
@@ -150,8 +188,9 @@ def evaluation_save(*, actor, warning_id: int, experts=(), **fields: Any) -> Eff
             missing = [f for f in ("leader", "level", "evaluated_on", "content") if not fields.get(f)]
             if missing:
                 raise ReviewError("请填写负责人、预警级别、评估时间和评估内容。", status=BAD_INPUT)
-            evaluation = EffectEvaluation(warning=warning, created_by=actor,
-                                          figures=selectors.evaluation_prefill(warning)["figures"])
+            evaluation = EffectEvaluation(
+                warning=warning, created_by=actor, figures=selectors.evaluation_prefill(warning)["figures"]
+            )
             before = None
         else:
             before = {**_values(evaluation, fields), "experts": sorted(evaluation.experts.values_list("pk", flat=True))}
@@ -163,8 +202,14 @@ def evaluation_save(*, actor, warning_id: int, experts=(), **fields: Any) -> Eff
             evaluation.save(update_fields=[*fields, "updated_at"])
         evaluation.experts.set(list(experts))
         after = {**_values(evaluation, fields), "experts": sorted(e.pk for e in experts)}
-        audit_record(actor=actor, action="reviews.evaluation.created" if created else "reviews.evaluation.edited",
-                     target=evaluation, before=before, after=after, data={"warning": warning.number})
+        audit_record(
+            actor=actor,
+            action="reviews.evaluation.created" if created else "reviews.evaluation.edited",
+            target=evaluation,
+            before=before,
+            after=after,
+            data={"warning": warning.number},
+        )
     return evaluation
 
 
@@ -207,6 +252,7 @@ def drill_update(*, actor, drill_id: int, **fields: Any) -> DrillRecord:
         for key, value in fields.items():
             setattr(record, key, value.strip() if isinstance(value, str) else value)
         record.save(update_fields=[*fields, "updated_at"])
-        audit_record(actor=actor, action="reviews.drill.edited", target=record, before=before,
-                     after=_values(record, fields))
+        audit_record(
+            actor=actor, action="reviews.drill.edited", target=record, before=before, after=_values(record, fields)
+        )
     return record

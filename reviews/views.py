@@ -58,46 +58,87 @@ def data_rows(figures: dict) -> list[dict]:
     elif not orders.get("found", True):
         rows.append({"label": _("指令下达"), "text": not_found, "missing": True})
     else:
-        rows.append({"label": _("指令下达"), "text": _(
-            "向 %(units)s 个成员单位下达指令 %(issued)s 条（%(rounds)s 轮），已签收 %(ack)s 条，已落实到位 %(in_place)s 条，"
-            "其中2小时内按时到位 %(on_time)s 条、超时 %(late)s 条"
-        ) % {"issued": orders["issued"], "units": _dash(orders.get("units")), "rounds": _dash(orders.get("rounds")),
-             "ack": _dash(orders.get("acknowledged")), "in_place": _dash(orders.get("in_place")),
-             "on_time": _dash(orders.get("on_time")), "late": _dash(orders.get("late"))}})
+        rows.append(
+            {
+                "label": _("指令下达"),
+                "text": _(
+                    "向 %(units)s 个成员单位下达指令 %(issued)s 条（%(rounds)s 轮），已签收 %(ack)s 条，已落实到位 %(in_place)s 条，"
+                    "其中2小时内按时到位 %(on_time)s 条、超时 %(late)s 条"
+                )
+                % {
+                    "issued": orders["issued"],
+                    "units": _dash(orders.get("units")),
+                    "rounds": _dash(orders.get("rounds")),
+                    "ack": _dash(orders.get("acknowledged")),
+                    "in_place": _dash(orders.get("in_place")),
+                    "on_time": _dash(orders.get("on_time")),
+                    "late": _dash(orders.get("late")),
+                },
+            }
+        )
     reports = figures.get("reports")
     if reports is None:
         rows.append({"label": _("每日报送"), "text": _("暂无数据（应急响应模块未提供）"), "missing": True})
     elif not reports.get("found", True):
         rows.append({"label": _("每日报送"), "text": not_found, "missing": True})
     else:
-        text = _(
-            "应报 %(expected)s 份（%(days)s 天），按时 %(on_time)s 份、迟报 %(late)s 份、缺报 %(missing)s 份"
-        ) % {"expected": _dash(reports.get("expected")), "days": _dash(reports.get("days")),
-             "on_time": _dash(reports.get("on_time")), "late": _dash(reports.get("late")),
-             "missing": _dash(reports.get("missing"))}
+        text = _("应报 %(expected)s 份（%(days)s 天），按时 %(on_time)s 份、迟报 %(late)s 份、缺报 %(missing)s 份") % {
+            "expected": _dash(reports.get("expected")),
+            "days": _dash(reports.get("days")),
+            "on_time": _dash(reports.get("on_time")),
+            "late": _dash(reports.get("late")),
+            "missing": _dash(reports.get("missing")),
+        }
         if reports.get("pending"):
             text += _("、待报 %(n)s 份") % {"n": reports["pending"]}
         text += _("；成员单位报送检查 %(inspections)s 次、检查企业 %(enterprises)s 家、发现问题 %(violations)s 个") % {
-            "inspections": _dash(reports.get("inspections")), "enterprises": _dash(reports.get("enterprises_checked")),
-            "violations": _dash(reports.get("violations"))}
+            "inspections": _dash(reports.get("inspections")),
+            "enterprises": _dash(reports.get("enterprises_checked")),
+            "violations": _dash(reports.get("violations")),
+        }
         rows.append({"label": _("每日报送"), "text": text})
     supervision = figures.get("supervision")
     if supervision is None:
         rows.append({"label": _("督导检查"), "text": _("暂无数据（督导检查模块未提供）"), "missing": True})
     else:
-        rows.append({"label": _("督导检查"), "text": _(
-            "督导检查 %(inspections)s 次，发现违规 %(violations)s 起；公众举报 %(tipoffs)s 条，经核查属实 %(verified)s 条"
-        ) % {"inspections": _dash(supervision.get("inspections")), "violations": _dash(supervision.get("violations")),
-             "tipoffs": _dash(supervision.get("tipoffs")), "verified": _dash(supervision.get("tipoffs_verified"))}})
-        rows.append({"label": _("执法处置"), "text": _(
-            "责令停产 %(stops)s 起，罚款 %(fines)s 起（合计 %(total)s 元），移送 %(referrals)s 起；屡查屡犯 %(repeat)s 家"
-        ) % {"stops": _dash(supervision.get("stops")), "fines": _dash(supervision.get("fines")),
-             "total": _dash(supervision.get("fine_total")), "referrals": _dash(supervision.get("referrals")),
-             "repeat": _dash(supervision.get("repeat_offenders"))}})
+        rows.append(
+            {
+                "label": _("督导检查"),
+                "text": _(
+                    "督导检查 %(inspections)s 次，发现违规 %(violations)s 起；公众举报 %(tipoffs)s 条，经核查属实 %(verified)s 条"
+                )
+                % {
+                    "inspections": _dash(supervision.get("inspections")),
+                    "violations": _dash(supervision.get("violations")),
+                    "tipoffs": _dash(supervision.get("tipoffs")),
+                    "verified": _dash(supervision.get("tipoffs_verified")),
+                },
+            }
+        )
+        rows.append(
+            {
+                "label": _("执法处置"),
+                "text": _(
+                    "责令停产 %(stops)s 起，罚款 %(fines)s 起（合计 %(total)s 元），移送 %(referrals)s 起；屡查屡犯 %(repeat)s 家"
+                )
+                % {
+                    "stops": _dash(supervision.get("stops")),
+                    "fines": _dash(supervision.get("fines")),
+                    "total": _dash(supervision.get("fine_total")),
+                    "referrals": _dash(supervision.get("referrals")),
+                    "repeat": _dash(supervision.get("repeat_offenders")),
+                },
+            }
+        )
     county = figures.get("county_measures")
     if county and county.get("count"):
-        rows.append({"label": _("县区加强措施"), "text": _("%(n)s 条（%(areas)s）") % {
-            "n": county["count"], "areas": "、".join(f"{a['area']} {a['count']}" for a in county["areas"])}})
+        rows.append(
+            {
+                "label": _("县区加强措施"),
+                "text": _("%(n)s 条（%(areas)s）")
+                % {"n": county["count"], "areas": "、".join(f"{a['area']} {a['count']}" for a in county["areas"])},
+            }
+        )
     elif county is not None:
         rows.append({"label": _("县区加强措施"), "text": _("县区未填报加强应急减排措施"), "missing": True})
     reduction = figures.get("reduction")
@@ -114,8 +155,14 @@ def _summary_context(warning: Warning) -> dict:
         figures, live = summary.snapshot, False
     else:
         figures, live = selectors.summary_figures(warning), True
-    return {"warning": warning, "summary": summary, "figures": figures, "live": live, "data_rows": data_rows(figures),
-            "office_name": OFFICE_NAME}
+    return {
+        "warning": warning,
+        "summary": summary,
+        "figures": figures,
+        "live": live,
+        "data_rows": data_rows(figures),
+        "office_name": OFFICE_NAME,
+    }
 
 
 # --------------------------------------------------------------------------- index
@@ -132,18 +179,29 @@ class ReviewIndexView(RoleRequiredMixin, View):
         rows = []
         for warning in warnings:
             ep = selectors.episode(warning)
-            rows.append({
-                "warning": warning, "episode": ep, "level": domain.highest_level(ep.steps),
-                "summary": getattr(warning, "response_summary", None),
-                "evaluation": getattr(warning, "effect_evaluation", None),
-                "start_text": domain.hour_text(ep.start), "end_text": domain.hour_text(ep.end),
-                "hours_text": domain.duration_text(ep.hours),
-            })
+            rows.append(
+                {
+                    "warning": warning,
+                    "episode": ep,
+                    "level": domain.highest_level(ep.steps),
+                    "summary": getattr(warning, "response_summary", None),
+                    "evaluation": getattr(warning, "effect_evaluation", None),
+                    "start_text": domain.hour_text(ep.start),
+                    "end_text": domain.hour_text(ep.end),
+                    "hours_text": domain.duration_text(ep.hours),
+                }
+            )
         for row in rows:
             row["level_label"] = domain.level_label(row["level"])
-        return render(request, self.template_name, {
-            "rows": rows, "drills": selectors.drills()[:10], "can_write": _can_write(request),
-        })
+        return render(
+            request,
+            self.template_name,
+            {
+                "rows": rows,
+                "drills": selectors.drills()[:10],
+                "can_write": _can_write(request),
+            },
+        )
 
 
 # --------------------------------------------------------------------------- 附件6
@@ -175,8 +233,11 @@ class SummaryEditView(RoleRequiredMixin, DomainErrorMessageMixin, View):
         if summary is not None and summary.is_final:
             messages.error(request, _("统计表已定稿，不能修改；如需修改请先撤销定稿。"))
             return redirect("reviews:summary", warning_id=warning.pk)
-        initial = {f: getattr(summary, f) for f in services.SUMMARY_TEXTS} if summary else {
-            "filled_by_name": request.user.get_full_name() or request.user.username}
+        initial = (
+            {f: getattr(summary, f) for f in services.SUMMARY_TEXTS}
+            if summary
+            else {"filled_by_name": request.user.get_full_name() or request.user.username}
+        )
         return self._render(request, warning, SummaryForm(initial=initial))
 
     def _render(self, request, warning, form, status=200):
@@ -248,9 +309,15 @@ class EvaluationView(RoleRequiredMixin, View):
         evaluation = selectors.evaluation_for(warning)
         if evaluation is None and _can_write(request) and self.template_name == EvaluationView.template_name:
             return redirect("reviews:evaluation-edit", warning_id=warning.pk)
-        return render(request, self.template_name, {
-            "warning": warning, "evaluation": evaluation, "can_write": _can_write(request),
-        })
+        return render(
+            request,
+            self.template_name,
+            {
+                "warning": warning,
+                "evaluation": evaluation,
+                "can_write": _can_write(request),
+            },
+        )
 
 
 class EvaluationPrintView(EvaluationView):
@@ -268,8 +335,12 @@ class EvaluationEditView(RoleRequiredMixin, DomainErrorMessageMixin, View):
         prefill = None
         if evaluation is None:
             prefill = selectors.evaluation_prefill(warning)
-            initial = {"organiser": OFFICE_NAME, "level": prefill["level"], "content": prefill["content"],
-                       "evaluated_on": timezone.localdate()}
+            initial = {
+                "organiser": OFFICE_NAME,
+                "level": prefill["level"],
+                "content": prefill["content"],
+                "evaluated_on": timezone.localdate(),
+            }
         else:
             initial = {f: getattr(evaluation, f) for f in services.EVALUATION_FIELDS}
             initial["experts"] = list(evaluation.experts.all())
@@ -277,9 +348,17 @@ class EvaluationEditView(RoleRequiredMixin, DomainErrorMessageMixin, View):
 
     def _render(self, request, warning, form, evaluation, prefill, status=200):
         figures = prefill["figures"] if prefill else (evaluation.figures if evaluation else {})
-        return render(request, self.template_name, {
-            "warning": warning, "form": form, "evaluation": evaluation, "figures": figures,
-        }, status=status)
+        return render(
+            request,
+            self.template_name,
+            {
+                "warning": warning,
+                "form": form,
+                "evaluation": evaluation,
+                "figures": figures,
+            },
+            status=status,
+        )
 
     def form_refused(self, form, exc):
         return self._render(self.request, self.warning, form, self.evaluation, None, status=exc.status)
@@ -310,7 +389,16 @@ class DrillListView(RoleRequiredMixin, View):
 
 def _drill_context(form: DrillForm, record: DrillRecord | None) -> dict:
     groups = {
-        "basic_fields": ("plan_name", "location", "organiser", "commander", "held_at", "participants", "mode", "replay"),
+        "basic_fields": (
+            "plan_name",
+            "location",
+            "organiser",
+            "commander",
+            "held_at",
+            "participants",
+            "mode",
+            "replay",
+        ),
         "plan_fields": ("suitability", "adequacy"),
         "effect_fields": ("presence", "proficiency", "materials", "protection", "coordination", "effect", "support"),
         "closing_fields": ("problems", "improvements", "recorder", "reviewer", "recorded_on"),
@@ -336,7 +424,6 @@ class _DrillFormView(RoleRequiredMixin, DomainErrorMessageMixin, View):
 
 
 class DrillCreateView(_DrillFormView):
-
     def get(self, request: HttpRequest) -> HttpResponse:
         initial = {"recorder": request.user.get_full_name() or request.user.username}
         replay = request.GET.get("replay")
@@ -375,8 +462,11 @@ class DrillDetailView(RoleRequiredMixin, View):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         record = get_object_or_404(selectors.drills(), pk=pk)
-        return render(request, self.template_name, {"record": record, "can_write": _can_write(request),
-                                                    "items": drill_items(record)})
+        return render(
+            request,
+            self.template_name,
+            {"record": record, "can_write": _can_write(request), "items": drill_items(record)},
+        )
 
 
 class DrillPrintView(DrillDetailView):
@@ -427,22 +517,45 @@ def year_statistics(year: int, *, now: dt.datetime | None = None) -> dict:
         level = domain.highest_level(ep.steps)
         ongoing = ep.end is None
         hours = ep.hours if not ongoing else domain.hours_between(ep.start, now)
-        rows.append({
-            "warning": warning, "episode": ep, "level": level, "level_label": domain.level_label(level),
-            "steps": [{"at": step.at, "at_text": domain.hour_text(step.at),
-                       "action_label": domain.ACTION_NAMES.get(step.action, step.action),
-                       "level": step.level, "level_label": domain.level_label(step.level)} for step in ep.steps],
-            "start": ep.start, "end": ep.end, "start_text": domain.hour_text(ep.start),
-            "end_text": domain.hour_text(ep.end), "ongoing": ongoing, "hours": hours,
-            "hours_text": domain.duration_text(hours),
-        })
+        rows.append(
+            {
+                "warning": warning,
+                "episode": ep,
+                "level": level,
+                "level_label": domain.level_label(level),
+                "steps": [
+                    {
+                        "at": step.at,
+                        "at_text": domain.hour_text(step.at),
+                        "action_label": domain.ACTION_NAMES.get(step.action, step.action),
+                        "level": step.level,
+                        "level_label": domain.level_label(step.level),
+                    }
+                    for step in ep.steps
+                ],
+                "start": ep.start,
+                "end": ep.end,
+                "start_text": domain.hour_text(ep.start),
+                "end_text": domain.hour_text(ep.end),
+                "ongoing": ongoing,
+                "hours": hours,
+                "hours_text": domain.duration_text(hours),
+            }
+        )
     rows.sort(key=lambda row: (row["start"], row["warning"].pk))
     for number, row in enumerate(rows, start=1):
         row["seq"] = number
     year_end = dt.datetime(year, 12, 31, 23, 59, 59, tzinfo=now.tzinfo)
     count, hours = domain.year_totals(episodes, year=year, upto=year_end)
-    return {"year": year, "rows": rows, "count": count, "hours": hours, "hours_text": domain.duration_text(hours),
-            "ongoing": sum(1 for row in rows if row["ongoing"]), "computed_at": now}
+    return {
+        "year": year,
+        "rows": rows,
+        "count": count,
+        "hours": hours,
+        "hours_text": domain.duration_text(hours),
+        "ongoing": sum(1 for row in rows if row["ongoing"]),
+        "computed_at": now,
+    }
 
 
 class StatisticsView(RoleRequiredMixin, View):
@@ -461,7 +574,16 @@ class StatisticsView(RoleRequiredMixin, View):
 
 
 #: Column headings of the workbook, as in 附件6.
-XLSX_HEADER = ("序号", "预警编号", "响应级别（最高）", "级别变化", "响应开始时间", "响应结束时间", "持续响应时间（小时）", "状态")
+XLSX_HEADER = (
+    "序号",
+    "预警编号",
+    "响应级别（最高）",
+    "级别变化",
+    "响应开始时间",
+    "响应结束时间",
+    "持续响应时间（小时）",
+    "状态",
+)
 
 
 def statistics_workbook(stats: dict) -> bytes:
@@ -483,10 +605,18 @@ def statistics_workbook(stats: dict) -> bytes:
 
     for row in stats["rows"]:
         steps = "→".join(f"{step['action_label']}{step['level_label']}（{step['at_text']}）" for step in row["steps"])
-        sheet.append([
-            row["seq"], row["warning"].number, row["level_label"], steps, excel_time(row["start"]),
-            excel_time(row["end"]), row["hours"], "响应中" if row["ongoing"] else "已终止",
-        ])
+        sheet.append(
+            [
+                row["seq"],
+                row["warning"].number,
+                row["level_label"],
+                steps,
+                excel_time(row["start"]),
+                excel_time(row["end"]),
+                row["hours"],
+                "响应中" if row["ongoing"] else "已终止",
+            ]
+        )
         for column in (5, 6):
             sheet.cell(row=sheet.max_row, column=column).number_format = "yyyy-mm-dd hh:mm"
     sheet.append([])

@@ -9,6 +9,7 @@ echo "DATABASE_URL=$DATABASE_URL REDIS_URL=$REDIS_URL"
 unset SECRET_KEY DEBUG
 
 "$BIN/ruff" check .
+"$BIN/ruff" format --check .
 "$BIN/python" manage.py makemigrations --check --dry-run >/dev/null
 "$BIN/python" manage.py compilemessages --ignore=.venv >/dev/null
 

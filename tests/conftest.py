@@ -45,9 +45,27 @@ def worker(transactional_db, tmp_path):
     }
     log = tmp_path / "worker.log"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "yangquan_aqi", "worker", "-B", "--pool=solo",
-         "--loglevel=INFO", "-Q", queue, "-n", f"{queue}@%h", "-s", str(tmp_path / "beat-schedule")],
-        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "yangquan_aqi",
+            "worker",
+            "-B",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "-Q",
+            queue,
+            "-n",
+            f"{queue}@%h",
+            "-s",
+            str(tmp_path / "beat-schedule"),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
     )
     settings_queue = settings.CELERY_TASK_DEFAULT_QUEUE
     from yangquan_aqi.celery import app

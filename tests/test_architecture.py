@@ -51,7 +51,8 @@ class Import:
 def _is_type_checking(node: ast.If) -> bool:
     test = node.test
     return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
 
 
 class _Collector(ast.NodeVisitor):
@@ -95,8 +96,12 @@ class _Collector(ast.NodeVisitor):
                 package = package.rpartition(".")[0]
             base = f"{package}.{base}" if base else package
         if self.depth:
-            self.local_imports.append((node.lineno, f"from {'.' * node.level}{node.module or ''} import "
-                                                    + ", ".join(a.name for a in node.names)))
+            self.local_imports.append(
+                (
+                    node.lineno,
+                    f"from {'.' * node.level}{node.module or ''} import " + ", ".join(a.name for a in node.names),
+                )
+            )
         for alias in node.names:
             name = f"{base}.{alias.name}"
             self._add(name if name in self.modules else base, node.lineno)
@@ -160,8 +165,9 @@ def cycles(imports: list[Import]) -> list[list[str]]:
 
 def _describe(component: list[str], imports: list[Import]) -> str:
     members = set(component)
-    edges = sorted({(i.source, i.target, i.line, i.local) for i in imports
-                    if i.source in members and i.target in members})
+    edges = sorted(
+        {(i.source, i.target, i.line, i.local) for i in imports if i.source in members and i.target in members}
+    )
     lines = [" ↔ ".join(component)]
     lines += [f"    {s} → {t} (line {n}{', function-local' if local else ''})" for s, t, n, local in edges]
     return "\n".join(lines)
@@ -185,7 +191,12 @@ def test_no_import_circle_between_the_projects_modules():
 
 
 def test_the_cycle_finder_finds_a_cycle():
-    a_b = [Import("a", "b", 1, False), Import("b", "c", 1, True), Import("c", "a", 1, False), Import("c", "d", 1, False)]
+    a_b = [
+        Import("a", "b", 1, False),
+        Import("b", "c", 1, True),
+        Import("c", "a", 1, False),
+        Import("c", "d", 1, False),
+    ]
     assert cycles(a_b) == [["a", "b", "c"]]
 
 

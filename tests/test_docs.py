@@ -24,7 +24,13 @@ def test_relative_links_name_files_that_exist(document):
 
 def test_the_docs_index_names_the_specs_the_code_cites():
     index = (REPO / "docs" / "README.md").read_text(encoding="utf-8")
-    for name in ("architecture.md", "evaluation.md", "spec/interfaces.md", "spec/warning-rules.md", "spec/hj633.md",
-                 "STYLE.md"):
+    for name in (
+        "architecture.md",
+        "evaluation.md",
+        "spec/interfaces.md",
+        "spec/warning-rules.md",
+        "spec/hj633.md",
+        "STYLE.md",
+    ):
         assert name in index, name
     assert "(docs/README.md)" in (REPO / "README.md").read_text(encoding="utf-8")

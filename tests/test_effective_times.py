@@ -49,8 +49,15 @@ def sign(people):
 
     def _sign(action: str, level: str | None, when: dt.datetime, effective: dt.datetime):
         with time_machine.travel(when, tick=False):
-            form = form_draft(actor=people["office"], action=action, level=level, basis="会商认为达到条件",
-                              content="按预案执行", effective_at=effective, **warning_content(action))
+            form = form_draft(
+                actor=people["office"],
+                action=action,
+                level=level,
+                basis="会商认为达到条件",
+                content="按预案执行",
+                effective_at=effective,
+                **warning_content(action),
+            )
             form_submit(actor=people["office"], form_id=form.pk)
             signer = people["commander"] if form.approver_role == Role.COMMANDER else people["vice"]
             return form_approve(actor=signer, form_id=form.pk, password=PASSWORD)
@@ -135,8 +142,15 @@ def test_upgrade_signed_ahead_keeps_the_level_in_force_until_its_start(sign):
 def test_nothing_else_is_drafted_while_a_decision_waits(sign, people):
     sign("issue", "orange", at(1, 8), at(2, 8))
     with time_machine.travel(at(1, 9), tick=False), pytest.raises(WarningError, match="生效后才能"):
-        form_draft(actor=people["office"], action="issue", level="red", basis="b", content="c",
-                   effective_at=at(1, 9), **warning_content())
+        form_draft(
+            actor=people["office"],
+            action="issue",
+            level="red",
+            basis="b",
+            content="c",
+            effective_at=at(1, 9),
+            **warning_content(),
+        )
 
 
 def test_public_page_shows_the_announcement_and_no_warning_in_force(sign):
@@ -169,8 +183,15 @@ def test_the_draft_page_names_the_signer_a_notice_in_force_calls_for(sign, peopl
     with time_machine.travel(at(1, 10), tick=False):
         page = client.get("/warnings/new/?action=lift").content.decode()
         assert "将报送：<strong>副总指挥</strong>" in page
-        provincial_notice_record(actor=people["office"], scope="region", level="red", document_number="晋气〔2026〕1号",
-                                 period_start=at(1, 12), period_end=None, received_at=at(1, 10))
+        provincial_notice_record(
+            actor=people["office"],
+            scope="region",
+            level="red",
+            document_number="晋气〔2026〕1号",
+            period_start=at(1, 12),
+            period_end=None,
+            received_at=at(1, 10),
+        )
         page = client.get("/warnings/new/?action=lift").content.decode()
         assert "将报送：<strong>总指挥</strong>" in page
 
@@ -251,15 +272,20 @@ def _info(form):
     root = ET.fromstring(alert_xml(form))  # noqa: S314 - our own document, built by the test
     ns = {"cap": "urn:oasis:names:tc:emergency:cap:1.2"}
     info = root.find("cap:info", ns)
-    return {tag: (info.find(f"cap:{tag}", ns).text if info.find(f"cap:{tag}", ns) is not None else None)
-            for tag in ("effective", "onset", "expires")}
+    return {
+        tag: (info.find(f"cap:{tag}", ns).text if info.find(f"cap:{tag}", ns) is not None else None)
+        for tag in ("effective", "onset", "expires")
+    }
 
 
 def test_cap_of_a_lift_signed_ahead_sets_its_onset_at_the_effective_end(lift_ahead, sign):
     issue, lift = lift_ahead
     lift.refresh_from_db()
-    assert _info(lift) == {"effective": "2026-12-03T10:00:00+08:00", "onset": "2026-12-03T16:00:00+08:00",
-                           "expires": None}
+    assert _info(lift) == {
+        "effective": "2026-12-03T10:00:00+08:00",
+        "onset": "2026-12-03T16:00:00+08:00",
+        "expires": None,
+    }
 
 
 def test_cap_of_an_issue_signed_ahead(sign):

@@ -29,18 +29,27 @@ ROOT = Path(__file__).resolve().parents[1]
 
 pytestmark = [
     pytest.mark.faults,
-    pytest.mark.skipif(not glob.glob("/usr/lib/postgresql/*/bin/initdb") or not shutil.which("redis-server"),
-                       reason="needs PostgreSQL's initdb/pg_ctl and redis-server to run a stack of its own"),
+    pytest.mark.skipif(
+        not glob.glob("/usr/lib/postgresql/*/bin/initdb") or not shutil.which("redis-server"),
+        reason="needs PostgreSQL's initdb/pg_ctl and redis-server to run a stack of its own",
+    ),
 ]
 
 
 @pytest.fixture(scope="module")
 def faults(tmp_path_factory):
     out = tmp_path_factory.mktemp("faults") / "faults.json"
-    run = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "faults.py"), "--quick", "--port", "18080",
-                          "--json", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=900)
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "faults.py"), "--quick", "--port", "18080", "--json", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     if not out.exists():
-        pytest.fail(f"benchmarks/faults.py wrote no report (exit {run.returncode}):\n{run.stdout[-6000:]}\n{run.stderr[-3000:]}")
+        pytest.fail(
+            f"benchmarks/faults.py wrote no report (exit {run.returncode}):\n{run.stdout[-6000:]}\n{run.stderr[-3000:]}"
+        )
     report = json.loads(out.read_text())
     report["log"] = run.stdout
     return report

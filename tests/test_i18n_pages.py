@@ -19,8 +19,16 @@ from tests.test_role_matrix import EXAMPLES, ROUTES, _view_class, route_objects 
 
 CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
 #: Who opens a page: the first permitted role in this order (anonymous for public pages).
-PREFERENCE = [Role.OFFICE, Role.ADMIN, Role.VICE_COMMANDER, Role.COMMANDER, Role.FORECASTER, Role.SUPERVISOR,
-              Role.UNIT, Role.COUNTY]
+PREFERENCE = [
+    Role.OFFICE,
+    Role.ADMIN,
+    Role.VICE_COMMANDER,
+    Role.COMMANDER,
+    Role.FORECASTER,
+    Role.SUPERVISOR,
+    Role.UNIT,
+    Role.COUNTY,
+]
 
 
 def page_routes() -> list[tuple[str, str | None]]:
@@ -47,8 +55,10 @@ def _get(client, route: str):
 
 
 def _is_html_page(response) -> bool:
-    return response.status_code == 200 and response["Content-Type"].startswith("text/html") and (
-        b"<html" in response.content[:400]
+    return (
+        response.status_code == 200
+        and response["Content-Type"].startswith("text/html")
+        and (b"<html" in response.content[:400])
     )
 
 
@@ -61,7 +71,7 @@ def assert_switch(html: str, *, to: str, route: str) -> None:
     if found.group(1) == "form":
         assert reverse("set_language") in control and 'name="language"' in control and f'value="{to}"' in control
     else:
-        assert f'{reverse("core:language")}?language={to}' in control, f"{route}: the switch does not offer {to}"
+        assert f"{reverse('core:language')}?language={to}" in control, f"{route}: the switch does not offer {to}"
 
 
 def _title(html: str) -> str:
@@ -148,7 +158,7 @@ def test_the_link_switch_of_the_public_page_sets_the_cookie(client, db):
     assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
     html = client.get("/public/").content.decode()
     assert '<html lang="en">' in html
-    assert f'{reverse("core:language")}?language=zh-hans' in html
+    assert f"{reverse('core:language')}?language=zh-hans" in html
 
 
 def test_the_link_switch_refuses_other_languages_and_other_sites(client, db):

@@ -79,8 +79,10 @@ def test_an_import_with_the_broker_down_answers_201_and_is_evaluated_when_it_is_
             break
         time.sleep(0.5)
     else:
-        pytest.fail(f"not evaluated within {WAIT_SECONDS} s: {event.__dict__}; worker log:\n"
-                    + worker["log"].read_text()[-4000:])
+        pytest.fail(
+            f"not evaluated within {WAIT_SECONDS} s: {event.__dict__}; worker log:\n"
+            + worker["log"].read_text()[-4000:]
+        )
     assert Evaluation.objects.filter(source_import=record).count() == 1
     assert event.attempts == 1 and event.last_error == ""
     log = worker["log"].read_text()

@@ -32,8 +32,13 @@ def decide(make_user, action: str, level: str | None, *, people: dict | None = N
     people = people or {"office": make_user(Role.OFFICE), "vice": make_user(Role.VICE_COMMANDER)}
     now = timezone.now()
     form = services.form_draft(
-        actor=people["office"], action=action, level=level, basis="会商认为达到预警条件", content="启动应急响应",
-        effective_at=now, episode_end=now + dt.timedelta(days=3) if action == "issue" else None,
+        actor=people["office"],
+        action=action,
+        level=level,
+        basis="会商认为达到预警条件",
+        content="启动应急响应",
+        effective_at=now,
+        episode_end=now + dt.timedelta(days=3) if action == "issue" else None,
         **warning_content(action),
     )
     services.form_submit(actor=people["office"], form_id=form.pk)
@@ -85,8 +90,10 @@ def test_a_publication_leaves_the_new_page_rendered_in_every_language(make_user)
     from publication import page
 
     decide(make_user, "issue", "orange")
-    for language, marker, level in (("zh-hans", "阳泉市重污染天气预警信息", "橙色预警"),
-                                    ("en", "Yangquan Heavy Air Pollution Warning Information", "Orange warning")):
+    for language, marker, level in (
+        ("zh-hans", "阳泉市重污染天气预警信息", "橙色预警"),
+        ("en", "Yangquan Heavy Air Pollution Warning Information", "Orange warning"),
+    ):
         with translation.override(language):
             html = cache.get(page.page_cache_key(page._published()))
         assert html is not None, f"{language}: not rendered by the publication"
@@ -117,8 +124,13 @@ def nginx(live_server, tmp_path):
         pytest.skip("nginx is not installed (apt-get install nginx; .ci/run installs it)")
     upstream = live_server.url.split("://", 1)[1]
     port = _free_port()
-    site = render_site(listen=port, upstream=upstream, static_root=tmp_path / "static", media_root=tmp_path / "media",
-                       cache_dir=tmp_path / "cache")
+    site = render_site(
+        listen=port,
+        upstream=upstream,
+        static_root=tmp_path / "static",
+        media_root=tmp_path / "media",
+        cache_dir=tmp_path / "cache",
+    )
     tmp_path.chmod(0o755)
     server = LocalNginx(tmp_path / "nginx", {"production": site}, access_log=False).start()
     try:

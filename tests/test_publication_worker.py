@@ -41,8 +41,10 @@ def wait_for(condition, worker, what: str):
             return
         time.sleep(0.5)
     pending = list(OutboxEvent.objects.filter(done_at__isnull=True).values("topic", "attempts", "last_error"))
-    pytest.fail(f"{what}: not within {WAIT_SECONDS} s; pending outbox events {pending}; worker log:\n"
-                + worker["log"].read_text()[-4000:])
+    pytest.fail(
+        f"{what}: not within {WAIT_SECONDS} s; pending outbox events {pending}; worker log:\n"
+        + worker["log"].read_text()[-4000:]
+    )
 
 
 def test_an_approved_orange_warning_is_published_by_the_worker(worker, make_user):
@@ -59,16 +61,24 @@ def test_an_approved_orange_warning_is_published_by_the_worker(worker, make_user
 
     start = timezone.now() + dt.timedelta(hours=2)
     form = services.form_draft(
-        actor=office, action="issue", level="orange", basis="会商认为未来 72 小时 AQI 持续大于 200",
+        actor=office,
+        action="issue",
+        level="orange",
+        basis="会商认为未来 72 小时 AQI 持续大于 200",
         # In force at signature: one signed ahead waits for its time (§12), past this test's minute.
-        content="一、气象条件不利……", effective_at=timezone.now(), episode_end=start + dt.timedelta(days=3),
+        content="一、气象条件不利……",
+        effective_at=timezone.now(),
+        episode_end=start + dt.timedelta(days=3),
         public_message="阳泉市发布重污染天气橙色预警（测试）。",
         **warning_content(primary_pollutant="PM2.5", aqi_low=210, aqi_high=280, degree=""),
     )
     services.form_submit(actor=office, form_id=form.pk)
     # The worker pushes the form into the approver's inbox.
-    wait_for(lambda: Notification.objects.filter(kind="alerts.form.awaiting", recipient=vice).exists(), worker,
-             "the approver's notice")
+    wait_for(
+        lambda: Notification.objects.filter(kind="alerts.form.awaiting", recipient=vice).exists(),
+        worker,
+        "the approver's notice",
+    )
 
     services.form_approve(actor=vice, form_id=form.pk, password=PASSWORD, opinion="同意发布。")
     form.refresh_from_db()
@@ -91,8 +101,13 @@ def test_an_approved_orange_warning_is_published_by_the_worker(worker, make_user
     # Every outbox event of the chain was handled by the worker, once each.
     events = OutboxEvent.objects.order_by("pk")
     assert sorted(e.topic for e in events) == [  # the publication's SMS rows and the orders' notices are events too
-        "alerts.form.decided", "alerts.form.submitted", "alerts.warning.publish", "notifications.sms.queued",
-        "response.orders", "response.orders.notify"]
+        "alerts.form.decided",
+        "alerts.form.submitted",
+        "alerts.warning.publish",
+        "notifications.sms.queued",
+        "response.orders",
+        "response.orders.notify",
+    ]
     assert all(e.done_at is not None and e.attempts >= 1 and e.last_error == "" for e in events)
     log = worker["log"].read_text()
     assert log.count("Task core.tasks.dispatch_outbox_event[") >= len(events)  # received there, not run here
@@ -107,7 +122,9 @@ def test_an_approved_orange_warning_is_published_by_the_worker(worker, make_user
     # SMS: one row per unit contact, sent through the file transport by the worker's send task.
     rows = Delivery.objects.filter(key=f"warning:{form.pk}")
     assert sorted(rows.values_list("phone", flat=True)) == ["13700000101", "13700000102"]
-    sent = [json.loads(line) for path in worker["sms_dir"].glob("sms-*.jsonl") for line in path.read_text().splitlines()]
+    sent = [
+        json.loads(line) for path in worker["sms_dir"].glob("sms-*.jsonl") for line in path.read_text().splitlines()
+    ]
     to_contacts = [m for m in sent if m["to"] in {"13700000101", "13700000102"}]
     assert sorted(m["to"] for m in to_contacts) == ["13700000101", "13700000102"]
     assert all("阳泉市发布重污染天气橙色预警（测试）。" in m["text"] for m in to_contacts)

@@ -38,28 +38,58 @@ EXAMPLES: dict[str, dict] = {
     # its 1-hour clock closed without a form (§9), page and API (POST-only → 405 on GET)
     "deadlines:notice-close": {"pk": 1},
     "api-notice-close": {"pk": 1},
-    **{f"alerts:{name}": {"pk": 1} for name in (
-        "form", "form-edit", "form-submit", "form-withdraw", "form-redraft", "form-approve", "form-reject")},
+    **{
+        f"alerts:{name}": {"pk": 1}
+        for name in ("form", "form-edit", "form-submit", "form-withdraw", "form-redraft", "form-approve", "form-reject")
+    },
     # response/supervision: Order pk=1 and DailyReport pk=1 (+ attachment pk=1) of 交通运输局 in the response to
     # Warning pk=3, Inspection pk=1 (+ photo pk=1) in 140321, TipOff pk=1; POST-only routes: 405 on GET
     **{f"response:{name}": {"pk": 1} for name in ("order", "order-acknowledge", "order-in-place", "report")},
     "response:report-attachment": {"pk": 1, "attachment_id": 1},
-    **{f"supervision:{name}": {"pk": 1} for name in (
-        "inspection", "inspection-edit", "inspection-follow-up", "inspection-delete", "tipoff-detail", "tipoff-action")},
+    **{
+        f"supervision:{name}": {"pk": 1}
+        for name in (
+            "inspection",
+            "inspection-edit",
+            "inspection-follow-up",
+            "inspection-delete",
+            "tipoff-detail",
+            "tipoff-action",
+        )
+    },
     "supervision:inspection-photo": {"pk": 1, "photo_id": 1},
     # supervision enforcement and tip-offs: EnforcementAction pk=1 (a fine on Inspection pk=1), Enterprise pk=1,
     # TipOff pk=1 routed to 交通运输局 (POST-only enforcement-new/-step, tipoff answer/route → 405 on GET)
-    **{f"supervision:{name}": {"pk": 1} for name in (
-        "enforcement-new", "enforcement", "enforcement-step", "enterprise", "tipoff-answer", "tipoff-route")},
+    **{
+        f"supervision:{name}": {"pk": 1}
+        for name in (
+            "enforcement-new",
+            "enforcement",
+            "enforcement-step",
+            "enterprise",
+            "tipoff-answer",
+            "tipoff-route",
+        )
+    },
     "api-tipoff-answer": {"pk": 1},
     "api-enforcement-action-step": {"pk": 1},
     "api-order-acknowledge": {"pk": 1},
     "api-order-in-place": {"pk": 1},
     "api-inspection": {"pk": 1},
     # reviews: the lifted Warning pk=2 (summary and evaluation) and DrillRecord pk=1; POST-only reopen → 405 on GET
-    **{f"reviews:{name}": {"warning_id": 2} for name in (
-        "summary", "summary-edit", "summary-finalize", "summary-reopen", "summary-print",
-        "evaluation", "evaluation-edit", "evaluation-print")},
+    **{
+        f"reviews:{name}": {"warning_id": 2}
+        for name in (
+            "summary",
+            "summary-edit",
+            "summary-finalize",
+            "summary-reopen",
+            "summary-print",
+            "evaluation",
+            "evaluation-edit",
+            "evaluation-print",
+        )
+    },
     **{f"reviews:{name}": {"pk": 1} for name in ("drill", "drill-edit", "drill-print")},
     "forecasts:import-detail": {"pk": 1},  # ForecastImport pk=1
     # warnings API on Warning pk=1; Replay pk=1; Notification pk=1 of the office user (POST-only → 405 on GET);
@@ -77,31 +107,71 @@ EXAMPLES: dict[str, dict] = {
     "accounts:token-revoke": {"pk": 1},
     # advisories: OzonePrompt pk=1 in force, its OzoneOrder pk=1 of 交通运输局, So2Task pk=1 of 140321
     # (POST-only confirm, end, acknowledge, in-place, answer → 405 on GET)
-    **{f"advisories:{name}": {"pk": 1} for name in (
-        "ozone", "ozone-confirm", "ozone-end", "ozone-order", "ozone-order-acknowledge", "ozone-order-in-place",
-        "so2", "so2-acknowledge", "so2-answer")},
-    **{name: {"pk": 1} for name in (
-        "api-ozone-prompt-confirm", "api-ozone-prompt-end", "api-so2-task-acknowledge", "api-so2-task-answer")},
+    **{
+        f"advisories:{name}": {"pk": 1}
+        for name in (
+            "ozone",
+            "ozone-confirm",
+            "ozone-end",
+            "ozone-order",
+            "ozone-order-acknowledge",
+            "ozone-order-in-place",
+            "so2",
+            "so2-acknowledge",
+            "so2-answer",
+        )
+    },
+    **{
+        name: {"pk": 1}
+        for name in (
+            "api-ozone-prompt-confirm",
+            "api-ozone-prompt-end",
+            "api-so2-task-acknowledge",
+            "api-so2-task-answer",
+        )
+    },
     # counties: the area 140321 (its headquarters, CountyContact pk=1), ExtraMeasure pk=1 in the response to Warning
     # pk=3 (POST-only deletes → 405 on GET)
     **{f"counties:{name}": {"code": "140321"} for name in ("county", "county-print", "county-xlsx")},
     **{f"counties:{name}": {"code": "140321", "kind": "headquarters"} for name in ("body-edit", "contact-new")},
-    **{f"counties:{name}": {"pk": 1} for name in ("contact-edit", "contact-delete", "measure-edit", "measure-withdraw")},
+    **{
+        f"counties:{name}": {"pk": 1} for name in ("contact-edit", "contact-delete", "measure-edit", "measure-withdraw")
+    },
     **{f"counties:{name}": {"warning_id": 3} for name in ("measures", "measures-print", "measures-xlsx")},
     "api-county": {"code": "140321"},
     "api-county-contacts": {"code": "140321"},
     "api-county-contact": {"pk": 1},
     # upkeep: Training pk=1 of 交通运输局, Suggestion pk=1 (open) of the summary of the lifted Warning pk=2
     # (POST-only accept, reject, done → 405 on GET)
-    **{f"upkeep:{name}": {"pk": 1} for name in (
-        "training", "training-edit", "suggestion", "suggestion-accept", "suggestion-reject", "suggestion-done")},
+    **{
+        f"upkeep:{name}": {"pk": 1}
+        for name in (
+            "training",
+            "training-edit",
+            "suggestion",
+            "suggestion-accept",
+            "suggestion-reject",
+            "suggestion-done",
+        )
+    },
     "upkeep:summary-suggestions": {"warning_id": 2},
-    **{name: {"pk": 1} for name in (
-        "api-upkeep-suggestion-accept", "api-upkeep-suggestion-reject", "api-upkeep-suggestion-done")},
+    **{
+        name: {"pk": 1}
+        for name in ("api-upkeep-suggestion-accept", "api-upkeep-suggestion-reject", "api-upkeep-suggestion-done")
+    },
     # guarantees: DutySlot pk=1 of 交通运输局, UnitContact pk=1 of 交通运输局, SupplyItem pk=1 (POST-only → 405 on GET)
-    **{f"guarantees:{name}": {"pk": 1} for name in (
-        "duty-edit", "duty-remove", "contact-person", "contact-person-remove", "supply-edit", "supply-check",
-        "supply-retire")},
+    **{
+        f"guarantees:{name}": {"pk": 1}
+        for name in (
+            "duty-edit",
+            "duty-remove",
+            "contact-person",
+            "contact-person-remove",
+            "supply-edit",
+            "supply-check",
+            "supply-retire",
+        )
+    },
     "api-duty-slot": {"pk": 1},
 }
 # Third-party views that guard themselves (Django admin: is_staff), tested separately below.
@@ -193,8 +263,16 @@ def test_role_matrix(route, role, client, make_user, route_objects):
 
 # Who tries an example route first: the office sees every unit's and area's rows; the unit user
 # (交通运输局) and the county user (140321) see their own, which are the examples' too.
-PREFERENCE = [Role.OFFICE, Role.ADMIN, Role.VICE_COMMANDER, Role.COMMANDER, Role.SUPERVISOR, Role.FORECASTER,
-              Role.UNIT, Role.COUNTY]
+PREFERENCE = [
+    Role.OFFICE,
+    Role.ADMIN,
+    Role.VICE_COMMANDER,
+    Role.COMMANDER,
+    Role.SUPERVISOR,
+    Role.FORECASTER,
+    Role.UNIT,
+    Role.COUNTY,
+]
 # What a POST-only route (405 on GET) is sent, so that the allowed write really runs on the example object.
 POST_DATA: dict[str, dict] = {
     "alerts:form-reject": {"comment": "示例退回理由"},

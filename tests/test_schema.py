@@ -9,9 +9,16 @@ def test_schema_generates_without_warnings(tmp_path):
     out = tmp_path / "schema.yaml"
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
     text = out.read_text(encoding="utf-8")
-    for path in ("/api/v1/warnings/", "/api/v1/forecasts/imports/", "/api/v1/forecasts/evaluate/",
-                 "/api/v1/public/warning/", "/api/v1/industry-measures/", "/api/v1/daily-reports/",
-                 "/api/v1/daily-reports/compliance/", "/api/v1/auth/token/"):
+    for path in (
+        "/api/v1/warnings/",
+        "/api/v1/forecasts/imports/",
+        "/api/v1/forecasts/evaluate/",
+        "/api/v1/public/warning/",
+        "/api/v1/industry-measures/",
+        "/api/v1/daily-reports/",
+        "/api/v1/daily-reports/compliance/",
+        "/api/v1/auth/token/",
+    ):
         assert path in text, path
 
 

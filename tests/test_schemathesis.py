@@ -47,8 +47,14 @@ def wsgi_app():
 
 def _run(operation, strategy, headers, checks, failures, label):
     @given(case=strategy)
-    @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
-              phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
     def run(case):
         response = case.call(headers=headers)
         STATUS_COUNTS[response.status_code // 100] = STATUS_COUNTS.get(response.status_code // 100, 0) + 1
@@ -72,8 +78,10 @@ def test_api_has_no_server_errors_for_any_role(wsgi_app, make_user, route_object
     tokens = {role: api_token_issue(user=make_user(role))[1] for role in ROLES if role}
     # DELETEs last: DELETE /api/v1/auth/tokens/{pk}/ may revoke the role's own token, after which the
     # role's remaining requests would all be 401.
-    operations = sorted((result.ok() for result in schema.get_all_operations()),
-                        key=lambda operation: operation.method.upper() == "DELETE")
+    operations = sorted(
+        (result.ok() for result in schema.get_all_operations()),
+        key=lambda operation: operation.method.upper() == "DELETE",
+    )
     assert len(operations) >= 30
     failures: list[str] = []
     started = time.monotonic()
@@ -85,14 +93,32 @@ def test_api_has_no_server_errors_for_any_role(wsgi_app, make_user, route_object
             _run(operation, operation.as_strategy(GenerationMode.POSITIVE), headers, positive, failures, label)
             if operation.path_parameters:
                 known = {p.name: KNOWN_IDS[p.name] for p in operation.path_parameters if p.name in KNOWN_IDS}
-                _run(operation, operation.as_strategy(GenerationMode.POSITIVE, path_parameters=known), headers,
-                     positive, failures, f"{label} (known ids)")
-            if operation.method.upper() in ("POST", "PUT", "PATCH"):  # a body to break; paths and queries take any string
-                _run(operation, operation.as_strategy(GenerationMode.NEGATIVE), headers, [not_a_server_error],
-                     failures, f"{label} (invalid)")
+                _run(
+                    operation,
+                    operation.as_strategy(GenerationMode.POSITIVE, path_parameters=known),
+                    headers,
+                    positive,
+                    failures,
+                    f"{label} (known ids)",
+                )
+            if operation.method.upper() in (
+                "POST",
+                "PUT",
+                "PATCH",
+            ):  # a body to break; paths and queries take any string
+                _run(
+                    operation,
+                    operation.as_strategy(GenerationMode.NEGATIVE),
+                    headers,
+                    [not_a_server_error],
+                    failures,
+                    f"{label} (invalid)",
+                )
     elapsed = time.monotonic() - started
-    print(f"schemathesis: {len(operations)} operations × {len(ROLES)} roles, ≤{EXAMPLES} examples each, "
-          f"{sum(STATUS_COUNTS.values())} requests (by status class: {dict(sorted(STATUS_COUNTS.items()))}), {elapsed:.0f} s")
+    print(
+        f"schemathesis: {len(operations)} operations × {len(ROLES)} roles, ≤{EXAMPLES} examples each, "
+        f"{sum(STATUS_COUNTS.values())} requests (by status class: {dict(sorted(STATUS_COUNTS.items()))}), {elapsed:.0f} s"
+    )
     if os.environ.get("SCHEMATHESIS_TIMINGS"):
         for row in sorted(TIMINGS, reverse=True)[:25]:
             print(f"{row[0]:6.2f}s {row[1]} {row[2]} {row[3]}")

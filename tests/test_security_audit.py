@@ -28,7 +28,6 @@ def test_refused_token_call_is_audited(client, make_user):
 
     user = make_user(Role.COUNTY)
     _token, key = api_token_issue(user=user)
-    response = client.post("/api/v1/warnings/", {}, content_type="application/json",
-                           HTTP_AUTHORIZATION=f"Token {key}")
+    response = client.post("/api/v1/warnings/", {}, content_type="application/json", HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 403
     assert AuditEntry.objects.filter(actor=user, action="auth.access.denied", data__path="/api/v1/warnings/").exists()

@@ -49,8 +49,14 @@ def test_post_without_csrf_token_is_refused(route, make_user, route_objects):  #
         assert control.status_code != 403, f"{url}: 403 不是 CSRF 拒绝"
 
 
-@pytest.mark.parametrize("route", sorted(name for name, _ in ROUTES if declared_access(_view_class(_), "POST") is PUBLIC
-                                         and not name.startswith("api-") and name not in CSRF_EXEMPT))
+@pytest.mark.parametrize(
+    "route",
+    sorted(
+        name
+        for name, _ in ROUTES
+        if declared_access(_view_class(_), "POST") is PUBLIC and not name.startswith("api-") and name not in CSRF_EXEMPT
+    ),
+)
 def test_public_forms_refuse_anonymous_post_without_token(route, db, route_objects):  # noqa: F811
     url = reverse(route, kwargs=EXAMPLES.get(route))
     response = Client(enforce_csrf_checks=True).post(url, {"username": "x", "password": "y"})
@@ -75,8 +81,7 @@ def test_token_authenticated_api_call_needs_no_csrf(make_user):
     user = make_user(Role.OFFICE)
     _token, key = api_token_issue(user=user)
     client = Client(enforce_csrf_checks=True)
-    response = client.post("/api/v1/warnings/", {}, content_type="application/json",
-                           HTTP_AUTHORIZATION=f"Token {key}")
+    response = client.post("/api/v1/warnings/", {}, content_type="application/json", HTTP_AUTHORIZATION=f"Token {key}")
     assert response.status_code == 400
 
 

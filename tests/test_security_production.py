@@ -83,7 +83,7 @@ def test_production_settings_close_the_docs_bare_healthz_and_no_debug_page():
     result = _run(["shell", "-c", PROBE], {**PRODUCTION, "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none"})
     assert result.returncode == 0, result.stderr[-3000:]
     line = next(line for line in result.stdout.splitlines() if line.startswith("PROBE "))
-    out = json.loads(line[len("PROBE "):])
+    out = json.loads(line[len("PROBE ") :])
     assert out["public_diagnostics"] is False and out["debug"] is False
     for path in DOCS:
         assert out[path]["status"] == 401, out[path]

@@ -18,8 +18,14 @@ from accounts.roles import Role
 from audit.models import AuditEntry
 from tests.test_role_matrix import EXAMPLES, ROLES, ROUTES, route_objects  # noqa: F401 - fixture
 
-ALLOWED_TABLES = {"django_session", "axes_accessattempt", "axes_accesslog", "axes_accessfailurelog",
-                  "audit_auditentry", "accounts_user"}
+ALLOWED_TABLES = {
+    "django_session",
+    "axes_accessattempt",
+    "axes_accesslog",
+    "axes_accessfailurelog",
+    "audit_auditentry",
+    "accounts_user",
+}
 # What a read may leave in the audit log: a refused access, a timed-out session.
 ALLOWED_AUDIT_ACTIONS = {"auth.access.denied", "auth.session.timeout", "auth.logout"}
 WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
@@ -51,8 +57,11 @@ def test_get_changes_nothing(role, client, make_user, route_objects):  # noqa: F
         audit = set(AuditEntry.objects.filter(id__gt=last_audit).values_list("action", flat=True))
         if audit - ALLOWED_AUDIT_ACTIONS:
             offenders.append(f"{url}: audit {sorted(audit - ALLOWED_AUDIT_ACTIONS)}")
-        user_writes = [q["sql"] for q in ctx.captured_queries if WRITE.match(q["sql"])
-                       and WRITE.match(q["sql"]).group(1) == "accounts_user"]
+        user_writes = [
+            q["sql"]
+            for q in ctx.captured_queries
+            if WRITE.match(q["sql"]) and WRITE.match(q["sql"]).group(1) == "accounts_user"
+        ]
         if any("last_login" not in sql for sql in user_writes):
             offenders.append(f"{url}: accounts_user changed beyond last_login")
     assert offenders == [], "GET 请求改变了数据：\n" + "\n".join(offenders)

@@ -33,17 +33,28 @@ def test_settings_assign_no_literal_secret_outside_the_embedded_default():
 
 
 def test_production_secrets_are_the_environment_values():
-    env = {**PRODUCTION, "SMS_BACKEND": "http", "SMS_GATEWAY_URL": "https://sms.example.invalid/send",
-           "SMS_GATEWAY_TOKEN": "gateway-token-from-env"}
+    env = {
+        **PRODUCTION,
+        "SMS_BACKEND": "http",
+        "SMS_GATEWAY_URL": "https://sms.example.invalid/send",
+        "SMS_GATEWAY_TOKEN": "gateway-token-from-env",
+    }
     assert _setting("SECRET_KEY", env) == repr(PRODUCTION["SECRET_KEY"])
     assert _setting("SMS_GATEWAY_TOKEN", env) == repr("gateway-token-from-env")
     assert "embedded-default" not in _setting("SECRET_KEY", env)
     # The database password comes from DATABASE_URL only.
-    assert _setting("DATABASES['default']['PASSWORD']", {**PRODUCTION, "DATABASE_URL": "postgres://u:pw-from-env@db/x"}) == repr("pw-from-env")
+    assert _setting(
+        "DATABASES['default']['PASSWORD']", {**PRODUCTION, "DATABASE_URL": "postgres://u:pw-from-env@db/x"}
+    ) == repr("pw-from-env")
 
 
 def test_ruff_security_rules_are_clean():
     ruff = Path(sys.executable).with_name("ruff")
-    result = subprocess.run([str(ruff), "check", "--select", "S", "--output-format", "concise", "."], cwd=ROOT,
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [str(ruff), "check", "--select", "S", "--output-format", "concise", "."],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -35,8 +35,15 @@ PASSWORD = "correct horse battery"
 
 
 def submitted(people, *, action="issue", level="orange") -> ApprovalForm:
-    form = services.form_draft(actor=people["office"], action=action, level=level, basis="会商认为达到预警条件",
-                               content="启动应急响应", effective_at=timezone.now(), **warning_content(action))
+    form = services.form_draft(
+        actor=people["office"],
+        action=action,
+        level=level,
+        basis="会商认为达到预警条件",
+        content="启动应急响应",
+        effective_at=timezone.now(),
+        **warning_content(action),
+    )
     return services.form_submit(actor=people["office"], form_id=form.pk)
 
 
@@ -63,9 +70,12 @@ def failures(username) -> int:
 
 def nothing_published(form) -> bool:
     form.refresh_from_db()
-    return (form.status == ApprovalForm.Status.SUBMITTED and Warning.objects.get(pk=form.warning_id).status == "pending"
-            and not OutboxEvent.objects.filter(topic="alerts.warning.publish").exists()
-            and not OutboxEvent.objects.filter(topic="response.orders").exists())
+    return (
+        form.status == ApprovalForm.Status.SUBMITTED
+        and Warning.objects.get(pk=form.warning_id).status == "pending"
+        and not OutboxEvent.objects.filter(topic="alerts.warning.publish").exists()
+        and not OutboxEvent.objects.filter(topic="response.orders").exists()
+    )
 
 
 # ----------------------------------------------------------------------------- the password, on the API
@@ -79,8 +89,12 @@ def test_vice_commander_token_with_an_empty_body_does_not_publish(client, people
     assert nothing_published(form)
     refused = AuditEntry.objects.get(action="auth.reauth.failed")
     assert refused.actor == people["vice"] and refused.target_id == str(form.pk)
-    assert refused.data == {"purpose": "alerts.form.approve", "reason": "password_required", "channel": "api",
-                            "ended": False}
+    assert refused.data == {
+        "purpose": "alerts.form.approve",
+        "reason": "password_required",
+        "channel": "api",
+        "ended": False,
+    }
     assert failures(people["vice"].username) == 1  # counted by the login lockout
 
 
@@ -97,7 +111,9 @@ def test_a_wrong_password_is_refused_counted_and_audited(client, people):
 
 def test_the_right_password_signs_and_the_audit_says_how(client, people):
     form = submitted(people)
-    response = post(client, approve_url(form), {"password": PASSWORD, "comment": "同意"}, token=token_of(people["vice"]))
+    response = post(
+        client, approve_url(form), {"password": PASSWORD, "comment": "同意"}, token=token_of(people["vice"])
+    )
     assert response.status_code == 200, response.json()
     assert response.json()["status"] == "active"
     approved = AuditEntry.objects.get(action="alerts.form.approved")
@@ -195,7 +211,11 @@ def test_where_two_factor_is_required_the_api_also_needs_a_fresh_code(client, pe
     form = submitted(people)
     token = token_of(people["vice"])
     missing = post(client, approve_url(form), {"password": PASSWORD}, token=token)
-    assert missing.status_code == 403 and missing.json()["code"] == "auth.reauth.otp_required" and "动态口令" in missing.json()["detail"]
+    assert (
+        missing.status_code == 403
+        and missing.json()["code"] == "auth.reauth.otp_required"
+        and "动态口令" in missing.json()["detail"]
+    )
     with later(5):  # past the throttle of the failure above
         bad = post(client, approve_url(form), {"password": PASSWORD, "otp": wrong(totp)}, token=token)
     assert bad.status_code == 403 and bad.json()["code"] == "auth.reauth.otp_invalid"
@@ -210,7 +230,9 @@ def test_where_two_factor_is_required_the_api_also_needs_a_fresh_code(client, pe
         again = post(client, approve_url(lift), {"password": PASSWORD, "otp": totp.now()}, token=token)
     assert again.status_code == 403 and again.json()["code"] == "auth.reauth.otp_invalid"
     with later(100):
-        assert post(client, approve_url(lift), {"password": PASSWORD, "otp": totp.now()}, token=token).status_code == 200
+        assert (
+            post(client, approve_url(lift), {"password": PASSWORD, "otp": totp.now()}, token=token).status_code == 200
+        )
 
 
 def test_a_session_needs_the_code_too(client, people, two_factor):

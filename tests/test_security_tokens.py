@@ -130,8 +130,9 @@ def test_an_expired_token_is_refused_everywhere(client, make_user, route_objects
             assert response["WWW-Authenticate"] == "Token"
             if response["Content-Type"] == "application/json":  # the Swagger page answers in HTML
                 assert "过期" in response.json()["detail"]
-        approve = client.post("/api/v1/warnings/1/approve/", {"password": PASSWORD}, content_type="application/json",
-                              **auth(key))
+        approve = client.post(
+            "/api/v1/warnings/1/approve/", {"password": PASSWORD}, content_type="application/json", **auth(key)
+        )
         assert approve.status_code == 401
 
 
@@ -163,7 +164,9 @@ def test_drf_authtoken_is_gone(db):
 
     assert not apps.is_installed("rest_framework.authtoken")
     assert "authtoken_token" not in connection.introspection.table_names()
-    assert settings.REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"][0] == "accounts.authentication.ApiTokenAuthentication"
+    assert (
+        settings.REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"][0] == "accounts.authentication.ApiTokenAuthentication"
+    )
 
 
 # ----------------------------------------------------------------------------- revoke, list, last use

@@ -23,7 +23,9 @@ PRODUCTION = {
 def _run(args, extra_env, drop=()):
     env = {k: v for k, v in os.environ.items() if k not in {*PRODUCTION, *drop}}
     env.update(extra_env)
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_check_deploy_passes_with_production_variables():

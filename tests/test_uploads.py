@@ -47,8 +47,9 @@ def test_declared_size_over_the_ceiling_is_413_before_the_body_is_read(route, cl
     assert limit > FORM_FIELDS_SLACK
     # A tiny body claiming to be one byte over the ceiling: reading it would fail, so a 413 proves
     # the refusal came from the declared size alone.
-    response = client.generic("POST", url, b"x" * 10, content_type="multipart/form-data; boundary=xyz",
-                              CONTENT_LENGTH=str(limit + 1))
+    response = client.generic(
+        "POST", url, b"x" * 10, content_type="multipart/form-data; boundary=xyz", CONTENT_LENGTH=str(limit + 1)
+    )
     assert response.status_code == 413
     text = response.json()["detail"] if url.startswith("/api/") else response.content.decode()
     assert "过大" in text and "上限" in text
@@ -64,8 +65,13 @@ def test_a_body_within_the_ceiling_reaches_the_view(client, make_user, settings)
 
 def test_non_upload_routes_take_no_more_than_the_form_limit(client, make_user, settings):
     client.force_login(make_user(Role.OFFICE))
-    response = client.generic("POST", "/warnings/new/", b"x=1", content_type="application/x-www-form-urlencoded",
-                              CONTENT_LENGTH=str(settings.DATA_UPLOAD_MAX_MEMORY_SIZE + FORM_FIELDS_SLACK + 1))
+    response = client.generic(
+        "POST",
+        "/warnings/new/",
+        b"x=1",
+        content_type="application/x-www-form-urlencoded",
+        CONTENT_LENGTH=str(settings.DATA_UPLOAD_MAX_MEMORY_SIZE + FORM_FIELDS_SLACK + 1),
+    )
     assert response.status_code == 413 and "过大" in response.content.decode()
 
 
@@ -74,8 +80,7 @@ def test_enterprise_import_refuses_a_file_over_its_own_limit(client, make_user, 
 
     monkeypatch.setattr(measures.forms, "MAX_UPLOAD_BYTES", 1024)
     client.force_login(make_user(Role.OFFICE))
-    response = client.post(reverse("measures:enterprises"),
-                           {"file": SimpleUploadedFile("big.xlsx", b"x" * 2048)})
+    response = client.post(reverse("measures:enterprises"), {"file": SimpleUploadedFile("big.xlsx", b"x" * 2048)})
     assert response.status_code == 400 and "文件过大" in response.content.decode()
 
 

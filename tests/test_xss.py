@@ -39,8 +39,21 @@ LONGEST_PAYLOAD = len(_payload("x999"))
 RAW_MARKERS = ('<script>alert("x', "<img src=x onerror")
 # The payload as a page may show it: HTML-escaped, or in json_script / escapejs form. Group 1: its tag.
 ESCAPED = re.compile(r'(?:&lt;|\\u003[cC])script(?:&gt;|\\u003[eE])alert\((?:&quot;|&#34;|\\"|\\u0022)(x\d*)')
-PROJECT_APPS = {"core", "accounts", "audit", "command", "forecasts", "alerts", "deadlines", "publication", "measures",
-                "notifications", "response", "supervision", "reviews"}
+PROJECT_APPS = {
+    "core",
+    "accounts",
+    "audit",
+    "command",
+    "forecasts",
+    "alerts",
+    "deadlines",
+    "publication",
+    "measures",
+    "notifications",
+    "response",
+    "supervision",
+    "reviews",
+}
 # Identifiers the URLs and lookups use (slugs, codes, user names) are not free text.
 SKIP_FIELDS = {"username", "password", "slug", "code", "number", "key", "token", "source_file", "file"}
 # Text fields no page shows (checked in the templates and views), so their models need no row here.
@@ -56,28 +69,58 @@ SHOWN: dict[str, tuple[str, ...]] = {
     "response:orders": ("response.Response.closing_notice",),
     "response:order": ("response.Order.preamble", "response.Order.in_place_note", "response.Response.closing_notice"),
     "response:compliance": ("response.Response.closing_notice",),
-    "response:report": ("response.DailyReport.measures_done", "response.DailyReport.content",
-                        "response.ReportAttachment.name"),
+    "response:report": (
+        "response.DailyReport.measures_done",
+        "response.DailyReport.content",
+        "response.ReportAttachment.name",
+    ),
     "supervision:inspections": ("supervision.Inspection.place", "supervision.Inspection.enterprise_name"),
-    "supervision:inspection": ("supervision.Inspection.place", "supervision.Inspection.enterprise_name",
-                               "supervision.Inspection.findings", "supervision.Inspection.violation_description",
-                               "supervision.Inspection.follow_up_notes", "supervision.InspectionPhoto.name"),
+    "supervision:inspection": (
+        "supervision.Inspection.place",
+        "supervision.Inspection.enterprise_name",
+        "supervision.Inspection.findings",
+        "supervision.Inspection.violation_description",
+        "supervision.Inspection.follow_up_notes",
+        "supervision.InspectionPhoto.name",
+    ),
     "supervision:tipoffs": ("supervision.TipOff.place", "supervision.TipOff.description"),
-    "supervision:tipoff-detail": ("supervision.TipOff.place", "supervision.TipOff.description",
-                                  "supervision.TipOff.verification_note", "supervision.TipOff.reward_note"),
+    "supervision:tipoff-detail": (
+        "supervision.TipOff.place",
+        "supervision.TipOff.description",
+        "supervision.TipOff.verification_note",
+        "supervision.TipOff.reward_note",
+    ),
     "measures:enterprises": ("measures.Enterprise.name", "measures.Enterprise.subtype"),
     "notifications:list": ("notifications.Notification.title", "notifications.Notification.body"),
-    "notifications:deliveries": ("notifications.Delivery.name", "notifications.Delivery.text",
-                          "notifications.Delivery.last_error"),
-    "alerts:notices": ("alerts.ProvincialNotice.document_number", "alerts.ProvincialNotice.text",
-                       "deadlines.Deadline.close_reason"),
+    "notifications:deliveries": (
+        "notifications.Delivery.name",
+        "notifications.Delivery.text",
+        "notifications.Delivery.last_error",
+    ),
+    "alerts:notices": (
+        "alerts.ProvincialNotice.document_number",
+        "alerts.ProvincialNotice.text",
+        "deadlines.Deadline.close_reason",
+    ),
     "publication:duty": ("publication.DutyConfirmation.note",),
-    "alerts:form": ("alerts.ApprovalForm.basis", "alerts.ApprovalForm.content", "alerts.ApprovalForm.weather_trend",
-                    "forecasts.Consultation.conclusion", "forecasts.Consultation.expert_opinion"),
-    "reviews:summary": ("reviews.ResponseSummary.measures_summary", "reviews.ResponseSummary.achievements",
-                        "reviews.ResponseSummary.problems", "reviews.ResponseSummary.suggestions"),
-    "reviews:evaluation": ("reviews.EffectEvaluation.organiser", "reviews.EffectEvaluation.other_members",
-                           "reviews.EffectEvaluation.content"),
+    "alerts:form": (
+        "alerts.ApprovalForm.basis",
+        "alerts.ApprovalForm.content",
+        "alerts.ApprovalForm.weather_trend",
+        "forecasts.Consultation.conclusion",
+        "forecasts.Consultation.expert_opinion",
+    ),
+    "reviews:summary": (
+        "reviews.ResponseSummary.measures_summary",
+        "reviews.ResponseSummary.achievements",
+        "reviews.ResponseSummary.problems",
+        "reviews.ResponseSummary.suggestions",
+    ),
+    "reviews:evaluation": (
+        "reviews.EffectEvaluation.organiser",
+        "reviews.EffectEvaluation.other_members",
+        "reviews.EffectEvaluation.content",
+    ),
     "forecasts:imports": ("forecasts.ForecastImport.file_name",),
     "forecasts:import-detail": ("forecasts.ForecastImport.file_name", "forecasts.ForecastImport.file_sha256"),
 }
@@ -149,8 +192,9 @@ def payload_everywhere(route_objects):  # noqa: F811
 
     users = route_objects
     # JSON that pages embed (json_script) carries it too.
-    Evaluation.objects.filter(pk=1).update(result={"level": "none", "processes": [], "so2_alerts": [],
-                                                   "reasons": [PAYLOAD], "windows": []})
+    Evaluation.objects.filter(pk=1).update(
+        result={"level": "none", "processes": [], "so2_alerts": [], "reasons": [PAYLOAD], "windows": []}
+    )
     audit_record(actor=users[Role.OFFICE], action="xss.probe", data={"note": PAYLOAD})
     filled = _fill_everything()
     return users, filled
@@ -192,9 +236,11 @@ def test_payload_never_comes_out_raw(client, payload_everywhere):
     ever_shown = {filled[t] for tags, _html in shown_on.values() for t in tags if t in filled}
     header = {tag_of["accounts.User.first_name"], tag_of["accounts.User.last_name"]}  # the user's name in base.html
     beyond_header = sum(1 for tags, _html in shown_on.values() if tags - header)
-    print(f"xss: {len(filled)} fields filled, {len(ever_shown)} of them shown escaped on some page; "
-          f"escaped payload seen on {seen_escaped} pages, {beyond_header} of them beyond the header's user name; "
-          f"never shown: {sorted(labels - ever_shown)}")
+    print(
+        f"xss: {len(filled)} fields filled, {len(ever_shown)} of them shown escaped on some page; "
+        f"escaped payload seen on {seen_escaped} pages, {beyond_header} of them beyond the header's user name; "
+        f"never shown: {sorted(labels - ever_shown)}"
+    )
     assert raw_pages == [], f"这些页面输出了未转义的脚本：{raw_pages}"
     assert seen_escaped >= 10  # the payload was really shown (escaped) on many pages
 
@@ -206,6 +252,9 @@ def test_payload_never_comes_out_raw(client, payload_everywhere):
     }
     missing = {page: fields for page, fields in missing.items() if fields}
     assert missing == {}, f"这些页面没有显示（转义后的）这些字段：{missing}"
-    unlinked = [page for page, (detail, kwargs) in LISTED.items()
-                if f'href="{reverse(detail, kwargs=kwargs)}"' not in shown_on[page][1]]
+    unlinked = [
+        page
+        for page, (detail, kwargs) in LISTED.items()
+        if f'href="{reverse(detail, kwargs=kwargs)}"' not in shown_on[page][1]
+    ]
     assert unlinked == [], f"这些列表页没有列出示例数据：{unlinked}"

@@ -32,7 +32,11 @@ def beat_schedule() -> dict:
         # Transactional outbox: anything not dispatched after commit is picked up here.
         "outbox-sweep": {"task": "core.tasks.sweep_outbox", "schedule": sweep, "options": {"expires": sweep}},
         # SMS deliveries: failed-and-retryable ones whose backoff has passed, and queued ones whose task was lost.
-        "sms-retry-sweep": {"task": "notifications.tasks.retry_deliveries", "schedule": sweep, "options": {"expires": sweep}},
+        "sms-retry-sweep": {
+            "task": "notifications.tasks.retry_deliveries",
+            "schedule": sweep,
+            "options": {"expires": sweep},
+        },
         # The plan's deadlines (warning-rules.md §9): remind, then escalate; each step sent once.
         "deadline-tick": {"task": "deadlines.tasks.tick_deadlines", "schedule": 60.0, "options": {"expires": 60}},
         # §12: decisions signed in advance come into force at their effective time (backstop of the outbox).

@@ -298,7 +298,7 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "阳泉市重污染天气应急指挥系统 API",
     "DESCRIPTION": "Yangquan heavy-air-pollution emergency command system. Token: POST /api/v1/auth/token/ "
-                   "(valid API_TOKEN_HOURS; signing also needs the password and, where required, the TOTP code).",
+    "(valid API_TOKEN_HOURS; signing also needs the password and, where required, the TOTP code).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
@@ -384,7 +384,7 @@ INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp"]
 _auth_mw = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")
 MIDDLEWARE.insert(_auth_mw + 1, "django_otp.middleware.OTPMiddleware")
 _messages_mw = MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware")
-MIDDLEWARE[_messages_mw + 1:_messages_mw + 1] = [
+MIDDLEWARE[_messages_mw + 1 : _messages_mw + 1] = [
     "accounts.uploads.RequestSizeLimitMiddleware",  # refuses over-size bodies before they are read
     "accounts.middleware.SessionTimeoutMiddleware",
     "accounts.middleware.SecondFactorMiddleware",

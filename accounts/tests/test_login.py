@@ -87,8 +87,13 @@ def test_seed_demo_creates_the_accounts_once(plan, settings, capsys):
     call_command("seed_demo")
     assert User.objects.count() == first
     assert "新建 0 个" in capsys.readouterr().out
-    for username, role in [("office", "office"), ("vice", "vice_commander"), ("commander", "commander"),
-                           ("monitor", "forecaster"), ("unit-jiaotong", "unit")]:
+    for username, role in [
+        ("office", "office"),
+        ("vice", "vice_commander"),
+        ("commander", "commander"),
+        ("monitor", "forecaster"),
+        ("unit-jiaotong", "unit"),
+    ]:
         user = User.objects.get(username=username)
         assert user.role == role and user.check_password("demo")
     assert User.objects.get(username="unit-jiaotong").unit.name == "市交通运输局"

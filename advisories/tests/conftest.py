@@ -65,13 +65,30 @@ def registry(measures):
     chem, _ = Industry.objects.get_or_create(seq=91, defaults={"name": "示例化工"})
     pingding, yuxian = Area.objects.get(code="140321"), Area.objects.get(code="140322")
     return {
-        "coking": Enterprise.objects.create(name="平定示例焦化厂", area=pingding, industry=industry,
-                                            so2_t=Decimal("120.5"), nox_t=Decimal("300"), vocs_t=Decimal("40")),
-        "shop": Enterprise.objects.create(name="平定示例小作坊", area=pingding, industry=chem,
-                                          so2_t=Decimal("0"), nox_t=Decimal("0.1"), vocs_t=Decimal("0.2")),
-        "chemical": Enterprise.objects.create(name="盂县示例化工厂", area=yuxian, industry=chem,
-                                              so2_t=Decimal("3"), vocs_t=Decimal("80"),
-                                              responsible_unit=MemberUnit.objects.get(slug="gongxin")),
+        "coking": Enterprise.objects.create(
+            name="平定示例焦化厂",
+            area=pingding,
+            industry=industry,
+            so2_t=Decimal("120.5"),
+            nox_t=Decimal("300"),
+            vocs_t=Decimal("40"),
+        ),
+        "shop": Enterprise.objects.create(
+            name="平定示例小作坊",
+            area=pingding,
+            industry=chem,
+            so2_t=Decimal("0"),
+            nox_t=Decimal("0.1"),
+            vocs_t=Decimal("0.2"),
+        ),
+        "chemical": Enterprise.objects.create(
+            name="盂县示例化工厂",
+            area=yuxian,
+            industry=chem,
+            so2_t=Decimal("3"),
+            vocs_t=Decimal("80"),
+            responsible_unit=MemberUnit.objects.get(slug="gongxin"),
+        ),
     }
 
 
@@ -81,14 +98,27 @@ def make_evaluation(plan):
 
     def _make(*, now: dt.datetime, ozone_windows=(), so2_alerts=()):
         result = {
-            "level": "none", "processes": [], "reasons": ["臭氧预警提示条件成立（臭氧为首要污染物）：示例"],
-            "now": now.isoformat(), "ozone_prompt": bool(ozone_windows),
-            "ozone_windows": [{"start": s.isoformat(), "end": e.isoformat(), "value": v, "rule": "AQI > 200 持续 24 小时"}
-                              for s, e, v in ozone_windows],
-            "so2_alerts": [{"area": name, "area_code": code, "start": s.isoformat(), "end": e.isoformat(), "max_so2": peak}
-                           for code, name, s, e, peak in so2_alerts],
+            "level": "none",
+            "processes": [],
+            "reasons": ["臭氧预警提示条件成立（臭氧为首要污染物）：示例"],
+            "now": now.isoformat(),
+            "ozone_prompt": bool(ozone_windows),
+            "ozone_windows": [
+                {"start": s.isoformat(), "end": e.isoformat(), "value": v, "rule": "AQI > 200 持续 24 小时"}
+                for s, e, v in ozone_windows
+            ],
+            "so2_alerts": [
+                {"area": name, "area_code": code, "start": s.isoformat(), "end": e.isoformat(), "max_so2": peak}
+                for code, name, s, e, peak in so2_alerts
+            ],
         }
-        return Evaluation.objects.create(trigger=Evaluation.Trigger.MANUAL, now=now, level="none", recommendation="none",
-                                         ozone_prompt=bool(ozone_windows), result=result)
+        return Evaluation.objects.create(
+            trigger=Evaluation.Trigger.MANUAL,
+            now=now,
+            level="none",
+            recommendation="none",
+            ozone_prompt=bool(ozone_windows),
+            result=result,
+        )
 
     return _make

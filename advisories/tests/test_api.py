@@ -27,7 +27,9 @@ def test_office_lists_confirms_and_ends_through_the_api(client, people, prompt, 
     assert client.get("/api/v1/public/ozone-prompt/").json()["in_force"] is False
     listed = client.get("/api/v1/advisories/ozone-prompts/").json()
     assert [p["id"] for p in listed] == [prompt.pk] and listed[0]["status"] == "consulting"
-    body = client.post(f"/api/v1/advisories/ozone-prompts/{prompt.pk}/confirm/", {}, content_type="application/json").json()
+    body = client.post(
+        f"/api/v1/advisories/ozone-prompts/{prompt.pk}/confirm/", {}, content_type="application/json"
+    ).json()
     assert body["status"] == "in_force" and body["confirmed_by"] == people["office"].username and body["orders"]
     again = client.post(f"/api/v1/advisories/ozone-prompts/{prompt.pk}/confirm/", {}, content_type="application/json")
     assert again.status_code == 409 and again.json()["code"] == "advisories.refused"
@@ -36,7 +38,9 @@ def test_office_lists_confirms_and_ends_through_the_api(client, people, prompt, 
     public = client.get("/api/v1/public/ozone-prompt/").json()
     assert public["in_force"] is True and "臭氧预警提示" in public["text"]
     client.force_login(people["office"])
-    ended = client.post(f"/api/v1/advisories/ozone-prompts/{prompt.pk}/end/", {"note": "结束"}, content_type="application/json")
+    ended = client.post(
+        f"/api/v1/advisories/ozone-prompts/{prompt.pk}/end/", {"note": "结束"}, content_type="application/json"
+    )
     assert ended.json()["status"] == "ended"
     ozone_ended({"prompt_id": prompt.pk})
     assert client.get("/api/v1/public/ozone-prompt/").json()["in_force"] is False
@@ -45,25 +49,41 @@ def test_office_lists_confirms_and_ends_through_the_api(client, people, prompt, 
 @pytest.mark.parametrize("who", ["vice", "forecaster", "jiaotong", "county"])
 def test_only_the_office_confirms_through_the_api(client, people, prompt, who):
     client.force_login(people[who])
-    assert client.post(f"/api/v1/advisories/ozone-prompts/{prompt.pk}/confirm/", {}, content_type="application/json").status_code == 403
+    assert (
+        client.post(
+            f"/api/v1/advisories/ozone-prompts/{prompt.pk}/confirm/", {}, content_type="application/json"
+        ).status_code
+        == 403
+    )
 
 
 def test_county_acknowledges_and_answers_through_the_api(client, people, task):
     client.force_login(people["county"])
     assert [t["id"] for t in client.get("/api/v1/advisories/so2-tasks/").json()] == [task.pk]
     assert client.post(f"/api/v1/advisories/so2-tasks/{task.pk}/acknowledge/").json()["status"] == "acknowledged"
-    refused = client.post(f"/api/v1/advisories/so2-tasks/{task.pk}/answer/", {"answer": ""}, content_type="application/json")
+    refused = client.post(
+        f"/api/v1/advisories/so2-tasks/{task.pk}/answer/", {"answer": ""}, content_type="application/json"
+    )
     assert refused.status_code == 400
-    body = client.post(f"/api/v1/advisories/so2-tasks/{task.pk}/answer/", {"answer": "焦化厂限产"},
-                       content_type="application/json").json()
+    body = client.post(
+        f"/api/v1/advisories/so2-tasks/{task.pk}/answer/", {"answer": "焦化厂限产"}, content_type="application/json"
+    ).json()
     assert body["status"] == "answered" and body["answered_by"] == people["county"].username
 
 
 def test_another_county_cannot_see_or_answer(client, people, task):
     client.force_login(people["county2"])
     assert client.get("/api/v1/advisories/so2-tasks/").json() == []
-    assert client.post(f"/api/v1/advisories/so2-tasks/{task.pk}/answer/", {"answer": "x"},
-                       content_type="application/json").status_code == 404
+    assert (
+        client.post(
+            f"/api/v1/advisories/so2-tasks/{task.pk}/answer/", {"answer": "x"}, content_type="application/json"
+        ).status_code
+        == 404
+    )
     client.force_login(people["office"])
-    assert client.post(f"/api/v1/advisories/so2-tasks/{task.pk}/answer/", {"answer": "x"},
-                       content_type="application/json").status_code == 403
+    assert (
+        client.post(
+            f"/api/v1/advisories/so2-tasks/{task.pk}/answer/", {"answer": "x"}, content_type="application/json"
+        ).status_code
+        == 403
+    )

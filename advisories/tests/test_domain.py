@@ -6,8 +6,11 @@ from .conftest import at
 
 
 def _result(now, windows, ozone=True):
-    return {"ozone_prompt": ozone, "now": now.isoformat(),
-            "ozone_windows": [{"start": s.isoformat(), "end": e.isoformat(), "value": v} for s, e, v in windows]}
+    return {
+        "ozone_prompt": ozone,
+        "now": now.isoformat(),
+        "ozone_windows": [{"start": s.isoformat(), "end": e.isoformat(), "value": v} for s, e, v in windows],
+    }
 
 
 def test_ozone_period_keeps_windows_not_past():

@@ -12,12 +12,32 @@ pytestmark = pytest.mark.django_db
 
 
 def _fake_result(ozone: bool, so2: bool) -> dict:
-    return {"level": "none", "response_level": None, "recommendation": "none", "approver": None, "issue_by": None,
-            "urgent": False, "ozone_prompt": ozone, "reasons": [], "now": at(10, 8).isoformat(),
-            "ozone_windows": [{"start": at(11, 0).isoformat(), "end": at(11, 23).isoformat(), "value": 220}] if ozone else [],
-            "so2_alerts": [{"area": "平定县", "area_code": "140321", "start": at(10, 12).isoformat(),
-                            "end": at(10, 13).isoformat(), "max_so2": 180}] if so2 else [],
-            "processes": []}
+    return {
+        "level": "none",
+        "response_level": None,
+        "recommendation": "none",
+        "approver": None,
+        "issue_by": None,
+        "urgent": False,
+        "ozone_prompt": ozone,
+        "reasons": [],
+        "now": at(10, 8).isoformat(),
+        "ozone_windows": [{"start": at(11, 0).isoformat(), "end": at(11, 23).isoformat(), "value": 220}]
+        if ozone
+        else [],
+        "so2_alerts": [
+            {
+                "area": "平定县",
+                "area_code": "140321",
+                "start": at(10, 12).isoformat(),
+                "end": at(10, 13).isoformat(),
+                "max_so2": 180,
+            }
+        ]
+        if so2
+        else [],
+        "processes": [],
+    }
 
 
 @pytest.mark.parametrize(("ozone", "so2"), [(True, True), (False, False), (True, False), (False, True)])

@@ -29,13 +29,17 @@ def test_ozone_prompt_opens_an_ozone_consultation_and_notifies_office_and_foreca
     event = OutboxEvent.objects.get(topic="forecasts.consultation.opened")
     assert event.payload == {"consultation_id": prompt.consultation.pk}
     consultation_notify(consultation_id=prompt.consultation.pk)
-    told = set(Notification.objects.filter(kind="forecasts.consultation.ozone").values_list("recipient__username", flat=True))
+    told = set(
+        Notification.objects.filter(kind="forecasts.consultation.ozone").values_list("recipient__username", flat=True)
+    )
     assert told == {people["office"].username, people["forecaster"].username}
     assert AuditEntry.objects.filter(action="advisories.ozone.opened").count() == 1
 
 
 def test_second_evaluation_of_the_same_episode_extends_and_opens_no_second_consultation(people, make_evaluation):
-    first = services.ozone_prompt_from_evaluation(evaluation_id=_ozone(make_evaluation, at(10, 8), at(11, 0), at(11, 23)).pk)
+    first = services.ozone_prompt_from_evaluation(
+        evaluation_id=_ozone(make_evaluation, at(10, 8), at(11, 0), at(11, 23)).pk
+    )
     later = _ozone(make_evaluation, at(10, 14), at(11, 0), at(12, 23), peak=250)
     again = services.ozone_prompt_from_evaluation(evaluation_id=later.pk)
     assert again.pk == first.pk
@@ -47,23 +51,37 @@ def test_second_evaluation_of_the_same_episode_extends_and_opens_no_second_consu
 
 
 def test_an_ended_episode_is_not_reopened_by_the_same_forecast(people, make_evaluation):
-    prompt = services.ozone_prompt_from_evaluation(evaluation_id=_ozone(make_evaluation, at(10, 8), at(11, 0), at(11, 23)).pk)
+    prompt = services.ozone_prompt_from_evaluation(
+        evaluation_id=_ozone(make_evaluation, at(10, 8), at(11, 0), at(11, 23)).pk
+    )
     services.ozone_prompt_end(actor=people["office"], prompt_id=prompt.pk, note="会商认为不发布")
-    assert services.ozone_prompt_from_evaluation(
-        evaluation_id=_ozone(make_evaluation, at(10, 9), at(11, 0), at(11, 23)).pk) is None
-    later = services.ozone_prompt_from_evaluation(evaluation_id=_ozone(make_evaluation, at(20, 9), at(21, 0), at(21, 23)).pk)
+    assert (
+        services.ozone_prompt_from_evaluation(
+            evaluation_id=_ozone(make_evaluation, at(10, 9), at(11, 0), at(11, 23)).pk
+        )
+        is None
+    )
+    later = services.ozone_prompt_from_evaluation(
+        evaluation_id=_ozone(make_evaluation, at(20, 9), at(21, 0), at(21, 23)).pk
+    )
     assert later is not None and later.pk != prompt.pk
 
 
 def test_a_past_prompt_opens_nothing(people, make_evaluation):
-    assert services.ozone_prompt_from_evaluation(
-        evaluation_id=_ozone(make_evaluation, at(12, 8), at(10, 0), at(10, 23)).pk) is None
+    assert (
+        services.ozone_prompt_from_evaluation(
+            evaluation_id=_ozone(make_evaluation, at(12, 8), at(10, 0), at(10, 23)).pk
+        )
+        is None
+    )
     assert not OzonePrompt.objects.exists()
 
 
 @pytest.fixture
 def prompt(people, make_evaluation):
-    return services.ozone_prompt_from_evaluation(evaluation_id=_ozone(make_evaluation, at(10, 8), at(11, 0), at(11, 23)).pk)
+    return services.ozone_prompt_from_evaluation(
+        evaluation_id=_ozone(make_evaluation, at(10, 8), at(11, 0), at(11, 23)).pk
+    )
 
 
 def test_office_confirms_publishes_and_orders_the_5_3_4_measures_with_the_registry(people, prompt, registry):
@@ -90,9 +108,13 @@ def test_office_confirms_publishes_and_orders_the_5_3_4_measures_with_the_regist
 def test_publication_notifies_every_unit_and_each_order(people, prompt, registry):
     services.ozone_prompt_confirm(actor=people["office"], prompt_id=prompt.pk)
     services.ozone_prompt_notify_published(prompt_id=prompt.pk)
-    published = set(Notification.objects.filter(kind="advisories.ozone.published").values_list("recipient__username", flat=True))
+    published = set(
+        Notification.objects.filter(kind="advisories.ozone.published").values_list("recipient__username", flat=True)
+    )
     assert {people["jiaotong"].username, people["county"].username} <= published
-    ordered = set(Notification.objects.filter(kind="advisories.ozone.order").values_list("recipient__username", flat=True))
+    ordered = set(
+        Notification.objects.filter(kind="advisories.ozone.order").values_list("recipient__username", flat=True)
+    )
     assert people["pingding"].username in ordered and people["jiaotong"].username not in ordered
 
 
@@ -116,7 +138,9 @@ def test_unit_acknowledges_and_confirms_in_place_meeting_its_clock(people, promp
     services.ozone_order_acknowledge(actor=people["pingding"], order_id=order.pk, now=at(10, 9, 30))
     with pytest.raises(services.AdvisoryError):
         services.ozone_order_confirm_in_place(actor=people["pingding"], order_id=order.pk, note=" ")
-    done = services.ozone_order_confirm_in_place(actor=people["pingding"], order_id=order.pk, note="焦化厂已限产", now=at(10, 10))
+    done = services.ozone_order_confirm_in_place(
+        actor=people["pingding"], order_id=order.pk, note="焦化厂已限产", now=at(10, 10)
+    )
     assert done.status == OzoneOrder.Status.IN_PLACE
     assert Deadline.objects.get(key=keys.ozone_order(order.pk)).met_at == at(10, 10)
 

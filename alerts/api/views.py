@@ -64,11 +64,20 @@ class WarningListView(APIView):
             # One transaction: a submit refused (e.g. §11 fields missing) leaves no draft behind.
             with transaction.atomic():
                 form = services.form_draft(
-                    actor=request.user, action=v["action"], level=v.get("level"), basis=v["basis"],
-                    content=v["content"] or v["basis"], public_message=v["public_message"],
-                    department_opinion=v["department_opinion"], effective_at=effective_at, episode_end=v.get("end"),
-                    provincial_notice=v.get("provincial_notice"), provincial_consent=v["provincial_consent"],
-                    evaluation=evaluation, episode_start=v.get("pollution_start") or effective_at, **content,
+                    actor=request.user,
+                    action=v["action"],
+                    level=v.get("level"),
+                    basis=v["basis"],
+                    content=v["content"] or v["basis"],
+                    public_message=v["public_message"],
+                    department_opinion=v["department_opinion"],
+                    effective_at=effective_at,
+                    episode_end=v.get("end"),
+                    provincial_notice=v.get("provincial_notice"),
+                    provincial_consent=v["provincial_consent"],
+                    evaluation=evaluation,
+                    episode_start=v.get("pollution_start") or effective_at,
+                    **content,
                 )
                 if v["submit"]:
                     form = services.form_submit(actor=request.user, form_id=form.pk)
@@ -115,8 +124,13 @@ class _SigningView(APIView):
         if form is None:
             return Response({"detail": "该预警没有待审批的审批表。"}, status=status.HTTP_409_CONFLICT)
         try:
-            reauth = signer_reauthenticate(request, password=body.validated_data["password"],
-                                           otp=body.validated_data["otp"], purpose=self.purpose, target=form)
+            reauth = signer_reauthenticate(
+                request,
+                password=body.validated_data["password"],
+                otp=body.validated_data["otp"],
+                purpose=self.purpose,
+                target=form,
+            )
         except ReauthenticationError as exc:
             return _reauth_refusal(exc)
         try:

@@ -37,7 +37,7 @@ HEALTH_ADVICE = "请儿童、老年人和呼吸道、心脑血管疾病患者尽
 
 
 def range_text(low: int | None, high: int | None) -> str:
-    """"150～240" (one number when the ends are equal or only one is known)."""
+    """ "150～240" (one number when the ends are equal or only one is known)."""
     ends = [str(v) for v in (low, high) if v is not None]
     if len(ends) == 2 and ends[0] == ends[1]:
         return ends[0]
@@ -45,7 +45,7 @@ def range_text(low: int | None, high: int | None) -> str:
 
 
 def parse_range(text: str) -> tuple[int | None, int | None]:
-    """"150～240" / "150-240" / "240" → (150, 240) / (240, 240); (None, None) when no number."""
+    """ "150～240" / "150-240" / "240" → (150, 240) / (240, 240); (None, None) when no number."""
     numbers = [int(n) for n in re.findall(r"\d+", text or "")]
     if not numbers:
         return None, None
@@ -90,8 +90,11 @@ def _blank(value: object) -> bool:
 def missing_fields(action: str, content: WarningContent) -> list[str]:
     """The names of the §11 fields a form of ``action`` still lacks (empty: it may be submitted)."""
     names = LIFT_FIELDS if Action(action) == Action.LIFT else tuple(FIELD_NAMES)
-    return [FIELD_NAMES[name] for name in names
-            if _blank(content.areas if name == "affected_areas" else getattr(content, name))]
+    return [
+        FIELD_NAMES[name]
+        for name in names
+        if _blank(content.areas if name == "affected_areas" else getattr(content, name))
+    ]
 
 
 def missing_message(missing: list[str]) -> str:
@@ -125,7 +128,7 @@ def _effective(c: WarningContent, *, lift: bool = False) -> str:
 
 
 def _pollution(c: WarningContent) -> str:
-    """"首要污染物：PM10，AQI 150～240" (the plan's order: degree, pollutant, range)."""
+    """ "首要污染物：PM10，AQI 150～240" (the plan's order: degree, pollutant, range)."""
     return f"首要污染物：{c.primary_pollutant.strip() or TO_FILL}，AQI {c.aqi_range or TO_FILL}"
 
 

@@ -22,15 +22,15 @@ class Level(StrEnum):
 
 
 class Action(StrEnum):
-    ISSUE = "issue"          # 发布
-    UPGRADE = "upgrade"      # 升级
+    ISSUE = "issue"  # 发布
+    UPGRADE = "upgrade"  # 升级
     DOWNGRADE = "downgrade"  # 降级
-    LIFT = "lift"            # 解除
+    LIFT = "lift"  # 解除
 
 
 class Approver(StrEnum):
     VICE_COMMANDER = "vice_commander"  # 副总指挥（分管副市长）
-    COMMANDER = "commander"            # 总指挥（市长）
+    COMMANDER = "commander"  # 总指挥（市长）
 
 
 RANK = {Level.NONE: 0, Level.YELLOW: 1, Level.ORANGE: 2, Level.RED: 3}
@@ -117,8 +117,9 @@ def decision_action(*, level_in_force: str, concluded_level: str) -> Action | No
     return Action.UPGRADE if RANK[concluded] > RANK[held] else Action.DOWNGRADE
 
 
-def may_sign(*, approver: str, signer_role: str, signer_id: int, drafted_by_id: int | None,
-             submitted_by_id: int | None) -> str | None:
+def may_sign(
+    *, approver: str, signer_role: str, signer_id: int, drafted_by_id: int | None, submitted_by_id: int | None
+) -> str | None:
     """None when the signer may sign, else the Chinese reason why not (§4.2.2, §8)."""
     if signer_id in {drafted_by_id, submitted_by_id}:
         return "不能审批自己起草或提交的审批表。"
@@ -130,14 +131,14 @@ def may_sign(*, approver: str, signer_role: str, signer_id: int, drafted_by_id: 
 
 
 class DeadlineKind(StrEnum):
-    FORM = "form"                    # 办公室 1 小时内填报审批表
-    PUBLISH = "publish"              # 签发后 2 小时内发布
+    FORM = "form"  # 办公室 1 小时内填报审批表
+    PUBLISH = "publish"  # 签发后 2 小时内发布
     UNITS_NOTIFIED = "units_notified"  # 响应批准后 2 小时内通知各成员单位
-    MEASURES = "measures"            # 指令发出后 2 小时内措施落实到位
-    DAILY_REPORT = "daily_report"    # 每日 10:00 前报送前一日落实情况
+    MEASURES = "measures"  # 指令发出后 2 小时内措施落实到位
+    DAILY_REPORT = "daily_report"  # 每日 10:00 前报送前一日落实情况
     WRITTEN_REPORT = "written_report"  # 黄色及以上：当日书面报告市政府和省指挥部办公室
-    ISSUE_BY = "issue_by"            # 污染过程开始前 24 小时发布预警（warning-rules §7 issue_by）
-    SUMMARY = "summary"              # 响应终止后总结评估（附件6、附件8）：无时限，只提醒
+    ISSUE_BY = "issue_by"  # 污染过程开始前 24 小时发布预警（warning-rules §7 issue_by）
+    SUMMARY = "summary"  # 响应终止后总结评估（附件6、附件8）：无时限，只提醒
 
 
 DEADLINE_NAMES = {

@@ -13,9 +13,16 @@ PASSWORD = "correct horse battery"
 #: Every signing call carries the signer's password (accounts/reauth.py), token or not.
 SIGN = {"password": PASSWORD}
 #: What the warning says (warning-rules.md §11): required to submit.
-CONTENT = {"weather_trend": "静稳天气持续，扩散条件差", "pollution_start": "2026-12-01T00:00:00+08:00",
-           "pollution_end": "2026-12-03T23:00:00+08:00", "aqi_low": 150, "aqi_high": 240, "degree": "轻度至重度污染",
-           "primary_pollutant": "PM10", "affected_areas": ["140300", "140321"]}
+CONTENT = {
+    "weather_trend": "静稳天气持续，扩散条件差",
+    "pollution_start": "2026-12-01T00:00:00+08:00",
+    "pollution_end": "2026-12-03T23:00:00+08:00",
+    "aqi_low": 150,
+    "aqi_high": 240,
+    "degree": "轻度至重度污染",
+    "primary_pollutant": "PM10",
+    "affected_areas": ["140300", "140321"],
+}
 LIFT_CONTENT = {"weather_trend": "冷空气过境，扩散条件转好"}
 
 
@@ -30,7 +37,11 @@ def api(client):
                 tokens[user.pk] = api_token_issue(user=user)[1]
             headers["HTTP_AUTHORIZATION"] = f"Token {tokens[user.pk]}"
         fn = getattr(client, method)
-        return fn(path, data or {}, content_type="application/json", **headers) if method == "post" else fn(path, **headers)
+        return (
+            fn(path, data or {}, content_type="application/json", **headers)
+            if method == "post"
+            else fn(path, **headers)
+        )
 
     return call
 
@@ -41,8 +52,16 @@ def people_cast():
 
 
 def issue(api, people, level="orange", **extra):
-    body = {"action": "issue", "level": level, "basis": "会商认为达到预警条件", "content": "启动应急响应",
-            "start": "2026-12-01T00:00:00+08:00", "end": "2026-12-04T00:00:00+08:00", **CONTENT, **extra}
+    body = {
+        "action": "issue",
+        "level": level,
+        "basis": "会商认为达到预警条件",
+        "content": "启动应急响应",
+        "start": "2026-12-01T00:00:00+08:00",
+        "end": "2026-12-04T00:00:00+08:00",
+        **CONTENT,
+        **extra,
+    }
     return api(people["office"], "post", "/api/v1/warnings/", body)
 
 
@@ -62,7 +81,9 @@ def test_red_routes_to_the_commander_and_the_vice_commander_cannot_sign(api, peo
     assert refused.status_code == 403
     assert "总指挥" in refused.json()["detail"]
     assert Warning.objects.get(pk=warning_id).status == "pending"
-    signed = api(people["commander"], "post", f"/api/v1/warnings/{warning_id}/approve/", {"comment": "同意发布", **SIGN})
+    signed = api(
+        people["commander"], "post", f"/api/v1/warnings/{warning_id}/approve/", {"comment": "同意发布", **SIGN}
+    )
     assert signed.status_code == 200, signed.json()
     assert signed.json()["status"] == "active" and signed.json()["level"] == "red"
     assert signed.json()["response_level"] == "I"
@@ -86,7 +107,12 @@ def test_approval_publishes_and_is_audited(api, people):
 def test_reject_needs_a_comment_and_sends_back(api, people):
     warning_id = issue(api, people, level="yellow").json()["id"]
     assert api(people["vice"], "post", f"/api/v1/warnings/{warning_id}/reject/").status_code == 400
-    response = api(people["vice"], "post", f"/api/v1/warnings/{warning_id}/reject/", {"comment": "依据不足，请补充会商意见", **SIGN})
+    response = api(
+        people["vice"],
+        "post",
+        f"/api/v1/warnings/{warning_id}/reject/",
+        {"comment": "依据不足，请补充会商意见", **SIGN},
+    )
     assert response.status_code == 200
     form = ApprovalForm.objects.get(warning_id=warning_id)
     assert form.status == "rejected" and form.decision_comment == "依据不足，请补充会商意见"
@@ -106,11 +132,20 @@ def test_only_the_office_files_and_only_leaders_sign(api, people):
 
 
 def test_bad_requests_say_where_and_what(api, people):
-    response = api(people["office"], "post", "/api/v1/warnings/", {"action": "issue", "basis": "x", "start": "2026-12-01T00:00:00+08:00"})
+    response = api(
+        people["office"],
+        "post",
+        "/api/v1/warnings/",
+        {"action": "issue", "basis": "x", "start": "2026-12-01T00:00:00+08:00"},
+    )
     assert response.status_code == 400
     assert "level" in response.json()["errors"]
-    response = api(people["office"], "post", "/api/v1/warnings/", {"action": "upgrade", "level": "red", "basis": "x",
-                                                                   "start": "2026-12-01T00:00:00+08:00"})
+    response = api(
+        people["office"],
+        "post",
+        "/api/v1/warnings/",
+        {"action": "upgrade", "level": "red", "basis": "x", "start": "2026-12-01T00:00:00+08:00"},
+    )
     assert response.status_code == 400 and "发布" in response.json()["detail"]
     assert Warning.objects.count() == 0
 
@@ -118,16 +153,28 @@ def test_bad_requests_say_where_and_what(api, people):
 def test_upgrade_downgrade_and_lift_follow_the_routing_rule(api, people):
     warning_id = issue(api, people, level="yellow").json()["id"]
     api(people["vice"], "post", f"/api/v1/warnings/{warning_id}/approve/", SIGN)
-    up = api(people["office"], "post", "/api/v1/warnings/", {"action": "upgrade", "level": "red", "basis": "加重",
-                                                             "start": "2026-12-02T00:00:00+08:00", **CONTENT})
+    up = api(
+        people["office"],
+        "post",
+        "/api/v1/warnings/",
+        {"action": "upgrade", "level": "red", "basis": "加重", "start": "2026-12-02T00:00:00+08:00", **CONTENT},
+    )
     assert up.status_code == 201 and up.json()["approver_role"] == "commander"
     assert api(people["commander"], "post", f"/api/v1/warnings/{warning_id}/approve/", SIGN).status_code == 200
-    down = api(people["office"], "post", "/api/v1/warnings/", {"action": "downgrade", "level": "orange", "basis": "好转",
-                                                               "start": "2026-12-03T00:00:00+08:00", **CONTENT})
+    down = api(
+        people["office"],
+        "post",
+        "/api/v1/warnings/",
+        {"action": "downgrade", "level": "orange", "basis": "好转", "start": "2026-12-03T00:00:00+08:00", **CONTENT},
+    )
     assert down.json()["approver_role"] == "commander"  # downgrade from red involves red
     api(people["commander"], "post", f"/api/v1/warnings/{warning_id}/approve/", SIGN)
-    lift = api(people["office"], "post", "/api/v1/warnings/", {"action": "lift", "basis": "优良持续36小时",
-                                                               "start": "2026-12-04T00:00:00+08:00", **LIFT_CONTENT})
+    lift = api(
+        people["office"],
+        "post",
+        "/api/v1/warnings/",
+        {"action": "lift", "basis": "优良持续36小时", "start": "2026-12-04T00:00:00+08:00", **LIFT_CONTENT},
+    )
     assert lift.json()["approver_role"] == "vice_commander"
     api(people["vice"], "post", f"/api/v1/warnings/{warning_id}/approve/", SIGN)
     warning = Warning.objects.get(pk=warning_id)
@@ -146,8 +193,13 @@ def test_public_endpoint_needs_no_login(api, people, client):
 
 
 def test_submit_without_what_the_warning_says_is_refused_with_the_missing_fields(api, people):
-    body = {"action": "issue", "level": "orange", "basis": "会商认为达到预警条件", "start": "2026-12-01T00:00:00+08:00",
-            **CONTENT}
+    body = {
+        "action": "issue",
+        "level": "orange",
+        "basis": "会商认为达到预警条件",
+        "start": "2026-12-01T00:00:00+08:00",
+        **CONTENT,
+    }
     del body["primary_pollutant"], body["weather_trend"]
     response = api(people["office"], "post", "/api/v1/warnings/", body)
     assert response.status_code == 400
@@ -158,8 +210,12 @@ def test_submit_without_what_the_warning_says_is_refused_with_the_missing_fields
 
 
 def test_a_draft_may_leave_the_fields_blank_and_says_them_once_filled(api, people):
-    draft = api(people["office"], "post", "/api/v1/warnings/",
-                {"action": "issue", "level": "orange", "basis": "依据", "start": "2026-12-01T00:00:00+08:00", "submit": False})
+    draft = api(
+        people["office"],
+        "post",
+        "/api/v1/warnings/",
+        {"action": "issue", "level": "orange", "basis": "依据", "start": "2026-12-01T00:00:00+08:00", "submit": False},
+    )
     assert draft.status_code == 201
     assert draft.json()["forms"][0]["status"] == "draft" and draft.json()["forms"][0]["primary_pollutant"] == ""
     from alerts.services import form_withdraw

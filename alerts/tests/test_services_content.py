@@ -32,31 +32,56 @@ def people_cast():
 def result(*, pollutant: str | None = "PM10", low: int | None = 150, high: int | None = 240, **content) -> dict:
     """An evaluation result proposing orange, with the §11 warning_content of its process."""
     return {
-        "level": "orange", "recommendation": "issue", "proposed_level": "orange", "active_level": "none",
-        "now": "2026-12-09T08:00:00+08:00", "reasons": ["PM10 日均预报 150～240，过程达到橙色预警条件"],
+        "level": "orange",
+        "recommendation": "issue",
+        "proposed_level": "orange",
+        "active_level": "none",
+        "now": "2026-12-09T08:00:00+08:00",
+        "reasons": ["PM10 日均预报 150～240，过程达到橙色预警条件"],
         "processes": [{"level": "orange", "start": START.isoformat(), "end": END.isoformat(), "peak_aqi": 268}],
         "windows": [{"start": START.isoformat(), "value": 236.4, "rule": "r"}],
         "lift_at": None,
         "warning_content": {
-            "process_start": START.isoformat(), "process_end": END.isoformat(), "aqi_low": low, "aqi_high": high,
-            "aqi_range": f"{low}～{high}" if low and high else "", "degree": "轻度至重度污染" if low else "",
-            "primary_pollutant": pollutant, "level": "orange", "response_level": "II", "effective_start": None,
+            "process_start": START.isoformat(),
+            "process_end": END.isoformat(),
+            "aqi_low": low,
+            "aqi_high": high,
+            "aqi_range": f"{low}～{high}" if low and high else "",
+            "degree": "轻度至重度污染" if low else "",
+            "primary_pollutant": pollutant,
+            "level": "orange",
+            "response_level": "II",
+            "effective_start": None,
             "areas": [{"code": "140300", "name": "阳泉市"}, {"code": "140321", "name": "平定县"}],
-            "weather_trend": None, **content,
+            "weather_trend": None,
+            **content,
         },
     }
 
 
 def evaluation_with(res: dict, *, conclusion: str = "") -> Evaluation:
-    evaluation = Evaluation.objects.create(trigger=Evaluation.Trigger.MANUAL, now=timezone.now(), level="orange",
-                                           response_level="II", recommendation=res["recommendation"], result=res)
+    evaluation = Evaluation.objects.create(
+        trigger=Evaluation.Trigger.MANUAL,
+        now=timezone.now(),
+        level="orange",
+        response_level="II",
+        recommendation=res["recommendation"],
+        result=res,
+    )
     Consultation.objects.create(kind=Consultation.Kind.EVALUATION, evaluation=evaluation, conclusion=conclusion)
     return evaluation
 
 
 def hand_draft(people, action="issue", level="orange", **extra) -> ApprovalForm:
-    return services.form_draft(actor=people["office"], action=action, level=level, basis="依据", content="内容",
-                               effective_at=timezone.now(), **extra)
+    return services.form_draft(
+        actor=people["office"],
+        action=action,
+        level=level,
+        basis="依据",
+        content="内容",
+        effective_at=timezone.now(),
+        **extra,
+    )
 
 
 def approve(people, form) -> ApprovalForm:
@@ -106,8 +131,13 @@ def test_the_weather_trend_comes_from_the_consultation_record():
 
 
 def test_a_lift_takes_the_proposed_lift_time():
-    res = {**result(), "recommendation": "lift", "proposed_level": None, "active_level": "orange",
-           "lift_at": "2026-12-13T02:00:00+08:00"}
+    res = {
+        **result(),
+        "recommendation": "lift",
+        "proposed_level": None,
+        "active_level": "orange",
+        "lift_at": "2026-12-13T02:00:00+08:00",
+    }
     texts = draft_texts(result=res, action="lift", level="none", consultation=Consultation(conclusion="冷空气过境"))
     assert texts.effective_at == dt.datetime(2026, 12, 13, 2, tzinfo=SH) and texts.effective_on_publication is False
     assert "解除时间：2026年12月13日02时" in texts.content and "解除重污染天气橙色预警" in texts.content
@@ -119,7 +149,12 @@ def test_the_auto_draft_carries_the_fields_and_submit_waits_for_the_pollutant(pe
     evaluation = evaluation_with(result(pollutant=None), conclusion="静稳天气持续")
     form = services.form_draft_from_evaluation(evaluation_id=evaluation.pk)
     assert form.auto_drafted and form.primary_pollutant == "" and form.weather_trend == "静稳天气持续"
-    assert (form.aqi_low, form.aqi_high, form.degree, form.effective_on_publication) == (150, 240, "轻度至重度污染", True)
+    assert (form.aqi_low, form.aqi_high, form.degree, form.effective_on_publication) == (
+        150,
+        240,
+        "轻度至重度污染",
+        True,
+    )
     assert [a.code for a in form.affected_areas.all()] == ["140300", "140321"]
     assert form.warning.episode_start == START and form.warning.aqi_range == "150～240"
     with pytest.raises(services.MissingContentError, match="^提交前请填写：首要污染物$") as refused:
@@ -151,8 +186,10 @@ def test_a_hand_drafted_form_needs_every_field_before_submit(people):
     form = hand_draft(people)
     with pytest.raises(services.MissingContentError) as refused:
         services.form_submit(actor=people["office"], form_id=form.pk)
-    assert str(refused.value) == ("提交前请填写：气象条件变化趋势、重污染天气发生时间（起）、重污染天气发生时间（止）、"
-                                  "AQI 范围（低）、AQI 范围（高）、污染程度、首要污染物、影响区域")
+    assert str(refused.value) == (
+        "提交前请填写：气象条件变化趋势、重污染天气发生时间（起）、重污染天气发生时间（止）、"
+        "AQI 范围（低）、AQI 范围（高）、污染程度、首要污染物、影响区域"
+    )
     services.form_update(actor=people["office"], form_id=form.pk, **warning_content())
     form.refresh_from_db()
     assert form.content == "内容"  # the office's own text is never replaced
@@ -161,8 +198,14 @@ def test_a_hand_drafted_form_needs_every_field_before_submit(people):
 
 def test_a_form_answering_a_provincial_notice_needs_the_same_fields(people):
     notice = services.provincial_notice_record(
-        actor=people["office"], scope="province", level="orange", document_number="晋〔2026〕9号",
-        period_start=START, period_end=END, received_at=timezone.now())
+        actor=people["office"],
+        scope="province",
+        level="orange",
+        document_number="晋〔2026〕9号",
+        period_start=START,
+        period_end=END,
+        received_at=timezone.now(),
+    )
     form = hand_draft(people, provincial_notice=notice)
     with pytest.raises(services.MissingContentError, match="首要污染物"):
         services.form_submit(actor=people["office"], form_id=form.pk)
@@ -186,8 +229,16 @@ def test_a_redraft_copies_what_the_warning_says(people):
     services.form_submit(actor=people["office"], form_id=form.pk)
     services.form_reject(actor=people["vice"], form_id=form.pk, comment="补充开发区")
     new = services.form_redraft(actor=people["office2"], form_id=form.pk)
-    names = ["weather_trend", "pollution_start", "pollution_end", "aqi_low", "aqi_high", "degree", "primary_pollutant",
-             "effective_on_publication"]
+    names = [
+        "weather_trend",
+        "pollution_start",
+        "pollution_end",
+        "aqi_low",
+        "aqi_high",
+        "degree",
+        "primary_pollutant",
+        "effective_on_publication",
+    ]
     assert [getattr(new, n) for n in names] == [getattr(form, n) for n in names]
     assert [a.code for a in new.affected_areas.all()] == ["140300", "kfq"]
     assert services.form_submit(actor=people["office2"], form_id=new.pk).status == "submitted"
@@ -221,8 +272,15 @@ def test_the_approved_form_fills_the_warnings_fields(people):
     warning = Warning.objects.get(pk=form.warning_id)
     assert (warning.primary_pollutant, warning.aqi_range) == ("PM10", "150～240")
     assert (warning.episode_start, warning.episode_end) == (form.pollution_start, form.pollution_end)
-    up = approve(people, hand_draft(people, action="upgrade", level="red",
-                                    **warning_content(primary_pollutant="PM2.5", aqi_low=240, aqi_high=320)))
+    up = approve(
+        people,
+        hand_draft(
+            people,
+            action="upgrade",
+            level="red",
+            **warning_content(primary_pollutant="PM2.5", aqi_low=240, aqi_high=320),
+        ),
+    )
     warning.refresh_from_db()
     assert (warning.primary_pollutant, warning.aqi_range, warning.level) == ("PM2.5", "240～320", "red")
     assert warning.episode_start == form.pollution_start and up.level == "red"  # the episode began with the issue
@@ -230,10 +288,25 @@ def test_the_approved_form_fills_the_warnings_fields(people):
 
 def test_on_publication_the_effective_time_is_the_signing_time(people):
     planned = timezone.now() + dt.timedelta(hours=5)
-    form = services.form_draft(actor=people["office"], action="issue", level="orange", basis="依据", content="内容",
-                               effective_at=planned, effective_on_publication=True, **warning_content())
+    form = services.form_draft(
+        actor=people["office"],
+        action="issue",
+        level="orange",
+        basis="依据",
+        content="内容",
+        effective_at=planned,
+        effective_on_publication=True,
+        **warning_content(),
+    )
     signed = approve(people, form)
     assert signed.effective_at == signed.decided_at
-    fixed = services.form_draft(actor=people["office"], action="upgrade", level="red", basis="依据", content="内容",
-                                effective_at=planned, **warning_content())
+    fixed = services.form_draft(
+        actor=people["office"],
+        action="upgrade",
+        level="red",
+        basis="依据",
+        content="内容",
+        effective_at=planned,
+        **warning_content(),
+    )
     assert approve(people, fixed).effective_at == planned  # a stated time is kept

@@ -28,32 +28,38 @@ SH = lc.SHANGHAI
 # ----------------------------------------------------------------------------- the pure table
 
 
-@pytest.mark.parametrize(("action", "active", "target", "to", "approver"), [
-    ("issue", "none", "yellow", "yellow", "vice_commander"),
-    ("issue", "none", "orange", "orange", "vice_commander"),
-    ("issue", "none", "red", "red", "commander"),
-    ("upgrade", "yellow", "orange", "orange", "vice_commander"),
-    ("upgrade", "orange", "red", "red", "commander"),
-    ("downgrade", "red", "orange", "orange", "commander"),
-    ("downgrade", "orange", "yellow", "yellow", "vice_commander"),
-    ("lift", "orange", None, "none", "vice_commander"),
-    ("lift", "red", None, "none", "commander"),
-])
+@pytest.mark.parametrize(
+    ("action", "active", "target", "to", "approver"),
+    [
+        ("issue", "none", "yellow", "yellow", "vice_commander"),
+        ("issue", "none", "orange", "orange", "vice_commander"),
+        ("issue", "none", "red", "red", "commander"),
+        ("upgrade", "yellow", "orange", "orange", "vice_commander"),
+        ("upgrade", "orange", "red", "red", "commander"),
+        ("downgrade", "red", "orange", "orange", "commander"),
+        ("downgrade", "orange", "yellow", "yellow", "vice_commander"),
+        ("lift", "orange", None, "none", "vice_commander"),
+        ("lift", "red", None, "none", "commander"),
+    ],
+)
 def test_decide_routes_by_the_plan(action, active, target, to, approver):
     decision = lc.decide(action, active=active, target=target)
     assert (decision.from_level, decision.to_level, decision.approver) == (active, to, approver)
     assert decision.response_level == lc.RESPONSE.get(lc.Level(to))
 
 
-@pytest.mark.parametrize(("action", "active", "target", "message"), [
-    ("issue", "orange", "red", "已有生效的橙色预警，请使用升级或降级。"),
-    ("upgrade", "none", "red", "当前没有生效的预警，请使用发布。"),
-    ("upgrade", "orange", "yellow", "升级后的级别必须高于当前的橙色预警。"),
-    ("downgrade", "yellow", "yellow", "降级后的级别必须低于当前的黄色预警。"),
-    ("downgrade", "none", "yellow", "当前没有生效的预警，无法降级。"),
-    ("lift", "none", None, "当前没有生效的预警，无法解除。"),
-    ("issue", "none", None, "请选择预警级别。"),
-])
+@pytest.mark.parametrize(
+    ("action", "active", "target", "message"),
+    [
+        ("issue", "orange", "red", "已有生效的橙色预警，请使用升级或降级。"),
+        ("upgrade", "none", "red", "当前没有生效的预警，请使用发布。"),
+        ("upgrade", "orange", "yellow", "升级后的级别必须高于当前的橙色预警。"),
+        ("downgrade", "yellow", "yellow", "降级后的级别必须低于当前的黄色预警。"),
+        ("downgrade", "none", "yellow", "当前没有生效的预警，无法降级。"),
+        ("lift", "none", None, "当前没有生效的预警，无法解除。"),
+        ("issue", "none", None, "请选择预警级别。"),
+    ],
+)
 def test_decide_refuses_with_a_chinese_reason(action, active, target, message):
     with pytest.raises(lc.LifecycleError, match=message):
         lc.decide(action, active=active, target=target)
@@ -64,12 +70,16 @@ def test_may_sign_rules():
     assert lc.may_sign(approver="vice_commander", signer_role="vice_commander", **ok) is None
     assert lc.may_sign(approver="commander", signer_role="commander", **ok) is None
     assert lc.may_sign(approver="commander", signer_role="vice_commander", **ok) == (
-        "涉及红色预警的审批表须由总指挥审批，副总指挥无权签发。")
+        "涉及红色预警的审批表须由总指挥审批，副总指挥无权签发。"
+    )
     assert lc.may_sign(approver="vice_commander", signer_role="commander", **ok) == "该审批表应由副总指挥审批。"
     assert lc.may_sign(approver="vice_commander", signer_role="office", **ok) == "该审批表应由副总指挥审批。"
     # Nobody signs what they drafted or submitted, whatever their role.
     own = {"signer_id": 1, "drafted_by_id": 1, "submitted_by_id": 2}
-    assert lc.may_sign(approver="vice_commander", signer_role="vice_commander", **own) == "不能审批自己起草或提交的审批表。"
+    assert (
+        lc.may_sign(approver="vice_commander", signer_role="vice_commander", **own)
+        == "不能审批自己起草或提交的审批表。"
+    )
     submitted = {"signer_id": 2, "drafted_by_id": None, "submitted_by_id": 2}
     assert lc.may_sign(approver="commander", signer_role="commander", **submitted) == "不能审批自己起草或提交的审批表。"
     auto = {"signer_id": 5, "drafted_by_id": None, "submitted_by_id": 1}
@@ -93,7 +103,8 @@ def test_escalation_stages():
     due = dt.datetime(2026, 12, 1, 10, 0, tzinfo=SH)
     before = dt.timedelta(minutes=20)
     stage = lambda minutes, met=False: lc.escalation_stage(  # noqa: E731
-        now=due + dt.timedelta(minutes=minutes), due=due, met=met, remind_before=before)
+        now=due + dt.timedelta(minutes=minutes), due=due, met=met, remind_before=before
+    )
     assert stage(-21) == "waiting"
     assert stage(-20) == "remind"
     assert stage(-1) == "remind"
@@ -118,8 +129,15 @@ def people_cast():
 
 
 def drafted(people, action="issue", level="orange", **extra) -> ApprovalForm:
-    return services.form_draft(actor=people["office"], action=action, level=level, basis="依据", content="内容",
-                               effective_at=timezone.now(), **{**warning_content(action), **extra})
+    return services.form_draft(
+        actor=people["office"],
+        action=action,
+        level=level,
+        basis="依据",
+        content="内容",
+        effective_at=timezone.now(),
+        **{**warning_content(action), **extra},
+    )
 
 
 def submitted(people, action="issue", level="orange", **extra) -> ApprovalForm:
@@ -187,16 +205,29 @@ def test_send_back_and_redraft(people):
     with pytest.raises(services.WarningError, match="只有被退回的审批表才能重新起草"):
         services.form_redraft(actor=people["office"], form_id=drafted_on_other_warning(people).pk)
     new = services.form_redraft(actor=people["office2"], form_id=form.pk)
-    assert (new.status, new.warning_id, new.drafted_by, new.level) == ("draft", form.warning_id, people["office2"], "orange")
+    assert (new.status, new.warning_id, new.drafted_by, new.level) == (
+        "draft",
+        form.warning_id,
+        people["office2"],
+        "orange",
+    )
     with pytest.raises(services.WarningError, match="未完成的审批表"):
         services.form_redraft(actor=people["office"], form_id=form.pk)
 
 
 def drafted_on_other_warning(people) -> ApprovalForm:
     warning = Warning.objects.create(number="其他", status=Warning.Status.LIFTED)
-    return ApprovalForm.objects.create(warning=warning, action="issue", from_level="none", level="yellow",
-                                       approver_role="vice_commander", effective_at=timezone.now(), basis="b",
-                                       content="c", status=ApprovalForm.Status.APPROVED)
+    return ApprovalForm.objects.create(
+        warning=warning,
+        action="issue",
+        from_level="none",
+        level="yellow",
+        approver_role="vice_commander",
+        effective_at=timezone.now(),
+        basis="b",
+        content="c",
+        status=ApprovalForm.Status.APPROVED,
+    )
 
 
 def test_a_redraft_is_routed_again_against_the_level_now_in_force(people):
@@ -230,7 +261,11 @@ def test_the_cancelled_warning_has_its_own_audit_entry(people):
     form = submitted(people)
     services.form_withdraw(actor=people["office"], form_id=form.pk, reason="预报更新")
     entry = AuditEntry.objects.get(action="alerts.warning.cancelled")
-    assert (entry.actor, entry.target_type, entry.target_id) == (people["office"], "alerts.warning", str(form.warning_id))
+    assert (entry.actor, entry.target_type, entry.target_id) == (
+        people["office"],
+        "alerts.warning",
+        str(form.warning_id),
+    )
     assert (entry.before, entry.after) == ({"status": "pending"}, {"status": "cancelled"})
     assert entry.data == {"form": form.pk, "reason": "预报更新"}
     assert AuditEntry.objects.filter(action="alerts.form.withdrawn", target_id=str(form.pk)).count() == 1
@@ -248,7 +283,9 @@ def test_lift_ends_the_warning_and_leaves_the_daily_reports_owed(people, plan):
     """§9: every day of the response is reported, the last day included: the lift cancels no daily clock."""
     issued = approved(people)
     unit = plan.first()
-    deadline_services.deadline_start(kind="daily_report", key="daily:x", start=timezone.now(), warning=issued.warning, unit=unit)
+    deadline_services.deadline_start(
+        kind="daily_report", key="daily:x", start=timezone.now(), warning=issued.warning, unit=unit
+    )
     lift = approved(people, action="lift", level=None)
     warning = Warning.objects.get(pk=issued.warning_id)
     assert (warning.status, warning.level, warning.response_level) == ("lifted", "none", "")
@@ -271,8 +308,13 @@ def test_only_drafts_are_edited(people):
 def test_notice_clock_starts_at_receipt_and_is_met_on_submission(people):
     received = timezone.now() - dt.timedelta(minutes=10)
     notice = services.provincial_notice_record(
-        actor=people["office"], scope="region", level="orange", document_number="晋〔2026〕3号",
-        period_start=timezone.now(), period_end=None, received_at=received,
+        actor=people["office"],
+        scope="region",
+        level="orange",
+        document_number="晋〔2026〕3号",
+        period_start=timezone.now(),
+        period_end=None,
+        received_at=received,
     )
     clock = Deadline.objects.get(key=f"form:notice:{notice.pk}")
     assert clock.due_at == received + dt.timedelta(hours=1) and clock.met_at is None
@@ -286,11 +328,25 @@ def test_notice_clock_starts_at_receipt_and_is_met_on_submission(people):
 
 def test_notice_needs_a_document_number_and_a_level(people):
     with pytest.raises(services.WarningError, match="请填写通知文号"):
-        services.provincial_notice_record(actor=people["office"], scope="region", level="red", document_number=" ",
-                                          period_start=timezone.now(), period_end=None, received_at=timezone.now())
+        services.provincial_notice_record(
+            actor=people["office"],
+            scope="region",
+            level="red",
+            document_number=" ",
+            period_start=timezone.now(),
+            period_end=None,
+            received_at=timezone.now(),
+        )
     with pytest.raises(services.WarningError, match="级别无效"):
-        services.provincial_notice_record(actor=people["office"], scope="region", level="none", document_number="x",
-                                          period_start=timezone.now(), period_end=None, received_at=timezone.now())
+        services.provincial_notice_record(
+            actor=people["office"],
+            scope="region",
+            level="none",
+            document_number="x",
+            period_start=timezone.now(),
+            period_end=None,
+            received_at=timezone.now(),
+        )
 
 
 @pytest.mark.django_db(transaction=True)
@@ -337,8 +393,9 @@ def test_two_issue_drafts_at_once_give_one_warning_and_a_readable_refusal(people
     def draft(user):
         try:
             barrier.wait()
-            services.form_draft(actor=user, action="issue", level="orange", basis="依据", content="内容",
-                                effective_at=timezone.now())
+            services.form_draft(
+                actor=user, action="issue", level="orange", basis="依据", content="内容", effective_at=timezone.now()
+            )
             outcomes.append("drafted")
         except services.WarningError:
             outcomes.append("refused")

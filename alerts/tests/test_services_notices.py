@@ -26,14 +26,26 @@ def people_cast():
 def record_notice(people, level="red") -> ProvincialNotice:
     now = timezone.now()
     return services.provincial_notice_record(
-        actor=people["office"], scope="region", level=level, document_number=f"晋重污染〔2026〕{level}号",
-        period_start=now, period_end=now + dt.timedelta(days=3), received_at=now,
+        actor=people["office"],
+        scope="region",
+        level=level,
+        document_number=f"晋重污染〔2026〕{level}号",
+        period_start=now,
+        period_end=now + dt.timedelta(days=3),
+        received_at=now,
     )
 
 
 def draft(people, action="issue", level="orange", **extra):
-    return services.form_draft(actor=people["office"], action=action, level=level, basis="依据", content="内容",
-                               effective_at=timezone.now(), **{**warning_content(action), **extra})
+    return services.form_draft(
+        actor=people["office"],
+        action=action,
+        level=level,
+        basis="依据",
+        content="内容",
+        effective_at=timezone.now(),
+        **{**warning_content(action), **extra},
+    )
 
 
 def sign(people, form):
@@ -84,16 +96,18 @@ def test_under_a_red_notice_a_lift_naming_it_needs_consent_at_draft_and_at_submi
 def test_once_the_notices_lift_is_recorded_the_city_decides_alone(people):
     notice = record_notice(people, "red")
     sign(people, draft(people, level="red", provincial_notice=notice))
-    services.provincial_notice_lift_record(actor=people["office"], notice_id=notice.pk,
-                                           document_number="晋重污染〔2026〕解除1号", lifted_at=timezone.now())
+    services.provincial_notice_lift_record(
+        actor=people["office"], notice_id=notice.pk, document_number="晋重污染〔2026〕解除1号", lifted_at=timezone.now()
+    )
     notice.refresh_from_db()
     assert not notice.in_force and notice.lift_recorded_by == people["office"]
     assert AuditEntry.objects.filter(action="alerts.notice.lifted", target_id=str(notice.pk)).exists()
     form = draft(people, action="downgrade", level="orange")  # no consent needed any more
     assert form.approver_role == "commander"  # red is still involved: the level in force
     with pytest.raises(services.WarningError, match="已于"):
-        services.provincial_notice_lift_record(actor=people["office"], notice_id=notice.pk,
-                                               document_number="again", lifted_at=timezone.now())
+        services.provincial_notice_lift_record(
+            actor=people["office"], notice_id=notice.pk, document_number="again", lifted_at=timezone.now()
+        )
 
 
 def test_a_notice_recorded_after_the_submission_stops_the_vice_commanders_signature(people):
@@ -118,9 +132,13 @@ def test_the_notice_page_records_the_lift(client, people):
     client.force_login(people["office"])
     page = client.get("/warnings/notices/").content.decode()
     assert "生效中" in page and f"/warnings/notices/{notice.pk}/lift/" in page
-    response = client.post(f"/warnings/notices/{notice.pk}/lift/",
-                           {"lift_document_number": "晋重污染〔2026〕解除2号",
-                            "lifted_at": (timezone.localtime() + dt.timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M")})
+    response = client.post(
+        f"/warnings/notices/{notice.pk}/lift/",
+        {
+            "lift_document_number": "晋重污染〔2026〕解除2号",
+            "lifted_at": (timezone.localtime() + dt.timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
     assert response.status_code == 302
     notice.refresh_from_db()
     assert notice.lift_document_number == "晋重污染〔2026〕解除2号"

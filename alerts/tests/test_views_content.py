@@ -58,12 +58,25 @@ def test_a_form_drafted_on_the_page_carries_the_fields_and_no_pollutant_is_left_
     url = f"{reverse('alerts:form-new')}?action=issue&evaluation={evaluation.pk}"
     page = client.get(url).content.decode()
     assert "value=" not in field(page, "primary_pollutant")  # never PM2.5 by default
-    response = client.post(url, {
-        "action": "issue", "level": "orange", "evaluation": evaluation.pk, "effective_on_publication": "on",
-        "basis": "依据", "content": "内容", "weather_trend": "", "pollution_start": "2026-12-10T08:00",
-        "pollution_end": "2026-12-12T20:00", "aqi_low": "150", "aqi_high": "240", "degree": "",
-        "primary_pollutant": "", "affected_areas": ["140300", "kfq"],
-    })
+    response = client.post(
+        url,
+        {
+            "action": "issue",
+            "level": "orange",
+            "evaluation": evaluation.pk,
+            "effective_on_publication": "on",
+            "basis": "依据",
+            "content": "内容",
+            "weather_trend": "",
+            "pollution_start": "2026-12-10T08:00",
+            "pollution_end": "2026-12-12T20:00",
+            "aqi_low": "150",
+            "aqi_high": "240",
+            "degree": "",
+            "primary_pollutant": "",
+            "affected_areas": ["140300", "kfq"],
+        },
+    )
     assert response.status_code == 302
     form = evaluation.forms.get()
     assert (form.primary_pollutant, form.degree, form.effective_on_publication) == ("", "轻度至重度污染", True)
@@ -89,11 +102,20 @@ def test_the_edit_page_takes_the_trend_of_a_consultation_concluded_after_the_dra
     page = client.get(edit).content.decode()
     assert "受静稳天气影响，未来三天扩散条件差。" in field(page, "weather_trend")
     assert checked_areas(page) == ["140300", "140321"]
-    data = {"effective_on_publication": "on", "basis": form.basis, "content": form.content,
-            "public_message": form.public_message, "weather_trend": "受静稳天气影响，未来三天扩散条件差。",
-            "pollution_start": f"{timezone.localtime(START):%Y-%m-%dT%H:%M}",
-            "pollution_end": f"{timezone.localtime(END):%Y-%m-%dT%H:%M}", "aqi_low": "150", "aqi_high": "240",
-            "degree": "轻度至重度污染", "primary_pollutant": "PM10", "affected_areas": ["140300", "140321"]}
+    data = {
+        "effective_on_publication": "on",
+        "basis": form.basis,
+        "content": form.content,
+        "public_message": form.public_message,
+        "weather_trend": "受静稳天气影响，未来三天扩散条件差。",
+        "pollution_start": f"{timezone.localtime(START):%Y-%m-%dT%H:%M}",
+        "pollution_end": f"{timezone.localtime(END):%Y-%m-%dT%H:%M}",
+        "aqi_low": "150",
+        "aqi_high": "240",
+        "degree": "轻度至重度污染",
+        "primary_pollutant": "PM10",
+        "affected_areas": ["140300", "140321"],
+    }
     assert client.post(edit, data).status_code == 302
     form.refresh_from_db()
     assert form.weather_trend == "受静稳天气影响，未来三天扩散条件差。"
@@ -103,16 +125,30 @@ def test_the_edit_page_takes_the_trend_of_a_consultation_concluded_after_the_dra
 
 
 def test_a_lift_form_asks_the_weather_trend_not_the_pollution(client, people):
-    issued = services.form_draft(actor=people["office"], action="issue", level="orange", basis="依据", content="内容",
-                                 effective_at=timezone.now(), **warning_content())
+    issued = services.form_draft(
+        actor=people["office"],
+        action="issue",
+        level="orange",
+        basis="依据",
+        content="内容",
+        effective_at=timezone.now(),
+        **warning_content(),
+    )
     services.form_submit(actor=people["office"], form_id=issued.pk)
     services.form_approve(actor=people["vice"], form_id=issued.pk, password=PASSWORD)
     client.force_login(people["office"])
     page = client.get(f"{reverse('alerts:form-new')}?action=lift").content.decode()
     assert 'name="weather_trend"' in page and 'name="aqi_low"' not in page and 'name="affected_areas"' not in page
-    response = client.post(f"{reverse('alerts:form-new')}?action=lift", {
-        "action": "lift", "effective_on_publication": "on", "basis": "改善", "content": "解除", "weather_trend": "冷空气过境",
-    })
+    response = client.post(
+        f"{reverse('alerts:form-new')}?action=lift",
+        {
+            "action": "lift",
+            "effective_on_publication": "on",
+            "basis": "改善",
+            "content": "解除",
+            "weather_trend": "冷空气过境",
+        },
+    )
     assert response.status_code == 302
     lift = issued.warning.forms.get(action="lift")
     edit = client.get(reverse("alerts:form-edit", args=[lift.pk])).content.decode()
@@ -122,8 +158,14 @@ def test_a_lift_form_asks_the_weather_trend_not_the_pollution(client, people):
 
 def test_a_form_answering_a_notice_takes_its_period_and_the_city(client, people):
     notice = services.provincial_notice_record(
-        actor=people["office"], scope="province", level="orange", document_number="晋〔2026〕9号",
-        period_start=START, period_end=END, received_at=timezone.now())
+        actor=people["office"],
+        scope="province",
+        level="orange",
+        document_number="晋〔2026〕9号",
+        period_start=START,
+        period_end=END,
+        received_at=timezone.now(),
+    )
     client.force_login(people["office"])
     page = client.get(f"{reverse('alerts:form-new')}?action=issue&notice={notice.pk}").content.decode()
     assert f'value="{timezone.localtime(START):%Y-%m-%dT%H:%M}"' in field(page, "pollution_start")
@@ -132,9 +174,15 @@ def test_a_form_answering_a_notice_takes_its_period_and_the_city(client, people)
 
 
 def test_the_inbox_shows_what_the_warning_says(client, people):
-    form = services.form_draft(actor=people["office"], action="issue", level="orange", basis="依据", content="内容",
-                               effective_at=timezone.now() + dt.timedelta(hours=3),
-                               **warning_content(affected_areas=["140300", "140321"]))
+    form = services.form_draft(
+        actor=people["office"],
+        action="issue",
+        level="orange",
+        basis="依据",
+        content="内容",
+        effective_at=timezone.now() + dt.timedelta(hours=3),
+        **warning_content(affected_areas=["140300", "140321"]),
+    )
     services.form_submit(actor=people["office"], form_id=form.pk)
     client.force_login(people["vice"])
     page = client.get(reverse("alerts:inbox")).content.decode()
@@ -144,14 +192,26 @@ def test_the_inbox_shows_what_the_warning_says(client, people):
 
 
 def test_the_fields_are_labelled_in_english(client, people):
-    form = services.form_draft(actor=people["office"], action="issue", level="orange", basis="依据", content="内容",
-                               effective_at=timezone.now())
+    form = services.form_draft(
+        actor=people["office"],
+        action="issue",
+        level="orange",
+        basis="依据",
+        content="内容",
+        effective_at=timezone.now(),
+    )
     client.force_login(people["office"])
     client.cookies["django_language"] = "en"
     with translation.override("en"):
         page = client.get(reverse("alerts:form-edit", args=[form.pk])).content.decode()
         shown = client.get(reverse("alerts:form", args=[form.pk])).content.decode()
-    for label in ("Primary pollutant", "Degree of pollution", "AQI range (low)", "Heavy pollution period (from)",
-                  "Weather trend of the whole city", "Effective on signing and publication"):
+    for label in (
+        "Primary pollutant",
+        "Degree of pollution",
+        "AQI range (low)",
+        "Heavy pollution period (from)",
+        "Weather trend of the whole city",
+        "Effective on signing and publication",
+    ):
         assert label in page, label
     assert "(to be entered by the office)" in shown

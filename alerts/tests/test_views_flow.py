@@ -22,9 +22,16 @@ def page_content() -> dict:
     """What the warning says (warning-rules.md §11) as the form page posts it (a lift page shows
     only the weather trend and ignores the rest)."""
     start = timezone.localtime() + dt.timedelta(hours=30)
-    return {"weather_trend": "静稳天气持续，扩散条件差", "pollution_start": start.strftime("%Y-%m-%dT%H:%M"),
-            "pollution_end": (start + dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"), "aqi_low": "150",
-            "aqi_high": "240", "degree": "", "primary_pollutant": "PM10", "affected_areas": ["140300"]}
+    return {
+        "weather_trend": "静稳天气持续，扩散条件差",
+        "pollution_start": start.strftime("%Y-%m-%dT%H:%M"),
+        "pollution_end": (start + dt.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M"),
+        "aqi_low": "150",
+        "aqi_high": "240",
+        "degree": "",
+        "primary_pollutant": "PM10",
+        "affected_areas": ["140300"],
+    }
 
 
 def browser(user) -> Client:
@@ -94,8 +101,12 @@ def test_office_drafts_orange_vice_commander_signs_after_a_wrong_password(people
     assert not AuditEntry.objects.filter(action="alerts.form.approved").exists()
     assert not OutboxEvent.objects.filter(topic="alerts.warning.publish").exists()
 
-    signed = post(vice, reverse("alerts:form-approve", args=[form.pk]), {"password": PASSWORD, "opinion": "同意发布。"},
-                  follow=True)
+    signed = post(
+        vice,
+        reverse("alerts:form-approve", args=[form.pk]),
+        {"password": PASSWORD, "opinion": "同意发布。"},
+        follow=True,
+    )
     assert signed.redirect_chain[-1][0] == reverse("alerts:form", args=[form.pk])
     assert any("已签发" in m for m in messages_of(signed))
     warning = Warning.objects.get(pk=form.warning_id)
@@ -176,10 +187,18 @@ def test_send_back_needs_a_comment_then_the_office_redrafts(people):
     edit = office.get(reverse("alerts:form-edit", args=[new.pk]))
     assert edit.status_code == 200
     local = timezone.localtime(new.effective_at).strftime("%Y-%m-%dT%H:%M")
-    saved = post(office, reverse("alerts:form-edit", args=[new.pk]), {
-        "effective_at": local, "basis": new.basis + "\n会商意见：同意发布橙色预警。", "content": new.content,
-        "public_message": "修改后的公开文本。", "department_opinion": "同意。", **page_content(),
-    })
+    saved = post(
+        office,
+        reverse("alerts:form-edit", args=[new.pk]),
+        {
+            "effective_at": local,
+            "basis": new.basis + "\n会商意见：同意发布橙色预警。",
+            "content": new.content,
+            "public_message": "修改后的公开文本。",
+            "department_opinion": "同意。",
+            **page_content(),
+        },
+    )
     assert saved.status_code == 302
     new.refresh_from_db()
     assert new.public_message == "修改后的公开文本。" and "会商意见" in new.basis
@@ -191,7 +210,9 @@ def test_send_back_needs_a_comment_then_the_office_redrafts(people):
 def test_the_office_withdraws_an_issue_form_and_the_pending_warning_is_cancelled(people):
     office = browser(people["office"])
     form = draft(office)
-    response = post(office, reverse("alerts:form-withdraw", args=[form.pk]), {"reason": "预报更新，不再需要"}, follow=True)
+    response = post(
+        office, reverse("alerts:form-withdraw", args=[form.pk]), {"reason": "预报更新，不再需要"}, follow=True
+    )
     assert "审批表已撤回。" in messages_of(response)
     form.refresh_from_db()
     assert form.status == ApprovalForm.Status.WITHDRAWN
@@ -200,9 +221,17 @@ def test_the_office_withdraws_an_issue_form_and_the_pending_warning_is_cancelled
 
 def test_a_refused_draft_shows_the_service_message_and_creates_nothing(people):
     office = browser(people["office"])
-    response = post(office, f"{reverse('alerts:form-new')}?action=upgrade", {
-        "action": "upgrade", "level": "red", "effective_at": "2026-12-01T08:00", "basis": "依据", "content": "内容",
-    })
+    response = post(
+        office,
+        f"{reverse('alerts:form-new')}?action=upgrade",
+        {
+            "action": "upgrade",
+            "level": "red",
+            "effective_at": "2026-12-01T08:00",
+            "basis": "依据",
+            "content": "内容",
+        },
+    )
     assert response.status_code == 200
     assert "当前没有生效的预警，请使用发布。" in response.content.decode()
     assert not ApprovalForm.objects.exists()
@@ -214,7 +243,12 @@ def test_lift_after_issue_through_the_pages(people):
     post(office, reverse("alerts:form-submit", args=[form.pk]))
     post(vice, reverse("alerts:form-approve", args=[form.pk]), {"password": PASSWORD})
     lift = draft(office, action="lift", level=None, public_message="解除预警。")
-    assert (lift.action, lift.from_level, lift.level, lift.approver_role) == ("lift", "orange", "none", "vice_commander")
+    assert (lift.action, lift.from_level, lift.level, lift.approver_role) == (
+        "lift",
+        "orange",
+        "none",
+        "vice_commander",
+    )
     post(office, reverse("alerts:form-submit", args=[lift.pk]))
     post(vice, reverse("alerts:form-approve", args=[lift.pk]), {"password": PASSWORD})
     warning = Warning.objects.get(pk=form.warning_id)

@@ -31,8 +31,12 @@ PASSWORD = "correct horse battery"  # tests/factories.py
 def eager_and_private(eager, settings):
     """Eager Celery (the root's ``eager``) and a cache of this test's own (the page and the
     publication payload are cached; a shared Redis must not leak another run's warning in)."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                   "LOCATION": f"lifecycle-{time.monotonic_ns()}"}}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"lifecycle-{time.monotonic_ns()}",
+        }
+    }
     settings.SMS_BACKEND = "console"
 
 
@@ -107,18 +111,33 @@ def test_forecast_to_orange_to_red_to_lifted_entirely_in_the_browser(make_user, 
     assert consultation.status == Consultation.Status.OPEN
     auto = ApprovalForm.objects.get(evaluation=evaluation)
     assert (auto.auto_drafted, auto.status, auto.action, auto.level, auto.consultation) == (
-        True, "draft", "issue", "orange", consultation)
+        True,
+        "draft",
+        "issue",
+        "orange",
+        consultation,
+    )
 
     # 2. The forecaster concludes the consultation on its page (附件4).
     page = reverse("forecasts:consultation", args=[consultation.pk])
-    concluded = submit(forecaster, page, page, {
-        "conclusion": "未来 72 小时受静稳天气影响，AQI 持续大于 200，建议发布橙色预警。", "concluded_level": "orange",
-        "reporter": "李预报员", "reported_on": timezone.localdate().isoformat(),
-    })
+    concluded = submit(
+        forecaster,
+        page,
+        page,
+        {
+            "conclusion": "未来 72 小时受静稳天气影响，AQI 持续大于 200，建议发布橙色预警。",
+            "concluded_level": "orange",
+            "reporter": "李预报员",
+            "reported_on": timezone.localdate().isoformat(),
+        },
+    )
     assert "会商意见已记录。" in messages_after(forecaster, concluded)
     consultation.refresh_from_db()
     assert (consultation.status, consultation.concluded_level, consultation.concluded_by) == (
-        "concluded", "orange", forecaster_user)
+        "concluded",
+        "orange",
+        forecaster_user,
+    )
 
     # 3. The auto-drafted form is there for the office: in the warnings list, and on its page.
     listing = office.get(reverse("alerts:list")).content.decode()
@@ -130,22 +149,41 @@ def test_forecast_to_orange_to_red_to_lifted_entirely_in_the_browser(make_user, 
     #    file named no primary pollutant (left blank, never guessed) and no natural-day AQI; the
     #    weather trend comes from the consultation concluded after the draft (the edit page has it).
     assert auto.primary_pollutant == "" and auto.weather_trend == ""
-    assert (auto.pollution_start, [a.code for a in auto.affected_areas.all()]) == (evaluation_start(evaluation), ["140300"])
+    assert (auto.pollution_start, [a.code for a in auto.affected_areas.all()]) == (
+        evaluation_start(evaluation),
+        ["140300"],
+    )
     refused = submit(office, reverse("alerts:form", args=[auto.pk]), reverse("alerts:form-submit", args=[auto.pk]))
     refusal = messages_after(office, refused)
     # (Evaluations with warning_content give the natural-day AQI range and degree; older ones do not.)
     assert "提交前请填写：气象条件变化趋势" in refusal and "首要污染物</li>" in refusal
     edit = reverse("alerts:form-edit", args=[auto.pk])
     assert consultation.conclusion in office.get(edit).content.decode()
-    public_text = "阳泉市重污染天气应急指挥部发布橙色预警，启动Ⅱ级应急响应。请减少户外活动，中小学、幼儿园停止户外活动。"
-    submit(office, edit, edit, {
-        "effective_on_publication": "on", "effective_at": local_input(auto.effective_at),
-        "episode_end": local_input(auto.episode_end), "basis": auto.basis, "content": auto.content,
-        "public_message": public_text, "department_opinion": "拟同意，请领导审批。",
-        "weather_trend": consultation.conclusion, "pollution_start": local_input(auto.pollution_start),
-        "pollution_end": local_input(auto.pollution_end), "aqi_low": "240", "aqi_high": "240", "degree": "",
-        "primary_pollutant": "PM2.5", "affected_areas": ["140300"],
-    })
+    public_text = (
+        "阳泉市重污染天气应急指挥部发布橙色预警，启动Ⅱ级应急响应。请减少户外活动，中小学、幼儿园停止户外活动。"
+    )
+    submit(
+        office,
+        edit,
+        edit,
+        {
+            "effective_on_publication": "on",
+            "effective_at": local_input(auto.effective_at),
+            "episode_end": local_input(auto.episode_end),
+            "basis": auto.basis,
+            "content": auto.content,
+            "public_message": public_text,
+            "department_opinion": "拟同意，请领导审批。",
+            "weather_trend": consultation.conclusion,
+            "pollution_start": local_input(auto.pollution_start),
+            "pollution_end": local_input(auto.pollution_end),
+            "aqi_low": "240",
+            "aqi_high": "240",
+            "degree": "",
+            "primary_pollutant": "PM2.5",
+            "affected_areas": ["140300"],
+        },
+    )
     auto.refresh_from_db()
     assert auto.public_message == public_text
     assert (auto.degree, auto.aqi_range, auto.primary_pollutant) == ("重度污染", "240", "PM2.5")
@@ -157,8 +195,13 @@ def test_forecast_to_orange_to_red_to_lifted_entirely_in_the_browser(make_user, 
     assert auto.warning.number in vice.get(reverse("alerts:inbox")).content.decode()
 
     # 5. The vice-commander signs on the form page with their password.
-    signed = submit(vice, form_url, reverse("alerts:form-approve", args=[auto.pk]),
-                    {"password": PASSWORD, "opinion": "同意发布。"}, capture=capture)
+    signed = submit(
+        vice,
+        form_url,
+        reverse("alerts:form-approve", args=[auto.pk]),
+        {"password": PASSWORD, "opinion": "同意发布。"},
+        capture=capture,
+    )
     assert "已签发" in messages_after(vice, signed)
     warning = Warning.objects.get(pk=auto.warning_id)
     assert (warning.status, warning.level, warning.response_level) == ("active", "orange", "II")
@@ -172,14 +215,28 @@ def test_forecast_to_orange_to_red_to_lifted_entirely_in_the_browser(make_user, 
     # 7. The office files an upgrade to red; the vice-commander may not sign it, the commander does.
     new_upgrade = f"{reverse('alerts:form-new')}?action=upgrade"
     now = timezone.localtime()
-    submit(office, new_upgrade, new_upgrade, {
-        "action": "upgrade", "level": "red", "effective_at": local_input(now),
-        "episode_end": local_input(now + dt.timedelta(days=2)), "basis": "会商认为 AQI 将超过 300",
-        "content": "升级为红色预警，启动Ⅰ级应急响应。", "public_message": "阳泉市将重污染天气预警升级为红色预警。",
-        "department_opinion": "拟同意。", "weather_trend": "静稳持续，湿度增大", "pollution_start": local_input(now),
-        "pollution_end": local_input(now + dt.timedelta(days=2)), "aqi_low": "240", "aqi_high": "320",
-        "primary_pollutant": "PM2.5", "affected_areas": ["140300", "140321"],
-    })
+    submit(
+        office,
+        new_upgrade,
+        new_upgrade,
+        {
+            "action": "upgrade",
+            "level": "red",
+            "effective_at": local_input(now),
+            "episode_end": local_input(now + dt.timedelta(days=2)),
+            "basis": "会商认为 AQI 将超过 300",
+            "content": "升级为红色预警，启动Ⅰ级应急响应。",
+            "public_message": "阳泉市将重污染天气预警升级为红色预警。",
+            "department_opinion": "拟同意。",
+            "weather_trend": "静稳持续，湿度增大",
+            "pollution_start": local_input(now),
+            "pollution_end": local_input(now + dt.timedelta(days=2)),
+            "aqi_low": "240",
+            "aqi_high": "320",
+            "primary_pollutant": "PM2.5",
+            "affected_areas": ["140300", "140321"],
+        },
+    )
     upgrade = ApprovalForm.objects.get(warning=warning, action="upgrade")
     assert (upgrade.from_level, upgrade.level, upgrade.approver_role) == ("orange", "red", "commander")
     assert (upgrade.degree, [a.code for a in upgrade.affected_areas.all()]) == ("重度至严重污染", ["140300", "140321"])
@@ -187,19 +244,33 @@ def test_forecast_to_orange_to_red_to_lifted_entirely_in_the_browser(make_user, 
     submit(office, upgrade_url, reverse("alerts:form-submit", args=[upgrade.pk]), capture=capture)
     refused = submit(vice, upgrade_url, reverse("alerts:form-approve", args=[upgrade.pk]), {"password": PASSWORD})
     assert "涉及红色预警的审批表须由总指挥审批" in messages_after(vice, refused)
-    submit(commander, upgrade_url, reverse("alerts:form-approve", args=[upgrade.pk]),
-           {"password": PASSWORD, "opinion": "同意升级。"}, capture=capture)
+    submit(
+        commander,
+        upgrade_url,
+        reverse("alerts:form-approve", args=[upgrade.pk]),
+        {"password": PASSWORD, "opinion": "同意升级。"},
+        capture=capture,
+    )
     warning.refresh_from_db()
     assert (warning.level, warning.response_level) == ("red", "I")
     assert 'class="public-level">红色预警' in public_page()
 
     # 8. The office files the lift; lifting red is the commander's to sign.
     new_lift = f"{reverse('alerts:form-new')}?action=lift"
-    submit(office, new_lift, new_lift, {
-        "action": "lift", "effective_at": local_input(timezone.localtime()), "basis": "空气质量已明显改善",
-        "content": "解除红色预警，终止应急响应。", "public_message": "阳泉市解除重污染天气红色预警。",
-        "department_opinion": "拟同意。", "weather_trend": "冷空气过境，扩散条件明显好转",
-    })
+    submit(
+        office,
+        new_lift,
+        new_lift,
+        {
+            "action": "lift",
+            "effective_at": local_input(timezone.localtime()),
+            "basis": "空气质量已明显改善",
+            "content": "解除红色预警，终止应急响应。",
+            "public_message": "阳泉市解除重污染天气红色预警。",
+            "department_opinion": "拟同意。",
+            "weather_trend": "冷空气过境，扩散条件明显好转",
+        },
+    )
     lift = ApprovalForm.objects.get(warning=warning, action="lift")
     assert (lift.from_level, lift.approver_role) == ("red", "commander")
     lift_url = reverse("alerts:form", args=[lift.pk])
@@ -217,7 +288,8 @@ def test_forecast_to_orange_to_red_to_lifted_entirely_in_the_browser(make_user, 
     api = browser().get("/api/v1/public/warning/").json()
     assert api["level"] == "none"
     assert [(row["number"], row["levels"], row["status"]) for row in api["this_year"]] == [
-        (warning.number, ["orange", "red"], "lifted")]
+        (warning.number, ["orange", "red"], "lifted")
+    ]
 
     # 10. The audit log holds every step, in order.
     steps = [
@@ -246,7 +318,12 @@ def test_forecast_to_orange_to_red_to_lifted_entirely_in_the_browser(make_user, 
         ("response.response.ended", None),
     ]
     wanted = {action for action, _ in steps}
-    log = [(entry.action, entry.actor) for entry in AuditEntry.objects.filter(action__in=wanted).order_by("created_at", "id")]
+    log = [
+        (entry.action, entry.actor)
+        for entry in AuditEntry.objects.filter(action__in=wanted).order_by("created_at", "id")
+    ]
     assert log == steps
     # Nothing was refused into the log: the vice-commander's attempt on red left no approval.
-    assert not AuditEntry.objects.filter(action="alerts.form.approved", actor=vice_user, target_id=str(upgrade.pk)).exists()
+    assert not AuditEntry.objects.filter(
+        action="alerts.form.approved", actor=vice_user, target_id=str(upgrade.pk)
+    ).exists()

@@ -32,25 +32,67 @@ def make_evaluation(*, hours_ahead: float = 30, level: str = "orange") -> Evalua
     now = timezone.now().replace(minute=0, second=0, microsecond=0)
     start = now + dt.timedelta(hours=hours_ahead)
     end = start + dt.timedelta(hours=71)
-    window = {"start": start.isoformat(), "end": (start + dt.timedelta(hours=23)).isoformat(), "value": 236.4,
-              "rule": "AQI > 200 持续 48 小时", "process": 0, "level": level}
-    result = {
-        "level": level, "response_level": "II", "recommendation": "issue", "approver": "vice_commander",
-        "processes": [{"level": level, "start": start.isoformat(), "end": end.isoformat(), "peak_aqi": 268,
-                       "response_level": "II", "rules": ["AQI > 200 持续 48 小时"], "windows": [window]}],
-        "windows": [window], "reasons": ["过程 1：AQI > 200 持续 48 小时（橙色预警）"], "now": now.isoformat(),
-        "active_level": "none", "forecast_level": level, "proposed_level": level, "issue_by": None, "urgent": False,
-        "ozone_prompt": False, "so2_alerts": [], "ozone_windows": [],
+    window = {
+        "start": start.isoformat(),
+        "end": (start + dt.timedelta(hours=23)).isoformat(),
+        "value": 236.4,
+        "rule": "AQI > 200 持续 48 小时",
+        "process": 0,
+        "level": level,
     }
-    return Evaluation.objects.create(trigger=Evaluation.Trigger.MANUAL, now=now, level=level, response_level="II",
-                                     recommendation="issue", approver="vice_commander", result=result)
+    result = {
+        "level": level,
+        "response_level": "II",
+        "recommendation": "issue",
+        "approver": "vice_commander",
+        "processes": [
+            {
+                "level": level,
+                "start": start.isoformat(),
+                "end": end.isoformat(),
+                "peak_aqi": 268,
+                "response_level": "II",
+                "rules": ["AQI > 200 持续 48 小时"],
+                "windows": [window],
+            }
+        ],
+        "windows": [window],
+        "reasons": ["过程 1：AQI > 200 持续 48 小时（橙色预警）"],
+        "now": now.isoformat(),
+        "active_level": "none",
+        "forecast_level": level,
+        "proposed_level": level,
+        "issue_by": None,
+        "urgent": False,
+        "ozone_prompt": False,
+        "so2_alerts": [],
+        "ozone_windows": [],
+    }
+    return Evaluation.objects.create(
+        trigger=Evaluation.Trigger.MANUAL,
+        now=now,
+        level=level,
+        response_level="II",
+        recommendation="issue",
+        approver="vice_commander",
+        result=result,
+    )
 
 
-def make_form(office, *, level="orange", submit=True, evaluation=None, consultation=None, action="issue") -> ApprovalForm:
+def make_form(
+    office, *, level="orange", submit=True, evaluation=None, consultation=None, action="issue"
+) -> ApprovalForm:
     form = services.form_draft(
-        actor=office, action=action, level=level, basis="会商认为达到预警条件", content="启动应急响应",
-        public_message=f"阳泉市发布重污染天气{level}预警。", effective_at=timezone.now(),
-        evaluation=evaluation, consultation=consultation, **warning_content(action),
+        actor=office,
+        action=action,
+        level=level,
+        basis="会商认为达到预警条件",
+        content="启动应急响应",
+        public_message=f"阳泉市发布重污染天气{level}预警。",
+        effective_at=timezone.now(),
+        evaluation=evaluation,
+        consultation=consultation,
+        **warning_content(action),
     )
     if submit:
         form = services.form_submit(actor=office, form_id=form.pk)
@@ -62,8 +104,15 @@ def history(office, approver, count: int) -> None:
     for _ in range(count):
         form = make_form(office)
         services.form_approve(actor=approver, form_id=form.pk, password=PASSWORD)
-        lift = services.form_draft(actor=office, action="lift", level=None, basis="空气质量改善", content="解除",
-                                   effective_at=timezone.now(), **warning_content("lift"))
+        lift = services.form_draft(
+            actor=office,
+            action="lift",
+            level=None,
+            basis="空气质量改善",
+            content="解除",
+            effective_at=timezone.now(),
+            **warning_content("lift"),
+        )
         services.form_submit(actor=office, form_id=lift.pk)
         services.form_approve(actor=approver, form_id=lift.pk, password=PASSWORD)
 
@@ -105,9 +154,15 @@ def test_list_query_count_does_not_grow_with_the_history(client, people):
 
 def test_warning_page_links_its_evaluation_and_consultation_and_counts_down(client, people):
     evaluation = make_evaluation()
-    consultation = Consultation.objects.create(kind="evaluation", evaluation=evaluation, conclusion="达到橙色预警条件",
-                                               concluded_level="orange", status="concluded",
-                                               concluded_at=timezone.now(), concluded_by=people["office"])
+    consultation = Consultation.objects.create(
+        kind="evaluation",
+        evaluation=evaluation,
+        conclusion="达到橙色预警条件",
+        concluded_level="orange",
+        status="concluded",
+        concluded_at=timezone.now(),
+        concluded_by=people["office"],
+    )
     deadline_services.form_clock_for_consultation(consultation=consultation, level_in_force="none")
     form = make_form(people["office"], evaluation=evaluation, consultation=consultation)
     services.form_approve(actor=people["vice"], form_id=form.pk, password=PASSWORD)
@@ -155,17 +210,32 @@ def test_draft_with_enough_lead_time_is_not_red(client, people):
 
 def test_approver_sees_forecast_consultation_reasons_and_public_text_on_one_page(client, people):
     evaluation = make_evaluation()
-    consultation = Consultation.objects.create(kind="evaluation", evaluation=evaluation, conclusion="会商认为将出现重度污染",
-                                               expert_opinion="专家组同意发布橙色预警", status="concluded",
-                                               concluded_level="orange", concluded_at=timezone.now(),
-                                               concluded_by=people["office"])
+    consultation = Consultation.objects.create(
+        kind="evaluation",
+        evaluation=evaluation,
+        conclusion="会商认为将出现重度污染",
+        expert_opinion="专家组同意发布橙色预警",
+        status="concluded",
+        concluded_level="orange",
+        concluded_at=timezone.now(),
+        concluded_by=people["office"],
+    )
     form = make_form(people["office"], evaluation=evaluation, consultation=consultation)
     client.force_login(people["vice"])
     page = client.get(reverse("alerts:form", args=[form.pk])).content.decode()
-    for text in ("会商认为将出现重度污染", "专家组同意发布橙色预警", "过程 1：AQI &gt; 200 持续 48 小时",
-                 "阳泉市发布重污染天气orange预警。", 'id="forecast-chart"', 'name="password"', "退回办公室"):
+    for text in (
+        "会商认为将出现重度污染",
+        "专家组同意发布橙色预警",
+        "过程 1：AQI &gt; 200 持续 48 小时",
+        "阳泉市发布重污染天气orange预警。",
+        'id="forecast-chart"',
+        'name="password"',
+        "退回办公室",
+    ):
         assert text in page, text
-    chart = json.loads(re.search(r'<script id="chart-data" type="application/json">(.*?)</script>', page, re.S).group(1))
+    chart = json.loads(
+        re.search(r'<script id="chart-data" type="application/json">(.*?)</script>', page, re.S).group(1)
+    )
     assert chart["series_url"].startswith("/api/v1/forecasts/series/?area=140300&start=")
     assert chart["windows"][0]["value"] == 236.4
     assert "236" in page  # the windows as a table, without JavaScript
@@ -250,9 +320,18 @@ def test_inbox_query_count_does_not_grow_with_the_forms(client, people):
     for i in range(4):
         warning = Warning.objects.create(number=f"测试预警{i}", status=Warning.Status.PENDING)
         form = ApprovalForm.objects.create(
-            warning=warning, action="issue", from_level="none", level="yellow", approver_role="vice_commander",
-            effective_at=timezone.now(), basis="依据", content="内容", drafted_by=people["office"],
-            submitted_by=people["office"], submitted_at=timezone.now(), status=ApprovalForm.Status.SUBMITTED,
+            warning=warning,
+            action="issue",
+            from_level="none",
+            level="yellow",
+            approver_role="vice_commander",
+            effective_at=timezone.now(),
+            basis="依据",
+            content="内容",
+            drafted_by=people["office"],
+            submitted_by=people["office"],
+            submitted_at=timezone.now(),
+            status=ApprovalForm.Status.SUBMITTED,
             evaluation=make_evaluation(),
         )
         assert form.pk
@@ -267,11 +346,17 @@ def test_inbox_query_count_does_not_grow_with_the_forms(client, people):
 def test_recording_a_notice_starts_the_one_hour_clock_and_leads_to_the_form(client, people):
     client.force_login(people["office"])
     received = timezone.localtime().replace(second=0, microsecond=0)
-    response = client.post(reverse("alerts:notices"), {
-        "scope": "region", "level": "orange", "document_number": "晋重污染办〔2026〕12号",
-        "period_start": (received + dt.timedelta(hours=12)).strftime("%Y-%m-%dT%H:%M"),
-        "received_at": received.strftime("%Y-%m-%dT%H:%M"), "text": "区域橙色预警",
-    })
+    response = client.post(
+        reverse("alerts:notices"),
+        {
+            "scope": "region",
+            "level": "orange",
+            "document_number": "晋重污染办〔2026〕12号",
+            "period_start": (received + dt.timedelta(hours=12)).strftime("%Y-%m-%dT%H:%M"),
+            "received_at": received.strftime("%Y-%m-%dT%H:%M"),
+            "text": "区域橙色预警",
+        },
+    )
     notice = ProvincialNotice.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"{reverse('alerts:form-new')}?action=issue&notice={notice.pk}"
@@ -286,16 +371,29 @@ def test_recording_a_notice_starts_the_one_hour_clock_and_leads_to_the_form(clie
 def test_a_lower_city_response_to_a_notice_needs_the_provincial_consent(client, people):
     client.force_login(people["office"])
     notice = services.provincial_notice_record(
-        actor=people["office"], scope="province", level="orange", document_number="晋〔2026〕1号",
-        period_start=timezone.now(), period_end=None, received_at=timezone.now(),
+        actor=people["office"],
+        scope="province",
+        level="orange",
+        document_number="晋〔2026〕1号",
+        period_start=timezone.now(),
+        period_end=None,
+        received_at=timezone.now(),
     )
-    data = {"action": "issue", "level": "yellow", "effective_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-            "basis": "省通知", "content": "响应", "provincial_notice": notice.pk}
+    data = {
+        "action": "issue",
+        "level": "yellow",
+        "effective_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "basis": "省通知",
+        "content": "响应",
+        "provincial_notice": notice.pk,
+    }
     refused = client.post(f"{reverse('alerts:form-new')}?action=issue", data)
     assert refused.status_code == 200 and "须经省重污染天气应急指挥部办公室同意" in refused.content.decode()
     assert not ApprovalForm.objects.exists()
-    accepted = client.post(f"{reverse('alerts:form-new')}?action=issue",
-                           {**data, "provincial_consent": "省办公室 2026-11-29 电话同意按黄色响应"})
+    accepted = client.post(
+        f"{reverse('alerts:form-new')}?action=issue",
+        {**data, "provincial_consent": "省办公室 2026-11-29 电话同意按黄色响应"},
+    )
     assert accepted.status_code == 302
     assert ApprovalForm.objects.get().provincial_notice == notice
 

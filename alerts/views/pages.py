@@ -88,8 +88,13 @@ def lead_time(form: ApprovalForm, now: dt.datetime) -> dict | None:
     if start is None:
         return None
     hours = lc.lead_time_hours(episode_start=start, now=now)
-    return {"hours": round(hours, 1), "ago": round(-hours, 1), "started": hours < 0, "start": start,
-            "short": hours < LEAD_HOURS}
+    return {
+        "hours": round(hours, 1),
+        "ago": round(-hours, 1),
+        "started": hours < 0,
+        "start": start,
+        "short": hours < LEAD_HOURS,
+    }
 
 
 def _evaluation_view(evaluation) -> dict | None:
@@ -103,13 +108,22 @@ def _evaluation_view(evaluation) -> dict | None:
         return pd.Timestamp(value).to_pydatetime() if value else None
 
     processes = [
-        {**p, "start_at": stamp(p.get("start")), "end_at": stamp(p.get("end")),
-         "level_name": lc.LEVEL_NAMES.get(lc.Level(p.get("level", "none")), "")}
+        {
+            **p,
+            "start_at": stamp(p.get("start")),
+            "end_at": stamp(p.get("end")),
+            "level_name": lc.LEVEL_NAMES.get(lc.Level(p.get("level", "none")), ""),
+        }
         for p in result.get("processes", [])
     ]
     windows = [
-        {"start_at": stamp(w.get("start")), "end_at": stamp(w.get("end")), "value": w.get("value"),
-         "rule": w.get("rule", ""), "level": w.get("level", "")}
+        {
+            "start_at": stamp(w.get("start")),
+            "end_at": stamp(w.get("end")),
+            "value": w.get("value"),
+            "rule": w.get("rule", ""),
+            "level": w.get("level", ""),
+        }
         for w in result.get("windows", [])
     ]
     now = timezone.localtime(evaluation.now)
@@ -125,17 +139,26 @@ def _evaluation_view(evaluation) -> dict | None:
         "windows": windows,
         "chart": {
             "series_url": f"{reverse('forecast-series')}?area={CITY_CODE}&start={start:%Y-%m-%d}&end={end:%Y-%m-%d}",
-            "windows": [{"start": w.get("start"), "end": w.get("end"), "value": w.get("value")}
-                        for w in result.get("windows", [])],
-            "processes": [{k: p.get(k) for k in ("level", "start", "end", "peak_aqi")} for p in result.get("processes", [])],
+            "windows": [
+                {"start": w.get("start"), "end": w.get("end"), "value": w.get("value")}
+                for w in result.get("windows", [])
+            ],
+            "processes": [
+                {k: p.get(k) for k in ("level", "start", "end", "peak_aqi")} for p in result.get("processes", [])
+            ],
         },
     }
 
 
 def _sign_refusal(form: ApprovalForm, user) -> str | None:
     """Why this person may not sign this form, before they try (the service checks again)."""
-    return lc.may_sign(approver=form.approver_role, signer_role=user.role, signer_id=user.pk,
-                       drafted_by_id=form.drafted_by_id, submitted_by_id=form.submitted_by_id)
+    return lc.may_sign(
+        approver=form.approver_role,
+        signer_role=user.role,
+        signer_id=user.pk,
+        drafted_by_id=form.drafted_by_id,
+        submitted_by_id=form.submitted_by_id,
+    )
 
 
 def _redirect_to_form(form_id: int) -> HttpResponseRedirect:
@@ -144,8 +167,10 @@ def _redirect_to_form(form_id: int) -> HttpResponseRedirect:
 
 def _local_times(values: dict) -> dict:
     """Form initial values: datetimes in local time to the minute (the inputs show no seconds)."""
-    return {k: timezone.localtime(v).replace(second=0, microsecond=0) if isinstance(v, dt.datetime) else v
-            for k, v in values.items()}
+    return {
+        k: timezone.localtime(v).replace(second=0, microsecond=0) if isinstance(v, dt.datetime) else v
+        for k, v in values.items()
+    }
 
 
 def _content_data(data: dict) -> dict:
@@ -177,15 +202,19 @@ class WarningListView(RoleRequiredMixin, TemplateView):
         order = Case(
             When(status=Warning.Status.ACTIVE, then=Value(0)),
             When(status=Warning.Status.PENDING, then=Value(1)),
-            default=Value(2), output_field=IntegerField(),
+            default=Value(2),
+            output_field=IntegerField(),
         )
         try:
             page = max(1, int(self.request.GET.get("page", "1")))
         except ValueError:
             page = 1
         offset = (page - 1) * LIST_PAGE
-        warnings = list(selectors.warnings_list().annotate(in_force=order).order_by("in_force", "-created_at", "-id")
-                        [offset : offset + LIST_PAGE + 1])
+        warnings = list(
+            selectors.warnings_list()
+            .annotate(in_force=order)
+            .order_by("in_force", "-created_at", "-id")[offset : offset + LIST_PAGE + 1]
+        )
         has_next = len(warnings) > LIST_PAGE
         warnings = warnings[:LIST_PAGE]
         for w in warnings:
@@ -240,8 +269,9 @@ class WarningDetailView(RoleRequiredMixin, TemplateView):
             # The warning's own clocks, and the 1-hour form clocks of the consultations and
             # notices its forms answered.
             deadlines = deadline_selectors.with_countdown(
-                deadline_selectors.of_warning(warning, consultation_ids=consultations,
-                                              notice_ids=[f.provincial_notice_id for f in forms]),
+                deadline_selectors.of_warning(
+                    warning, consultation_ids=consultations, notice_ids=[f.provincial_notice_id for f in forms]
+                ),
                 now,
             )
         ctx.update(
@@ -249,9 +279,12 @@ class WarningDetailView(RoleRequiredMixin, TemplateView):
             forms=forms,
             timeline=selectors.timeline(warning),
             open_form=next((f for f in forms if f.status in ("draft", "submitted")), None),
-            evaluations=[{"object": e, "url": reverse("forecasts:evaluation", args=[e.pk])} for e in evaluations.values()],
-            consultations=[{"object": c, "url": reverse("forecasts:consultation", args=[c.pk])}
-                           for c in consultations.values()],
+            evaluations=[
+                {"object": e, "url": reverse("forecasts:evaluation", args=[e.pk])} for e in evaluations.values()
+            ],
+            consultations=[
+                {"object": c, "url": reverse("forecasts:consultation", args=[c.pk])} for c in consultations.values()
+            ],
             deadlines=deadlines,
             can_read_forms=can_read_forms,
             is_office=user.role == Role.OFFICE,
@@ -291,8 +324,7 @@ def _routing(action: str, active: str, target: str | None) -> tuple[str | None, 
             errors.append(str(exc))
             continue
         # §8: the higher of the city's levels and the notices in force decides, as form_draft does.
-        approver = notice_rules.approver_for(from_level=active, to_level=decision.to_level,
-                                             notice_levels=notice_levels)
+        approver = notice_rules.approver_for(from_level=active, to_level=decision.to_level, notice_levels=notice_levels)
         routes.setdefault(approver, []).append(lc.LEVEL_NAMES[decision.to_level])
     if not routes:
         return None, errors[0] if errors else None
@@ -345,8 +377,11 @@ class FormNewView(RoleRequiredMixin, DomainErrorMessageMixin, TemplateView):
             return None
 
     def _initial(self, action: str, evaluation, consultation, notice) -> dict[str, Any]:
-        initial: dict[str, Any] = {"effective_at": now_local_minute(), "effective_on_publication": True,
-                                   "department_opinion": _("拟同意，请领导审批。")}
+        initial: dict[str, Any] = {
+            "effective_at": now_local_minute(),
+            "effective_on_publication": True,
+            "department_opinion": _("拟同意，请领导审批。"),
+        }
         if action != lc.Action.LIFT:
             # The warning level is decided on the city's series (warning-rules.md §1): the whole city
             # unless the evaluation names the areas.
@@ -355,10 +390,14 @@ class FormNewView(RoleRequiredMixin, DomainErrorMessageMixin, TemplateView):
             initial["weather_trend"] = consultation.conclusion
         texts = self._texts(evaluation, action, None, consultation)
         if texts is not None:
-            initial.update(basis=texts.basis, content=texts.content, public_message=texts.public_message,
-                           effective_at=timezone.localtime(texts.effective_at).replace(second=0, microsecond=0),
-                           episode_end=timezone.localtime(texts.episode_end) if texts.episode_end else None,
-                           **_local_times(texts.form_fields()))
+            initial.update(
+                basis=texts.basis,
+                content=texts.content,
+                public_message=texts.public_message,
+                effective_at=timezone.localtime(texts.effective_at).replace(second=0, microsecond=0),
+                episode_end=timezone.localtime(texts.episode_end) if texts.episode_end else None,
+                **_local_times(texts.form_fields()),
+            )
             if action != lc.Action.LIFT:
                 initial["level"] = (evaluation.result or {}).get("proposed_level") or evaluation.level
         if evaluation is not None:
@@ -375,7 +414,8 @@ class FormNewView(RoleRequiredMixin, DomainErrorMessageMixin, TemplateView):
                 if notice.period_end:
                     initial.setdefault("pollution_end", timezone.localtime(notice.period_end))
             initial["basis"] = _("接到%(notice)s，%(period)s起执行。") % {
-                "notice": notice, "period": timezone.localtime(notice.period_start).strftime("%Y年%m月%d日%H时")
+                "notice": notice,
+                "period": timezone.localtime(notice.period_start).strftime("%Y年%m月%d日%H时"),
             } + ("\n" + initial["basis"] if initial.get("basis") else "")
         return initial
 
@@ -383,15 +423,23 @@ class FormNewView(RoleRequiredMixin, DomainErrorMessageMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         action = self._action()
         evaluation, consultation, notice = self._sources(action)
-        form = kwargs.get("form") or ApprovalFormDraftForm(action=action, initial=self._initial(action, evaluation, consultation, notice))
+        form = kwargs.get("form") or ApprovalFormDraftForm(
+            action=action, initial=self._initial(action, evaluation, consultation, notice)
+        )
         active = selectors.active_warning()
         target = form["level"].value() if "level" in form.fields else None
         approver, decision_error = _routing(action, active.level if active else lc.Level.NONE, target or None)
         ctx.update(
-            form=form, action=action, action_label=lc.ACTION_NAMES[lc.Action(action)], active=active,
-            evaluation=_evaluation_view(evaluation), consultation=consultation, notice=notice,
+            form=form,
+            action=action,
+            action_label=lc.ACTION_NAMES[lc.Action(action)],
+            active=active,
+            evaluation=_evaluation_view(evaluation),
+            consultation=consultation,
+            notice=notice,
             consultation_url=reverse("forecasts:consultation", args=[consultation.pk]) if consultation else "",
-            approver_label=approver, decision_error=decision_error,
+            approver_label=approver,
+            decision_error=decision_error,
             actions=[(a.value, lc.ACTION_NAMES[a]) for a in lc.Action],
         )
         return ctx
@@ -406,11 +454,19 @@ class FormNewView(RoleRequiredMixin, DomainErrorMessageMixin, TemplateView):
         level = data.get("level") if action != lc.Action.LIFT else None
         texts = self._texts(evaluation, action, level, consultation)
         created = services.form_draft(
-            actor=request.user, action=action, level=level, basis=data["basis"], content=data["content"],
-            effective_at=data["effective_at"], episode_end=data.get("episode_end"),
-            public_message=data.get("public_message", ""), department_opinion=data.get("department_opinion", ""),
-            evaluation=evaluation, consultation=consultation,
-            provincial_notice=data.get("provincial_notice"), provincial_consent=data.get("provincial_consent", ""),
+            actor=request.user,
+            action=action,
+            level=level,
+            basis=data["basis"],
+            content=data["content"],
+            effective_at=data["effective_at"],
+            episode_end=data.get("episode_end"),
+            public_message=data.get("public_message", ""),
+            department_opinion=data.get("department_opinion", ""),
+            evaluation=evaluation,
+            consultation=consultation,
+            provincial_notice=data.get("provincial_notice"),
+            provincial_consent=data.get("provincial_consent", ""),
             episode_start=(texts.episode_start if texts and texts.episode_start else data["effective_at"]),
             **_content_data(data),
         )
@@ -445,7 +501,9 @@ class FormDetailView(RoleRequiredMixin, TemplateView):
             can_edit=is_office and status == ApprovalForm.Status.DRAFT,
             can_submit=is_office and status == ApprovalForm.Status.DRAFT,
             can_withdraw=is_office and status in (ApprovalForm.Status.DRAFT, ApprovalForm.Status.SUBMITTED),
-            can_redraft=is_office and status == ApprovalForm.Status.REJECTED and open_sibling is None
+            can_redraft=is_office
+            and status == ApprovalForm.Status.REJECTED
+            and open_sibling is None
             and form.warning.status not in (Warning.Status.LIFTED, Warning.Status.CANCELLED),
             open_sibling=open_sibling,
             is_leader=is_leader,
@@ -457,7 +515,9 @@ class FormDetailView(RoleRequiredMixin, TemplateView):
             withdraw_form=WithdrawForm(),
             lead=lead_time(form, now),
             evaluation=_evaluation_view(form.evaluation),
-            consultation_url=reverse("forecasts:consultation", args=[form.consultation_id]) if form.consultation_id else "",
+            consultation_url=reverse("forecasts:consultation", args=[form.consultation_id])
+            if form.consultation_id
+            else "",
             deadlines=deadline_selectors.with_countdown(deadline_selectors.of_form(form), now),
             approver_label=lc.APPROVER_NAMES.get(lc.Approver(form.approver_role), ""),
             response_label=lc.RESPONSE_NAMES.get(form.response_level, ""),
@@ -571,14 +631,19 @@ class FormApproveView(_FormActionView):
         if not data.is_valid():
             raise services.WarningError(" ".join(e for errors in data.errors.values() for e in errors))
         try:
-            reauth = signer_reauthenticate(request, password=data.cleaned_data["password"],
-                                           otp=data.cleaned_data.get("otp", ""), purpose="alerts.form.approve",
-                                           target=ApprovalForm.objects.filter(pk=form_id).first())
+            reauth = signer_reauthenticate(
+                request,
+                password=data.cleaned_data["password"],
+                otp=data.cleaned_data.get("otp", ""),
+                purpose="alerts.form.approve",
+                target=ApprovalForm.objects.filter(pk=form_id).first(),
+            )
         except ReauthenticationError as exc:
             messages.error(request, str(exc))
             return redirect("accounts:login") if exc.ended else _redirect_to_form(form_id)
-        form = services.form_approve(actor=request.user, form_id=form_id, reauth=reauth,
-                                     opinion=data.cleaned_data.get("opinion", ""))
+        form = services.form_approve(
+            actor=request.user, form_id=form_id, reauth=reauth, opinion=data.cleaned_data.get("opinion", "")
+        )
         messages.success(request, _("已签发：%(form)s。办公室将在 2 小时内发布预警信息。") % {"form": form})
         return redirect("alerts:form", pk=form.pk)
 
@@ -610,18 +675,26 @@ class InboxView(RoleRequiredMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         now = timezone.now()
-        items = list(selectors.forms_awaiting(user).select_related("provincial_notice", "drafted_by")
-                     .prefetch_related("affected_areas"))
+        items = list(
+            selectors.forms_awaiting(user)
+            .select_related("provincial_notice", "drafted_by")
+            .prefetch_related("affected_areas")
+        )
         for form in items:
             form.sign_refusal = _sign_refusal(form, user)
-            form.waiting = duration_text(max(0, int((now - form.submitted_at).total_seconds()))) if form.submitted_at else ""
+            form.waiting = (
+                duration_text(max(0, int((now - form.submitted_at).total_seconds()))) if form.submitted_at else ""
+            )
             form.lead = lead_time(form, now)
             form.response_label = lc.RESPONSE_NAMES.get(form.response_level, "")
-        decided = (
-            ApprovalForm.objects.filter(decided_by=user).select_related("warning").order_by("-decided_at")[:10]
+        decided = ApprovalForm.objects.filter(decided_by=user).select_related("warning").order_by("-decided_at")[:10]
+        ctx.update(
+            items=items,
+            decided=decided,
+            sign_form=SignForm(),
+            reject_form=RejectForm(),
+            sign_needs_otp=role_needs_second_factor(user),
         )
-        ctx.update(items=items, decided=decided, sign_form=SignForm(), reject_form=RejectForm(),
-                   sign_needs_otp=role_needs_second_factor(user))
         return ctx
 
 
@@ -641,8 +714,7 @@ class NoticeListView(RoleRequiredMixin, DomainErrorMessageMixin, TemplateView):
         ctx = super().get_context_data(**kwargs)
         now = timezone.now()
         notices = list(
-            ProvincialNotice.objects.select_related("recorded_by")
-            .prefetch_related(
+            ProvincialNotice.objects.select_related("recorded_by").prefetch_related(
                 Prefetch("forms", queryset=ApprovalForm.objects.select_related("warning").order_by("drafted_at", "id")),
                 Prefetch("deadlines", queryset=deadline_selectors.ordered()),
             )[:50]
@@ -651,7 +723,9 @@ class NoticeListView(RoleRequiredMixin, DomainErrorMessageMixin, TemplateView):
         for notice in notices:
             notice.clocks = deadline_selectors.with_countdown(notice.deadlines.all(), now)
             notice.suggested_action = _suggested_action(notice.level, active)
-        form = kwargs.get("form") or NoticeForm(initial={"received_at": now_local_minute(), "period_start": now_local_minute()})
+        form = kwargs.get("form") or NoticeForm(
+            initial={"received_at": now_local_minute(), "period_start": now_local_minute()}
+        )
         ctx.update(notices=notices, form=form, is_office=self.request.user.role == Role.OFFICE)
         return ctx
 
@@ -661,8 +735,13 @@ class NoticeListView(RoleRequiredMixin, DomainErrorMessageMixin, TemplateView):
             return self.render_to_response(self.get_context_data(form=form))
         data = form.cleaned_data
         notice = services.provincial_notice_record(
-            actor=request.user, scope=data["scope"], level=data["level"], document_number=data["document_number"],
-            period_start=data["period_start"], period_end=data.get("period_end"), received_at=data["received_at"],
+            actor=request.user,
+            scope=data["scope"],
+            level=data["level"],
+            document_number=data["document_number"],
+            period_start=data["period_start"],
+            period_end=data.get("period_end"),
+            received_at=data["received_at"],
             text=data.get("text", ""),
         )
         messages.success(request, _("已登记%(notice)s。请在接到通知后 1 小时内填报审批表。") % {"notice": notice})
@@ -690,7 +769,9 @@ class NoticeLiftView(RoleRequiredMixin, DomainErrorMessageMixin, View):
                     messages.error(request, error)
             return redirect("alerts:notices")
         notice = services.provincial_notice_lift_record(
-            actor=request.user, notice_id=notice.pk, document_number=form.cleaned_data["lift_document_number"],
+            actor=request.user,
+            notice_id=notice.pk,
+            document_number=form.cleaned_data["lift_document_number"],
             lifted_at=form.cleaned_data["lifted_at"],
         )
         messages.success(request, _("已登记%(notice)s的解除。") % {"notice": notice})

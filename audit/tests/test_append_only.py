@@ -13,8 +13,15 @@ from audit.services import audit_record
 @pytest.fixture
 def entry(make_user):
     user = make_user(Role.OFFICE)
-    return audit_record(actor=user, action="alerts.warning.drafted", target=user, before={"status": None},
-                        after={"status": "draft"}, data={"level": "orange"}, ip_address="10.1.2.3")
+    return audit_record(
+        actor=user,
+        action="alerts.warning.drafted",
+        target=user,
+        before={"status": None},
+        after={"status": "draft"},
+        data={"level": "orange"},
+        ip_address="10.1.2.3",
+    )
 
 
 def test_entry_keeps_actor_action_target_change_data_time_and_address(entry):

@@ -19,9 +19,14 @@ from deadlines.services import STEP_AUDIT
 
 ROOT = Path(settings.BASE_DIR)
 # Every app of the project (not the libraries): a new app's actions are scanned without editing this list.
-APPS = tuple(sorted(config.label for config in django_apps.get_app_configs()
-                    if Path(config.path).resolve().is_relative_to(ROOT.resolve())
-                    and ".venv" not in Path(config.path).resolve().relative_to(ROOT.resolve()).parts))
+APPS = tuple(
+    sorted(
+        config.label
+        for config in django_apps.get_app_configs()
+        if Path(config.path).resolve().is_relative_to(ROOT.resolve())
+        and ".venv" not in Path(config.path).resolve().relative_to(ROOT.resolve()).parts
+    )
+)
 # f-string actions and the values their placeholder takes.
 FAMILIES = {
     "alerts.warning.{form.action}": ApprovalForm.Action.values,

@@ -16,7 +16,12 @@ def test_plan_has_the_whole_command_structure(plan):
     assert Expert.objects.count() == 15
     assert Area.objects.count() == 7
     assert set(Area.objects.exclude(kind="city").values_list("code", flat=True)) == {
-        "140302", "140303", "140311", "140321", "140322", "kfq"
+        "140302",
+        "140303",
+        "140311",
+        "140321",
+        "140322",
+        "kfq",
     }
     assert Post.objects.get(slug="commander").holder == "阳泉市人民政府市长"
     assert Post.objects.get(slug="vice_commander").holder == "阳泉市人民政府分管副市长"

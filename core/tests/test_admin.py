@@ -13,8 +13,18 @@ from response.models import DailyReport, Order, Response
 from reviews.models import DrillRecord, EffectEvaluation, ResponseSummary
 from supervision.models import Inspection, TipOff
 
-SERVICE_OWNED = [AuditEntry, Delivery, Response, Order, DailyReport, ResponseSummary, EffectEvaluation, DrillRecord,
-                 Inspection, TipOff]
+SERVICE_OWNED = [
+    AuditEntry,
+    Delivery,
+    Response,
+    Order,
+    DailyReport,
+    ResponseSummary,
+    EffectEvaluation,
+    DrillRecord,
+    Inspection,
+    TipOff,
+]
 
 
 @pytest.mark.parametrize("model", SERVICE_OWNED, ids=lambda model: model._meta.label)

@@ -120,7 +120,9 @@ def test_text_on_each_warning_colour_meets_aa(level):
     assert contrast_ratio(on, fill) >= AA, f"{level}: {on} on {fill} = {contrast_ratio(on, fill):.2f}:1"
     text = VARIABLES[f"--text-level-{level}"]
     for ground in (WHITE, VARIABLES["--bg"]):
-        assert contrast_ratio(text, ground) >= AA, f"{level} text {text} on {ground} = {contrast_ratio(text, ground):.2f}:1"
+        assert contrast_ratio(text, ground) >= AA, (
+            f"{level} text {text} on {ground} = {contrast_ratio(text, ground):.2f}:1"
+        )
 
 
 def test_yellow_and_orange_carry_dark_text_and_red_white():
@@ -157,10 +159,13 @@ def test_aqi_category_cells_are_readable():
 # --------------------------------------------------------------------------- words, not colour alone
 
 
-@pytest.mark.parametrize("language,names", [
-    ("zh-hans", {"yellow": "黄色预警", "orange": "橙色预警", "red": "红色预警", "none": "无预警"}),
-    ("en", {"yellow": "Yellow", "orange": "Orange", "red": "Red", "none": "No"}),
-])
+@pytest.mark.parametrize(
+    "language,names",
+    [
+        ("zh-hans", {"yellow": "黄色预警", "orange": "橙色预警", "red": "红色预警", "none": "无预警"}),
+        ("en", {"yellow": "Yellow", "orange": "Orange", "red": "Red", "none": "No"}),
+    ],
+)
 def test_the_level_badge_writes_the_level(language, names):
     with translation.override(language):
         for level, name in names.items():

@@ -64,7 +64,12 @@ def test_every_apps_error_is_a_domain_error_with_its_code_and_status(error, code
 
 def test_an_instance_may_name_a_finer_code_and_status_and_carry_data():
     exc = ReviewError("演练记录不存在。", code="reviews.drill.not_found", status=404, data={"drill": 7})
-    assert (str(exc), exc.message, exc.code, exc.status) == ("演练记录不存在。", "演练记录不存在。", "reviews.drill.not_found", 404)
+    assert (str(exc), exc.message, exc.code, exc.status) == (
+        "演练记录不存在。",
+        "演练记录不存在。",
+        "reviews.drill.not_found",
+        404,
+    )
     assert ReviewError.code == "reviews.refused"  # the class keeps its default
     assert exc.as_dict() == {"detail": "演练记录不存在。", "code": "reviews.drill.not_found", "drill": 7}
 
@@ -77,8 +82,11 @@ def test_data_never_overrides_detail_or_code():
 def test_the_api_answers_a_domain_error_with_its_status_detail_code_and_data():
     response = exception_handler(MissingContentError("请填写：首要污染物。", ["primary_pollutant"]), {})
     assert response.status_code == 400
-    assert response.data == {"detail": "请填写：首要污染物。", "code": "alerts.form.content_missing",
-                             "missing": ["primary_pollutant"]}
+    assert response.data == {
+        "detail": "请填写：首要污染物。",
+        "code": "alerts.form.content_missing",
+        "missing": ["primary_pollutant"],
+    }
     assert exception_handler(NotYourDecisionError("只能由总指挥签发。"), {}).status_code == 403
 
 

@@ -54,14 +54,23 @@ def test_each_handler_says_what_it_does_and_where_its_payload_comes_from():
 def test_architecture_doc_is_the_handler_table():
     assert DOC.is_file(), "docs/architecture.md is missing: run `python manage.py architecture`"
     assert DOC.read_text(encoding="utf-8") == render(), (
-        "docs/architecture.md and the handler table disagree: run `python manage.py architecture`")
+        "docs/architecture.md and the handler table disagree: run `python manage.py architecture`"
+    )
 
 
 def test_the_doc_follows_the_work_from_the_file_to_the_orders():
     text = render()
-    order = ["forecasts.import.evaluate", "forecasts.consultation.opened", "alerts.form.draft",
-             "alerts.form.submitted", "alerts.form.decided", "alerts.warning.publish", "notifications.sms.queued",
-             "response.orders", "response.orders.notify"]
+    order = [
+        "forecasts.import.evaluate",
+        "forecasts.consultation.opened",
+        "alerts.form.draft",
+        "alerts.form.submitted",
+        "alerts.form.decided",
+        "alerts.warning.publish",
+        "notifications.sms.queued",
+        "response.orders",
+        "response.orders.notify",
+    ]
     positions = [text.index(f"| `{topic}` |") for topic in order]
     assert positions == sorted(positions)
 
@@ -79,14 +88,14 @@ def test_a_topic_has_one_handler(probe):
 #: The places that may still hand work to Celery or run code after commit, each with its reason.
 JUSTIFIED = {
     ("core/outbox.py", "on_commit("): "the outbox itself: the event, written in the transaction, is "
-                                      "handed to Celery once it commits",
+    "handed to Celery once it commits",
     ("core/outbox.py", "apply_async("): "the outbox's dispatch (and the sweep's)",
     ("core/views.py", ".delay("): "the system page's health probe: a synchronous round trip to a worker "
-                                  "(ping(...).get(timeout=3)); nothing is committed, nothing to keep",
+    "(ping(...).get(timeout=3)); nothing is committed, nothing to keep",
     ("notifications/tasks.py", ".delay("): "enqueue_deliveries, called by the outbox handler "
-                                              "notifications.sms.queued and by the SMS beat sweep, never on "
-                                              "commit: the Delivery rows are their own durable record, and a "
-                                              "chunk not enqueued stays queued for the sweep",
+    "notifications.sms.queued and by the SMS beat sweep, never on "
+    "commit: the Delivery rows are their own durable record, and a "
+    "chunk not enqueued stays queued for the sweep",
 }
 PATTERNS = ("on_commit(", ".delay(", "apply_async(", "delay_on_commit(")
 
@@ -109,7 +118,8 @@ def test_no_effect_after_commit_outside_the_outbox():
     unexpected = {site: n for site, n in found.items() if site not in JUSTIFIED}
     assert not unexpected, (
         "work after commit goes through core.outbox.outbox_emit (or add the site to JUSTIFIED with its "
-        f"reason): {unexpected}")
+        f"reason): {unexpected}"
+    )
     assert set(JUSTIFIED) <= set(found), f"JUSTIFIED names sites that are gone: {set(JUSTIFIED) - set(found)}"
 
 
@@ -138,8 +148,9 @@ def test_an_event_rolls_back_with_its_transaction(db, probe, django_capture_on_c
     assert callbacks == [] and probe["calls"] == []
 
 
-def test_a_failing_handler_is_recorded_and_handed_out_again_by_the_sweep(db, probe, eager, settings,
-                                                                         django_capture_on_commit_callbacks):
+def test_a_failing_handler_is_recorded_and_handed_out_again_by_the_sweep(
+    db, probe, eager, settings, django_capture_on_commit_callbacks
+):
     settings.OUTBOX_RETRY_AFTER_SECONDS = 0
     probe["failing"] = True
     with pytest.raises(Retry), django_capture_on_commit_callbacks(execute=True):
@@ -159,8 +170,9 @@ def test_a_failing_handler_is_recorded_and_handed_out_again_by_the_sweep(db, pro
 
 
 def test_the_sweep_gives_up_after_the_last_attempt(db, probe):
-    event = OutboxEvent.objects.create(topic="test.probe", payload={}, attempts=outbox.MAX_ATTEMPTS,
-                                       due_at=timezone.now() - dt.timedelta(hours=1))
+    event = OutboxEvent.objects.create(
+        topic="test.probe", payload={}, attempts=outbox.MAX_ATTEMPTS, due_at=timezone.now() - dt.timedelta(hours=1)
+    )
     assert event not in outbox.outbox_pending()
 
 

@@ -39,25 +39,60 @@ def year_2016(make_user):
     office = make_user(Role.OFFICE)
 
     def warning(number, published, lifted, steps):
-        w = Warning.objects.create(number=number, status=Warning.Status.LIFTED, level="none",
-                                   published_at=published, lifted_at=lifted)
+        w = Warning.objects.create(
+            number=number, status=Warning.Status.LIFTED, level="none", published_at=published, lifted_at=lifted
+        )
         for action, level, when in steps:
             ApprovalForm.objects.create(
-                warning=w, action=action, from_level="none", level=level, approver_role="vice_commander",
-                effective_at=when, basis="依据", content="内容", drafted_by=office,
-                status=ApprovalForm.Status.APPROVED, decided_at=when,
+                warning=w,
+                action=action,
+                from_level="none",
+                level=level,
+                approver_role="vice_commander",
+                effective_at=when,
+                basis="依据",
+                content="内容",
+                drafted_by=office,
+                status=ApprovalForm.Status.APPROVED,
+                decided_at=when,
             )
         # a form sent back never counts
         ApprovalForm.objects.create(
-            warning=w, action="upgrade", from_level="none", level="red", approver_role="commander",
-            effective_at=published, basis="依据", content="内容", drafted_by=office, status=ApprovalForm.Status.REJECTED,
+            warning=w,
+            action="upgrade",
+            from_level="none",
+            level="red",
+            approver_role="commander",
+            effective_at=published,
+            basis="依据",
+            content="内容",
+            drafted_by=office,
+            status=ApprovalForm.Status.REJECTED,
         )
         return w
 
-    warning("2015-1", at(2015, 12, 1), at(2015, 12, 3), [("issue", "yellow", at(2015, 12, 1)), ("lift", "none", at(2015, 12, 3))])
-    warning("2016-1", at(2016, 1, 10, 8), at(2016, 1, 14, 12), [
-        ("issue", "yellow", at(2016, 1, 10, 8)), ("upgrade", "orange", at(2016, 1, 12, 0)), ("lift", "none", at(2016, 1, 14, 12))])
-    warning("2016-2", at(2016, 12, 30), at(2017, 1, 2), [("issue", "red", at(2016, 12, 30)), ("lift", "none", at(2017, 1, 2))])
+    warning(
+        "2015-1",
+        at(2015, 12, 1),
+        at(2015, 12, 3),
+        [("issue", "yellow", at(2015, 12, 1)), ("lift", "none", at(2015, 12, 3))],
+    )
+    warning(
+        "2016-1",
+        at(2016, 1, 10, 8),
+        at(2016, 1, 14, 12),
+        [
+            ("issue", "yellow", at(2016, 1, 10, 8)),
+            ("upgrade", "orange", at(2016, 1, 12, 0)),
+            ("lift", "none", at(2016, 1, 14, 12)),
+        ],
+    )
+    warning(
+        "2016-2",
+        at(2016, 12, 30),
+        at(2017, 1, 2),
+        [("issue", "red", at(2016, 12, 30)), ("lift", "none", at(2017, 1, 2))],
+    )
 
 
 def test_year_chart_shades_every_warning_of_the_year_by_level(client, make_user, year_2016):

@@ -40,7 +40,16 @@ def test_office_sees_the_city_dashboard(client, people):
     populate(1, **people)
     client.force_login(people["office"])
     html = client.get("/").content.decode()
-    assert panel_ids(html) == ["status", "pending", "deadlines", "compliance", "deliveries", "forecast", "audit", "revision"]
+    assert panel_ids(html) == [
+        "status",
+        "pending",
+        "deadlines",
+        "compliance",
+        "deliveries",
+        "forecast",
+        "audit",
+        "revision",
+    ]
     assert 'hx-get="/?panel=deadlines"' in html and 'hx-trigger="every 15s"' in html
 
 
@@ -80,7 +89,7 @@ def test_unit_without_todays_report_gets_the_link_to_file_it(client, people, mak
     html = client.get("/?panel=reports").content.decode()
     day = timezone.localdate() - dt.timedelta(days=1)
     assert "尚未报送" in html
-    assert f'/response/reports/new/?date={day:%Y-%m-%d}' in html
+    assert f"/response/reports/new/?date={day:%Y-%m-%d}" in html
 
 
 def test_unit_that_filed_sees_it_filed(client, people, make_user):
@@ -164,11 +173,14 @@ def test_deliveries_per_channel_match_the_rows(client, people):
 
     populate(2, **people)
     # Yesterday's publication is out of the day's view: its rows must not count.
-    old = Delivery.objects.create(key="warning:old", recipient_key="old", phone="13900000000", text="旧", status="failed")
+    old = Delivery.objects.create(
+        key="warning:old", recipient_key="old", phone="13900000000", text="旧", status="failed"
+    )
     Delivery.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(hours=25))
     for n, read in enumerate((True, False, False)):
-        Notification.objects.create(recipient=people["office"], kind="test", title=f"通知{n}",
-                                    read_at=timezone.now() if read else None)
+        Notification.objects.create(
+            recipient=people["office"], kind="test", title=f"通知{n}", read_at=timezone.now() if read else None
+        )
     stale = Notification.objects.create(recipient=people["office"], kind="test", title="旧通知")
     Notification.objects.filter(pk=stale.pk).update(created_at=timezone.now() - dt.timedelta(days=2))
 
@@ -181,8 +193,10 @@ def test_deliveries_per_channel_match_the_rows(client, people):
     queued = day.filter(status="queued").count()
     assert failed < Delivery.objects.filter(status="failed").count()  # the old row exists and is left out
     rows = re.findall(r"<tr(?: class=\"delivery-failed\")?><td>(.*?)</td>(.*?)</tr>", html, re.S)
-    cells = {label: [int(c) for c in re.findall(r'<td class="num">(?:<strong class="error">)?(\d+)', rest)]
-             for label, rest in rows}
+    cells = {
+        label: [int(c) for c in re.findall(r'<td class="num">(?:<strong class="error">)?(\d+)', rest)]
+        for label, rest in rows
+    }
     assert cells == {"短信": [sent, delivered, failed, queued], "站内通知": [3, 1, 0, 0]}, cells
     assert "近 24 小时" in html
 
@@ -216,7 +230,9 @@ def test_forecast_panel_embeds_the_forecast_pages_chart_data(client, people):
     populate(1, **people)
     client.force_login(people["office"])
     html = client.get("/?panel=forecast").content.decode()
-    data = json.loads(re.search(r'<script id="forecast-chart-data" type="application/json">(.*?)</script>', html, re.S).group(1))
+    data = json.loads(
+        re.search(r'<script id="forecast-chart-data" type="application/json">(.*?)</script>', html, re.S).group(1)
+    )
     assert data["area"]["code"] == "140300"
     assert [t["value"] for t in data["thresholds"]] == [100, 150, 200, 300]
     assert any(v is not None for v in data["observed"])
@@ -234,7 +250,9 @@ def test_status_names_the_level_and_response(client, people):
 
 
 LOGINS = {
-    Role.OFFICE: "office", Role.VICE_COMMANDER: "vice", Role.COMMANDER: "commander",
+    Role.OFFICE: "office",
+    Role.VICE_COMMANDER: "vice",
+    Role.COMMANDER: "commander",
 }
 
 
@@ -280,12 +298,24 @@ def test_on_a_responses_first_day_the_panels_follow_todays_report(client, make_u
     now = timezone.now()
     today = timezone.localdate()
     started = max(now - dt.timedelta(minutes=5), timezone.make_aware(dt.datetime.combine(today, dt.time(0, 1))))
-    warning = Warning.objects.create(number="阳泉重污染预警〔测试〕第1号", status=Warning.Status.ACTIVE, level="orange",
-                                     response_level="II", published_at=started)
+    warning = Warning.objects.create(
+        number="阳泉重污染预警〔测试〕第1号",
+        status=Warning.Status.ACTIVE,
+        level="orange",
+        response_level="II",
+        published_at=started,
+    )
     response = Response.objects.create(warning=warning, level="II", started_at=started)
     unit = MemberUnit.objects.filter(active=True, area__isnull=True).order_by("order", "pk").first()
-    DailyReport.objects.create(response=response, unit=unit, report_date=today, measures_done="已落实",
-                               content="已落实", submitted_by=make_user(Role.UNIT, unit=unit), submitted_at=now)
+    DailyReport.objects.create(
+        response=response,
+        unit=unit,
+        report_date=today,
+        measures_done="已落实",
+        content="已落实",
+        submitted_by=make_user(Role.UNIT, unit=unit),
+        submitted_at=now,
+    )
 
     client.force_login(make_user(Role.OFFICE))
     html = client.get("/?panel=compliance").content.decode()

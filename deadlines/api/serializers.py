@@ -15,5 +15,20 @@ class DeadlineSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Deadline
-        fields = ["id", "kind", "kind_name", "key", "warning", "form", "provincial_notice", "unit", "evaluation",
-                  "started_at", "due_at", "met_at", "cancelled_at", "close_reason", "closed_by"]
+        fields = [
+            "id",
+            "kind",
+            "kind_name",
+            "key",
+            "warning",
+            "form",
+            "provincial_notice",
+            "unit",
+            "evaluation",
+            "started_at",
+            "due_at",
+            "met_at",
+            "cancelled_at",
+            "close_reason",
+            "closed_by",
+        ]

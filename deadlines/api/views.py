@@ -25,5 +25,7 @@ class NoticeCloseView(APIView):
     def post(self, request, pk: int):
         body = serializers.NoticeCloseSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        deadline = services.deadline_close_notice(actor=request.user, notice_id=pk, reason=body.validated_data["reason"])
+        deadline = services.deadline_close_notice(
+            actor=request.user, notice_id=pk, reason=body.validated_data["reason"]
+        )
         return Response(serializers.DeadlineSerializer(deadline).data)

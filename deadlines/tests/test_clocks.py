@@ -59,8 +59,14 @@ class Flow:
         people = self.people
         with time_machine.travel(when, tick=False), self.capture(execute=True):
             fields = {"effective_at": when, **warning_content(action), **extra}
-            form = alert_services.form_draft(actor=people["office"], action=action, level=level,
-                                             basis="会商认为达到条件", content="按预案执行", **fields)
+            form = alert_services.form_draft(
+                actor=people["office"],
+                action=action,
+                level=level,
+                basis="会商认为达到条件",
+                content="按预案执行",
+                **fields,
+            )
             alert_services.form_submit(actor=people["office"], form_id=form.pk)
             signer = people["commander"] if form.approver_role == Role.COMMANDER else people["vice"]
             return alert_services.form_approve(actor=signer, form_id=form.pk, password=PASSWORD)
@@ -77,15 +83,26 @@ class Flow:
 
     def draft_and_submit(self, action: str, level: str | None, when: dt.datetime, **extra) -> ApprovalForm:
         with time_machine.travel(when, tick=False), self.capture(execute=True):
-            form = alert_services.form_draft(actor=self.people["office"], action=action, level=level, basis="依据",
-                                             content="内容", effective_at=when, **{**warning_content(action), **extra})
+            form = alert_services.form_draft(
+                actor=self.people["office"],
+                action=action,
+                level=level,
+                basis="依据",
+                content="内容",
+                effective_at=when,
+                **{**warning_content(action), **extra},
+            )
             return alert_services.form_submit(actor=self.people["office"], form_id=form.pk)
 
     def conclude(self, consultation: Consultation, level: str, when: dt.datetime) -> Consultation:
         with time_machine.travel(when, tick=False), self.capture(execute=True):
             return forecast_services.consultation_conclude(
-                consultation_id=consultation.pk, actor=self.people["forecaster"], conclusion="静稳天气持续，扩散条件差",
-                concluded_level=level, reporter="预报员", reported_on=when.date(),
+                consultation_id=consultation.pk,
+                actor=self.people["forecaster"],
+                conclusion="静稳天气持续，扩散条件差",
+                concluded_level=level,
+                reporter="预报员",
+                reported_on=when.date(),
             )
 
     def evaluate(self, when: dt.datetime, **kwargs) -> Evaluation:
@@ -100,17 +117,29 @@ def flow(people, eager, django_capture_on_commit_callbacks, settings) -> Flow:
 
 
 def active_warning(level: str = "orange") -> Warning:
-    return Warning.objects.create(number=f"阳泉重污染预警〔测试〕{level}", status=Warning.Status.ACTIVE, level=level,
-                                  response_level=lc.RESPONSE[lc.Level(level)])
+    return Warning.objects.create(
+        number=f"阳泉重污染预警〔测试〕{level}",
+        status=Warning.Status.ACTIVE,
+        level=level,
+        response_level=lc.RESPONSE[lc.Level(level)],
+    )
 
 
 # ----------------------------------------------------------------------------- pure
 
 
-@pytest.mark.parametrize(("held", "concluded", "action"), [
-    ("none", "orange", "issue"), ("yellow", "red", "upgrade"), ("red", "orange", "downgrade"),
-    ("orange", "none", "lift"), ("orange", "orange", None), ("none", "none", None), ("none", "", None),
-])
+@pytest.mark.parametrize(
+    ("held", "concluded", "action"),
+    [
+        ("none", "orange", "issue"),
+        ("yellow", "red", "upgrade"),
+        ("red", "orange", "downgrade"),
+        ("orange", "none", "lift"),
+        ("orange", "orange", None),
+        ("none", "none", None),
+        ("none", "", None),
+    ],
+)
 def test_the_decision_a_conclusion_calls_for(held, concluded, action):
     assert lc.decision_action(level_in_force=held, concluded_level=concluded) == action
 
@@ -125,9 +154,16 @@ def test_a_consultation_concluded_at_orange_starts_the_offices_one_hour_clock_me
     assert (clock.kind, clock.started_at, clock.due_at, clock.met_at) == ("form", T0, at(1), None)
 
     with time_machine.travel(at(0.5), tick=False):
-        form = alert_services.form_draft(actor=people["office"], action="issue", level="orange", basis="依据",
-                                         content="内容", effective_at=at(0.5), consultation=consultation,
-                                         **warning_content())
+        form = alert_services.form_draft(
+            actor=people["office"],
+            action="issue",
+            level="orange",
+            basis="依据",
+            content="内容",
+            effective_at=at(0.5),
+            consultation=consultation,
+            **warning_content(),
+        )
     with time_machine.travel(at(0.75), tick=False):
         alert_services.form_submit(actor=people["office"], form_id=form.pk)
     clock.refresh_from_db()
@@ -158,8 +194,16 @@ def test_lifting_gets_a_form_clock_too(people, flow):
     clock = Deadline.objects.get(key=keys.form_for_consultation(consultation.pk))
     assert clock.due_at == at(31) and clock.open
     with time_machine.travel(at(30.5), tick=False):
-        form = alert_services.form_draft(actor=people["office"], action="lift", level=None, basis="依据", content="内容",
-                                         effective_at=at(30.5), consultation=consultation, **warning_content("lift"))
+        form = alert_services.form_draft(
+            actor=people["office"],
+            action="lift",
+            level=None,
+            basis="依据",
+            content="内容",
+            effective_at=at(30.5),
+            consultation=consultation,
+            **warning_content("lift"),
+        )
         alert_services.form_submit(actor=people["office"], form_id=form.pk)
     clock.refresh_from_db()
     assert clock.met_at == at(30.5)
@@ -177,9 +221,16 @@ def test_a_form_submitted_before_the_conclusion_leaves_the_clock_met(people, flo
     """The evaluation drafts the form at once; the office may submit it before the record is done."""
     consultation = Consultation.objects.create(kind=Consultation.Kind.REALTIME)
     with time_machine.travel(at(-0.5), tick=False):
-        form = alert_services.form_draft(actor=people["office"], action="issue", level="orange", basis="依据",
-                                         content="内容", effective_at=at(-0.5), consultation=consultation,
-                                         **warning_content())
+        form = alert_services.form_draft(
+            actor=people["office"],
+            action="issue",
+            level="orange",
+            basis="依据",
+            content="内容",
+            effective_at=at(-0.5),
+            consultation=consultation,
+            **warning_content(),
+        )
         alert_services.form_submit(actor=people["office"], form_id=form.pk)
     flow.conclude(consultation, "orange", T0)
     assert Deadline.objects.get(key=keys.form_for_consultation(consultation.pk)).met_at == T0
@@ -200,8 +251,13 @@ def test_a_drill_consultation_starts_no_clock(people, flow):
 def record_notice(people, level: str, when: dt.datetime = T0):
     with time_machine.travel(when, tick=False):
         return alert_services.provincial_notice_record(
-            actor=people["office"], scope="region", level=level, document_number=f"晋重污染〔2026〕{level}号",
-            period_start=when, period_end=when + dt.timedelta(days=3), received_at=when,
+            actor=people["office"],
+            scope="region",
+            level=level,
+            document_number=f"晋重污染〔2026〕{level}号",
+            period_start=when,
+            period_end=when + dt.timedelta(days=3),
+            received_at=when,
         )
 
 
@@ -286,7 +342,10 @@ def test_the_api_closes_the_clock_for_the_office(client, people):
     assert body["close_reason"] == "本市已按橙色预警响应" and body["closed_by"] == people["office"].username
     again = client.post(url, {"reason": "再次"}, content_type="application/json")
     assert again.status_code == 409 and again.json()["code"] == "deadlines.refused"
-    assert client.post("/api/v1/notices/999999/close/", {"reason": "x"}, content_type="application/json").status_code == 404
+    assert (
+        client.post("/api/v1/notices/999999/close/", {"reason": "x"}, content_type="application/json").status_code
+        == 404
+    )
 
 
 def test_the_api_refuses_a_notice_above_the_city(client, people):
@@ -303,14 +362,27 @@ def forecast(start: dt.datetime, values: list[int], *, issued_at: dt.datetime, r
     """The city's hourly forecast AQI from ``start``, as a file issued at ``issued_at`` stores it."""
     city = Area.objects.get(code="140300")
     stored = ForecastImport.objects.create(
-        file_name="预报.csv", file_sha256=hashlib.sha256(f"{start}{issued_at}{values}{replay}".encode()).hexdigest(),
-        channel=ForecastImport.Channel.COMMAND, period="hour", replay=replay,
+        file_name="预报.csv",
+        file_sha256=hashlib.sha256(f"{start}{issued_at}{values}{replay}".encode()).hexdigest(),
+        channel=ForecastImport.Channel.COMMAND,
+        period="hour",
+        replay=replay,
     )
-    AirQualityRecord.objects.bulk_create([
-        AirQualityRecord(area=city, period="hour", time=start + dt.timedelta(hours=i), kind="forecast",
-                         issued_at=issued_at, aqi=value, source_import=stored, replay=replay)
-        for i, value in enumerate(values)
-    ])
+    AirQualityRecord.objects.bulk_create(
+        [
+            AirQualityRecord(
+                area=city,
+                period="hour",
+                time=start + dt.timedelta(hours=i),
+                kind="forecast",
+                issued_at=issued_at,
+                aqi=value,
+                source_import=stored,
+                replay=replay,
+            )
+            for i, value in enumerate(values)
+        ]
+    )
 
 
 PROCESS_START = dt.datetime(2026, 12, 13, 0, 0, tzinfo=SHANGHAI)  # 48 h at 220 from here: orange
@@ -422,13 +494,18 @@ def test_the_end_of_the_response_opens_the_summary_task_reminded_after_five_days
     with time_machine.travel(at(48, days=30), tick=False):
         assert deadlines_tick() == {"remind": 0, "escalate_office": 0, "escalate_approver": 0}
     reminder = Notification.objects.get(kind="alerts.deadline.remind", recipient=people["office"])
-    assert reminder.title.startswith("待办提醒：总结评估") and reminder.link == reverse("reviews:summary", args=[lift.warning_id])
+    assert reminder.title.startswith("待办提醒：总结评估") and reminder.link == reverse(
+        "reviews:summary", args=[lift.warning_id]
+    )
     task.refresh_from_db()
-    assert task.reminded_at == at(48.1, days=5) and task.escalated_office_at is None and task.escalated_approver_at is None
+    assert (
+        task.reminded_at == at(48.1, days=5) and task.escalated_office_at is None and task.escalated_approver_at is None
+    )
 
     with time_machine.travel(at(49, days=6), tick=False):
-        review_services.summary_save(actor=people["office"], warning_id=lift.warning_id, measures_summary="总结",
-                                     filled_by_name="办公室")
+        review_services.summary_save(
+            actor=people["office"], warning_id=lift.warning_id, measures_summary="总结", filled_by_name="办公室"
+        )
         review_services.summary_finalize(actor=people["office"], warning_id=lift.warning_id)
     task.refresh_from_db()
     assert task.met_at == at(49, days=6)

@@ -34,7 +34,9 @@ def people_cast():
 
 
 def notices(kind: str) -> set[str]:
-    return set(Notification.objects.filter(kind=f"alerts.deadline.{kind}").values_list("recipient__username", flat=True))
+    return set(
+        Notification.objects.filter(kind=f"alerts.deadline.{kind}").values_list("recipient__username", flat=True)
+    )
 
 
 def tick_at(moment: dt.datetime) -> dict:
@@ -68,9 +70,16 @@ def test_form_clock_is_reminded_then_escalated_each_step_once(people):
     assert deadline.reminded_at == T0 + dt.timedelta(minutes=41)
     assert deadline.escalated_office_at == T0 + dt.timedelta(minutes=61)
     assert deadline.escalated_approver_at == T0 + dt.timedelta(minutes=91)
-    steps = list(AuditEntry.objects.filter(target_id=str(deadline.pk), action__startswith="alerts.deadline.")
-                 .order_by("id").values_list("action", flat=True))
-    assert steps == ["alerts.deadline.reminded", "alerts.deadline.escalated_office", "alerts.deadline.escalated_approver"]
+    steps = list(
+        AuditEntry.objects.filter(target_id=str(deadline.pk), action__startswith="alerts.deadline.")
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
+    assert steps == [
+        "alerts.deadline.reminded",
+        "alerts.deadline.escalated_office",
+        "alerts.deadline.escalated_approver",
+    ]
     assert Notification.objects.filter(kind__startswith="alerts.deadline.").count() == 4
 
 
@@ -83,8 +92,15 @@ def test_a_met_deadline_is_left_alone(people):
 
 
 def test_the_escalation_of_a_red_form_goes_to_the_commander(people):
-    form = alert_services.form_draft(actor=people["clerk"], action="issue", level="red", basis="依据", content="内容",
-                                     effective_at=T0, **warning_content())
+    form = alert_services.form_draft(
+        actor=people["clerk"],
+        action="issue",
+        level="red",
+        basis="依据",
+        content="内容",
+        effective_at=T0,
+        **warning_content(),
+    )
     assert form.approver_role == "commander"
     services.deadline_start(kind="publish", key=f"publish:form:{form.pk}", start=T0, warning=form.warning, form=form)
     tick_at(T0 + dt.timedelta(hours=2, minutes=31))
@@ -110,8 +126,9 @@ def test_without_an_office_head_the_whole_office_hears(make_user):
 
 def test_a_unit_deadline_reminds_the_unit_too(people):
     unit = people["unit"].unit
-    services.deadline_start(kind="daily_report", key=f"daily:{unit.pk}:2026-12-01", start=T0 - dt.timedelta(hours=2),
-                            unit=unit)
+    services.deadline_start(
+        kind="daily_report", key=f"daily:{unit.pk}:2026-12-01", start=T0 - dt.timedelta(hours=2), unit=unit
+    )
     assert tick_at(T0 + dt.timedelta(minutes=5))["remind"] == 1  # due 10:00, reminded from 09:00
     assert notices("remind") == {people["head"].username, people["clerk"].username, people["unit"].username}
 

@@ -49,8 +49,22 @@ class ForecastImportSerializer(serializers.ModelSerializer):
     class Meta:
         model = ForecastImport
         fields = [
-            "id", "file_name", "file_sha256", "file_size", "channel", "period", "uploaded_by", "created_at",
-            "row_count", "stored_count", "first_time", "last_time", "area_codes", "kinds", "warnings", "evaluation",
+            "id",
+            "file_name",
+            "file_sha256",
+            "file_size",
+            "channel",
+            "period",
+            "uploaded_by",
+            "created_at",
+            "row_count",
+            "stored_count",
+            "first_time",
+            "last_time",
+            "area_codes",
+            "kinds",
+            "warnings",
+            "evaluation",
         ]
         read_only_fields = fields
 
@@ -62,7 +76,9 @@ class ForecastImportSerializer(serializers.ModelSerializer):
 class ForecastEvaluateRequestSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="CSV、XLSX 或 JSON（可重复此字段以同时判定多个文件）")
     active_level = serializers.CharField(
-        required=False, default="none", help_text="当前生效的预警：none、yellow、orange、red（或 黄色/橙色/红色、III/II/I）"
+        required=False,
+        default="none",
+        help_text="当前生效的预警：none、yellow、orange、red（或 黄色/橙色/红色、III/II/I）",
     )
     now = serializers.CharField(required=False, help_text="判定时刻，ISO 8601（默认：文件中的第一个小时）")
 

@@ -93,9 +93,16 @@ class ImportListCreateView(generics.ListAPIView):
         request={"multipart/form-data": serializers.ForecastFileUploadSerializer},
         responses={
             201: serializers.ForecastImportOutcomeSerializer,
-            200: OpenApiResponse(serializers.ForecastImportOutcomeSerializer, description="同一文件已导入过：duplicate 为 true，id 为先前的导入"),
-            400: OpenApiResponse(serializers.ForecastFileRejectedSerializer, description="文件有误（逐行逐列列出），未存入任何数据"),
-            413: OpenApiResponse(serializers.ForecastFileRejectedSerializer, description="文件超过上限 FORECAST_MAX_UPLOAD_BYTES"),
+            200: OpenApiResponse(
+                serializers.ForecastImportOutcomeSerializer,
+                description="同一文件已导入过：duplicate 为 true，id 为先前的导入",
+            ),
+            400: OpenApiResponse(
+                serializers.ForecastFileRejectedSerializer, description="文件有误（逐行逐列列出），未存入任何数据"
+            ),
+            413: OpenApiResponse(
+                serializers.ForecastFileRejectedSerializer, description="文件超过上限 FORECAST_MAX_UPLOAD_BYTES"
+            ),
         },
     )
     def post(self, request: Request, *args, **kwargs) -> Response:

@@ -38,8 +38,9 @@ LEVELS: tuple[str, ...] = ("none", "yellow", "orange", "red")
 #: reviews and the dashboard import.
 LEVEL_NAMES: dict[str, str] = {"none": "无预警", "yellow": "黄色预警", "orange": "橙色预警", "red": "红色预警"}
 #: The colour alone, as the rules' sentences say it ("达到黄色预警条件"): the name without 预警.
-COLOUR_NAMES: dict[str, str] = {level: name if level == "none" else name.removesuffix("预警")
-                                for level, name in LEVEL_NAMES.items()}
+COLOUR_NAMES: dict[str, str] = {
+    level: name if level == "none" else name.removesuffix("预警") for level, name in LEVEL_NAMES.items()
+}
 RESPONSE_LEVELS: dict[str, str | None] = {
     "none": None,
     "yellow": "III",
@@ -220,8 +221,9 @@ class Runs:
         prefix = self._prefix[rule]
         return bool(prefix[j] - prefix[i] > 0)
 
-    def match_between(self, rule: Rule, first: pd.Timestamp, last: pd.Timestamp,
-                      prefer_from: pd.Timestamp | None = None) -> RuleMatch | None:
+    def match_between(
+        self, rule: Rule, first: pd.Timestamp, last: pd.Timestamp, prefer_from: pd.Timestamp | None = None
+    ) -> RuleMatch | None:
         """The run of ``rule`` starting in [first, last] that a reader is shown as the one that
         decided: the most hours of data in its windows (a full 24 hours rather than 20 at an edge
         of the data), then one starting at or after ``prefer_from`` (the process's first hour:
@@ -247,8 +249,14 @@ class Runs:
             _kinds(self.series, start, start + (rule.span_hours - 1) * HOUR),
         )
 
-    def level_between(self, span_start: pd.Timestamp, span_end: pd.Timestamp, *, starts_from: pd.Timestamp | None = None,
-                      ends_from: pd.Timestamp | None = None) -> tuple[str, list[RuleMatch]]:
+    def level_between(
+        self,
+        span_start: pd.Timestamp,
+        span_end: pd.Timestamp,
+        *,
+        starts_from: pd.Timestamp | None = None,
+        ends_from: pd.Timestamp | None = None,
+    ) -> tuple[str, list[RuleMatch]]:
         """The highest level whose runs touch the hours [span_start, span_end] (a window holds
         one of them, §6); ``starts_from``: only runs whose first window starts at or after it;
         ``ends_from``: only runs whose last window holds an hour at or after it (§7)."""
@@ -275,7 +283,9 @@ class Runs:
         return [m for rule in self.rules[level] if (m := self.match_between(rule, first, last))]
 
 
-def _kinds(series: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> tuple[tuple[str, int, pd.Timestamp, pd.Timestamp], ...]:
+def _kinds(
+    series: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp
+) -> tuple[tuple[str, int, pd.Timestamp, pd.Timestamp], ...]:
     """The observed and forecast hours (with data) of a span: (kind, hours, first, last)."""
     part = series.loc[start:end]
     part = part[part["aqi"].notna()]
@@ -304,8 +314,9 @@ def ozone_matches(windows: pd.DataFrame, series: pd.DataFrame | None = None) -> 
 
 
 def _empty_series() -> pd.DataFrame:
-    return pd.DataFrame({"aqi": pd.Series(dtype=float), "kind": pd.Series(dtype=object)},
-                        index=pd.DatetimeIndex([], tz=TZ))
+    return pd.DataFrame(
+        {"aqi": pd.Series(dtype=float), "kind": pd.Series(dtype=object)}, index=pd.DatetimeIndex([], tz=TZ)
+    )
 
 
 # --------------------------------------------------------------------------- §6 processes
@@ -495,7 +506,9 @@ def approver_for(recommendation: str, active_level: str, proposed_level: str | N
 # --------------------------------------------------------------------------- §11 content
 
 
-def day_values(series: pd.DataFrame, windows: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> list[tuple[dt.date, float, float]]:
+def day_values(
+    series: pd.DataFrame, windows: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp
+) -> list[tuple[dt.date, float, float]]:
     """The natural days from ``start``'s to ``end``'s (§11): each day's AQI (§2, the window from
     00:00) as (day, low end, high end); a day whose window has no value is left out. The high
     end is the window's value (ranges at their upper end); the low end takes the ranges' low ends
@@ -540,7 +553,9 @@ def primary_of_hours(series: pd.DataFrame, start: pd.Timestamp, end: pd.Timestam
     return best if counts[best] else None
 
 
-def affected_areas(series_by_area: Mapping[str, pd.DataFrame], start: pd.Timestamp, end: pd.Timestamp) -> list[dict[str, str]]:
+def affected_areas(
+    series_by_area: Mapping[str, pd.DataFrame], start: pd.Timestamp, end: pd.Timestamp
+) -> list[dict[str, str]]:
     """§11 (plan §5.5): the county-level areas whose own series are polluted (an hour > 100)
     during the process; the whole city when only the city's series is given, or no area's is."""
     areas = []
@@ -553,8 +568,9 @@ def affected_areas(series_by_area: Mapping[str, pd.DataFrame], start: pd.Timesta
     return areas or [{"code": CITY.code, "name": CITY.name}]
 
 
-def warning_content(process: Process, level: str, series_by_area: Mapping[str, pd.DataFrame],
-                    windows: pd.DataFrame) -> dict[str, Any]:
+def warning_content(
+    process: Process, level: str, series_by_area: Mapping[str, pd.DataFrame], windows: pd.DataFrame
+) -> dict[str, Any]:
     """What the warning says (§11) about one process at one level; the weather trend comes from
     the consultation (附件4) and the effective start defaults to publication (None)."""
     city = series_by_area[CITY.code]
@@ -649,7 +665,9 @@ def evaluate(
         issue_target = about
     elif recommendation == "lift" and where is not None:
         # The warning in force ends; the next process with a level needs a warning of its own.
-        candidates = ([where.current] if where.current is not None and not where.current_holds_now else []) + where.following
+        candidates = (
+            [where.current] if where.current is not None and not where.current_holds_now else []
+        ) + where.following
         issue_target = next((p for p in candidates if p.level != "none" and p.start > now_hour), None)
     issue_by = issue_target.issue_by if issue_target is not None else None
     issue_due_now = bool(recommendation == "issue" and issue_by is not None and (issue_by <= now_hour or urgent))
@@ -662,7 +680,9 @@ def evaluate(
     if city is None:
         reasons.append(f"文件中没有{CITY.name}（{CITY.code}）的数据：预警级别按全市数据确定，未判定预警级别")
     elif names_no_pollutant(city):
-        reasons.append(UNKNOWN_POLLUTANT_REASON + "（文件既未给出污染物浓度，也未给出首要污染物；发布时由办公室填写首要污染物）")
+        reasons.append(
+            UNKNOWN_POLLUTANT_REASON + "（文件既未给出污染物浓度，也未给出首要污染物；发布时由办公室填写首要污染物）"
+        )
     for process in processes:
         reasons.extend(_process_reasons(process, where))
     if city is not None and not levelled:

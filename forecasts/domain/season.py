@@ -26,7 +26,7 @@ class Season:
 
 
 def parse(text: str) -> Season:
-    """"11-01:03-31" → Season((11, 1), (3, 31)); ValueError for anything else."""
+    """ "11-01:03-31" → Season((11, 1), (3, 31)); ValueError for anything else."""
     match = _SPAN.fullmatch((text or "").strip())
     if match is None:
         raise ValueError(f"heating season {text!r}: expected MM-DD:MM-DD, e.g. 11-01:03-31")

@@ -46,15 +46,23 @@ def forecaster_client(client, make_user):
     return client
 
 
-def test_forecaster_imports_a_file_and_gets_201_with_counts(forecaster_client, eager, django_capture_on_commit_callbacks):
+def test_forecaster_imports_a_file_and_gets_201_with_counts(
+    forecaster_client, eager, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = forecaster_client.post(IMPORTS, {"file": upload("hourly-aqi.csv")})
     assert response.status_code == 201, response.content
     body = response.json()
     record = ForecastImport.objects.get()
     assert body == {
-        "id": record.pk, "file_name": "hourly-aqi.csv", "row_count": 84, "stored_count": 84, "duplicate": False,
-        "period": "hour", "area_codes": ["140300"], "warnings": [],
+        "id": record.pk,
+        "file_name": "hourly-aqi.csv",
+        "row_count": 84,
+        "stored_count": 84,
+        "duplicate": False,
+        "period": "hour",
+        "area_codes": ["140300"],
+        "warnings": [],
     }
     assert record.channel == "api" and record.uploaded_by.role == Role.FORECASTER
     evaluation = Evaluation.objects.get(source_import=record)
@@ -157,8 +165,18 @@ def test_evaluate_returns_the_command_json_and_stores_nothing(forecaster_client,
             ]
         else:
             assert body[key] == value, key
-    assert {"level", "response_level", "processes", "ozone_prompt", "so2_alerts", "issue_by", "urgent",
-            "recommendation", "approver", "reasons"} <= set(body)
+    assert {
+        "level",
+        "response_level",
+        "processes",
+        "ozone_prompt",
+        "so2_alerts",
+        "issue_by",
+        "urgent",
+        "recommendation",
+        "approver",
+        "reasons",
+    } <= set(body)
     assert ForecastImport.objects.count() == 0 and AirQualityRecord.objects.count() == 0
 
 

@@ -76,6 +76,16 @@ def test_the_row_path_and_the_column_path_do_not_import_each_other(module, other
 
 
 def test_the_package_keeps_the_names_other_modules_import():
-    for name in ("TZ", "ReadResult", "CONCENTRATIONS", "normalise_frame", "read_file", "parse_time",
-                 "ImportError_", "FRAME_COLUMNS", "MAX_ERRORS", "empty_frame"):
+    for name in (
+        "TZ",
+        "ReadResult",
+        "CONCENTRATIONS",
+        "normalise_frame",
+        "read_file",
+        "parse_time",
+        "ImportError_",
+        "FRAME_COLUMNS",
+        "MAX_ERRORS",
+        "empty_frame",
+    ):
         assert name in readers.__all__ and hasattr(readers, name)

@@ -35,10 +35,7 @@ SAMPLE_COUNTS = {
 }
 
 BAD_CSV = (
-    "area,time,aqi,pm25\n"
-    "阳泉市,2025-02-03 06:00,90,60\n"
-    "阳泉市,2025-02-03 7点,95,-5\n"
-    "阳泉市,2025-02-03 08:00,100,62\n"
+    "area,time,aqi,pm25\n阳泉市,2025-02-03 06:00,90,60\n阳泉市,2025-02-03 7点,95,-5\n阳泉市,2025-02-03 08:00,100,62\n"
 ).encode()
 
 
@@ -127,11 +124,13 @@ def test_preview_reads_without_writing(plan):
 
 
 def test_issued_at_defaults_to_the_observation_time_or_the_import_time(plan):
-    data = csv_bytes([
-        {"time": "2025-02-03 06:00", "aqi": 90, "kind": "observed"},
-        {"time": "2025-02-03 07:00", "aqi": 95, "kind": "forecast"},
-        {"time": "2025-02-03 08:00", "aqi": 99, "kind": "forecast", "issued_at": "2025-02-02 16:00"},
-    ])
+    data = csv_bytes(
+        [
+            {"time": "2025-02-03 06:00", "aqi": 90, "kind": "observed"},
+            {"time": "2025-02-03 07:00", "aqi": 95, "kind": "forecast"},
+            {"time": "2025-02-03 08:00", "aqi": 99, "kind": "forecast", "issued_at": "2025-02-02 16:00"},
+        ]
+    )
     outcome = forecast_import(data=data, name="mixed.csv", channel="api")
     by_row = {r.row: r for r in AirQualityRecord.objects.filter(source_import=outcome.import_)}
     observed, unstated, stated = by_row[2], by_row[3], by_row[4]
@@ -147,7 +146,9 @@ def test_issued_at_defaults_to_the_observation_time_or_the_import_time(plan):
 def test_rows_identical_to_stored_ones_are_skipped_not_errors(plan):
     rows = [{"area": "平定县", "time": f"2025-01-20 {h:02d}:00", "so2": 100 + h, "kind": "observed"} for h in range(6)]
     first = forecast_import(data=csv_bytes(rows), name="a.csv", channel="api")
-    more = rows + [{"area": "平定县", "time": f"2025-01-20 {h:02d}:00", "so2": 100 + h, "kind": "observed"} for h in (6, 7)]
+    more = rows + [
+        {"area": "平定县", "time": f"2025-01-20 {h:02d}:00", "so2": 100 + h, "kind": "observed"} for h in (6, 7)
+    ]
     second = forecast_import(data=csv_bytes(more), name="b.csv", channel="api")
     assert (first.stored_count, second.row_count, second.stored_count) == (6, 8, 2)
     assert second.import_.stored_count == 2
@@ -173,20 +174,45 @@ def test_newest_issue_wins_and_observation_beats_forecast_in_the_stored_series(p
 def test_the_bulk_path_matches_the_database(plan):
     """PostgreSQL: COPY into a temporary table and INSERT … ON CONFLICT; SQLite: bulk_create."""
     rows = [
-        {"area": code, "time": f"2025-03-0{d} {h:02d}:00", "pm25": 35.5, "pm10": 80, "so2": 5, "no2": 20, "o3": 60,
-         "co": 0.6, "o3_8h": 55, "dust": 1 if h == 3 else 0, "primary_pollutant": "PM2.5", "source": "监测\t中心,\"站\"",
-         "aqi_low": 40, "aqi_high": 60, "kind": "observed"}
-        for code in ("140302", "kfq") for d in (1, 2) for h in range(24)
+        {
+            "area": code,
+            "time": f"2025-03-0{d} {h:02d}:00",
+            "pm25": 35.5,
+            "pm10": 80,
+            "so2": 5,
+            "no2": 20,
+            "o3": 60,
+            "co": 0.6,
+            "o3_8h": 55,
+            "dust": 1 if h == 3 else 0,
+            "primary_pollutant": "PM2.5",
+            "source": '监测\t中心,"站"',
+            "aqi_low": 40,
+            "aqi_high": 60,
+            "kind": "observed",
+        }
+        for code in ("140302", "kfq")
+        for d in (1, 2)
+        for h in range(24)
     ]
     outcome = forecast_import(data=csv_bytes(rows), name="full.csv", channel="command")
     assert outcome.stored_count == 96
     stored = AirQualityRecord.objects.get(area__code="kfq", time=pd.Timestamp("2025-03-02 03:00", tz="Asia/Shanghai"))
-    assert (stored.pm25, stored.co, stored.o3_8h, stored.aqi, stored.aqi_low, stored.aqi_high) == (35.5, 0.6, 55, None, 40, 60)
-    assert stored.dust is True and stored.primary_pollutant == "PM2.5" and stored.source == "监测\t中心,\"站\""
+    assert (stored.pm25, stored.co, stored.o3_8h, stored.aqi, stored.aqi_low, stored.aqi_high) == (
+        35.5,
+        0.6,
+        55,
+        None,
+        40,
+        60,
+    )
+    assert stored.dust is True and stored.primary_pollutant == "PM2.5" and stored.source == '监测\t中心,"站"'
     assert stored.period == "hour" and stored.kind == "observed" and stored.row > 1
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # the staging table is gone
-            cursor.execute("SELECT count(*) FROM pg_class WHERE relname LIKE 'aq_import_stage_%%' AND relpersistence = 't'")
+            cursor.execute(
+                "SELECT count(*) FROM pg_class WHERE relname LIKE 'aq_import_stage_%%' AND relpersistence = 't'"
+            )
             assert cursor.fetchone()[0] == 0
 
 
@@ -228,8 +254,9 @@ def _age(path: Path, seconds: int = 120) -> None:
     os.utime(path, (stamp, stamp))
 
 
-def test_inbox_scan_moves_files_and_a_second_scan_does_nothing(plan, tmp_path, settings, eager,
-                                                                django_capture_on_commit_callbacks):
+def test_inbox_scan_moves_files_and_a_second_scan_does_nothing(
+    plan, tmp_path, settings, eager, django_capture_on_commit_callbacks
+):
     settings.FORECAST_INBOX_DIR = tmp_path
     (tmp_path / "hourly-aqi.csv").write_bytes(sample("hourly-aqi.csv"))
     (tmp_path / "ozone.json").write_bytes(sample("ozone-daily.json"))
@@ -241,7 +268,9 @@ def test_inbox_scan_moves_files_and_a_second_scan_does_nothing(plan, tmp_path, s
     with django_capture_on_commit_callbacks(execute=True):
         report = scan_inbox()
     assert {(item["name"], item["status"]) for item in report} == {
-        ("hourly-aqi.csv", "stored"), ("ozone.json", "stored"), ("bad.csv", "rejected"),
+        ("hourly-aqi.csv", "stored"),
+        ("ozone.json", "stored"),
+        ("bad.csv", "rejected"),
     }
     assert sorted(p.name for p in (tmp_path / "done").iterdir()) == ["hourly-aqi.csv", "ozone.json"]
     assert sorted(p.name for p in (tmp_path / "rejected").iterdir()) == ["bad.csv", "bad.csv.errors.txt"]

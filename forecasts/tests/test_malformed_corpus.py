@@ -92,14 +92,22 @@ def generated() -> dict[str, tuple[bytes, list[tuple[int | None, str | None]], s
             "文件编码不是 UTF-8/GBK",
         ),
         # ASCII headers, an area name in Shift-JIS: the garbled name is shown where it stands.
-        "shift-jis-values.csv": ("area,time,aqi\n城区,2025-01-10 00:00,120\n".encode("shift_jis"), [(2, "area")], "未知的区域"),
+        "shift-jis-values.csv": (
+            "area,time,aqi\n城区,2025-01-10 00:00,120\n".encode("shift_jis"),
+            [(2, "area")],
+            "未知的区域",
+        ),
         "gbk-unknown-area.csv": (
             "区域,时间,AQI\n阳泉市,2025-01-10 00:00,120\n太原市,2025-01-10 00:00,90\n".encode("gbk"),
             [(3, "区域")],
             "未知的区域「太原市」",
         ),
         "binary-garbage.csv": (random.Random(20250210).randbytes(4096), [(FILE, FILE)], "无法识别的文件编码"),
-        "old-excel.xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1024), [(FILE, FILE)], "不支持旧版 Excel（.xls）"),
+        "old-excel.xls": (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1024),
+            [(FILE, FILE)],
+            "不支持旧版 Excel（.xls）",
+        ),
         "corrupt.xlsx": (b"PK\x03\x04" + random.Random(3).randbytes(512), [(FILE, FILE)], "无法读取 Excel 文件"),
         "no-rows.xlsx": (_xlsx(), [(FILE, FILE)], "文件为空"),
         "header-only.xlsx": (_xlsx(["区域", "时间", "AQI"]), [(FILE, FILE)], "文件没有数据行"),
@@ -179,7 +187,9 @@ def test_values_up_to_the_plausibility_ceilings_are_accepted():
         assert _Reader("ceilings.csv", data, fast=fast).read().ok
         [error] = _Reader("over.csv", over, fast=fast).read().errors
         assert (error.row, error.column) == (2, "co")
-        assert error.message == "第 2 行「co」列：CO浓度「200.1」不合理（上限 200 毫克/立方米）：请检查是否录错或单位有误"
+        assert (
+            error.message == "第 2 行「co」列：CO浓度「200.1」不合理（上限 200 毫克/立方米）：请检查是否录错或单位有误"
+        )
 
 
 # --------------------------------------------------------------------------- big files
@@ -232,7 +242,15 @@ def test_a_150000_row_valid_csv_is_read_in_reasonable_time():
     elapsed = time.perf_counter() - start
     assert result.ok, result.errors[:3]
     assert len(result.frame) == 150_000 and result.period == "hour"
-    assert sorted(result.frame["area_code"].unique()) == ["140300", "140302", "140303", "140311", "140321", "140322", "kfq"]
+    assert sorted(result.frame["area_code"].unique()) == [
+        "140300",
+        "140302",
+        "140303",
+        "140311",
+        "140321",
+        "140322",
+        "kfq",
+    ]
     # Generous for a loaded CI machine: the reader takes well under a second for this on an idle
     # core; the bound catches a path that turned quadratic, not a slow day.
     assert elapsed < 60, elapsed

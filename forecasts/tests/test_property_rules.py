@@ -117,7 +117,6 @@ def test_raising_any_hour_never_lowers_the_level_of_the_windows(case):
     assert rank(level(raised)) >= rank(level(values))
 
 
-
 def level_of_process_holding(values: list[float | None], hour: int) -> str | None:
     """The level of the process whose span holds ``hour`` (None when no process does)."""
     stamp = START + pd.Timedelta(hours=hour)
@@ -164,8 +163,9 @@ def test_a_raise_keeps_or_grows_the_process_that_holds_the_hour(case):
 # --------------------------------------------------------------------------- 2. enough hours
 
 
-def rule_bound_met(aqi: pd.Series, start: pd.Timestamp, end: pd.Timestamp, threshold: float, days: int,
-                   peak_over: float | None) -> bool:
+def rule_bound_met(
+    aqi: pd.Series, start: pd.Timestamp, end: pd.Timestamp, threshold: float, days: int, peak_over: float | None
+) -> bool:
     """Whether some run of blocks [s+24j, s+24j+23] (j < days) that touches the process [start,
     end] has, in each block, at least 20 hours with data and at least one hour above
     ``threshold``; for red also one hour above ``peak_over`` in those blocks. ``aqi``: the whole

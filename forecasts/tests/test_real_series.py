@@ -66,7 +66,9 @@ def test_the_whole_record_classifies_and_its_red_processes_are_the_known_episode
     reds = [(p["start"], p["end"]) for p in whole["processes"] if p["level"] == "red"]
     assert reds == [(day(first).isoformat(), day(last, 23).isoformat()) for first, last, _, _ in EPISODES]
     # Every process with a level is a polluted spell of whole days, and the first one sets issue_by.
-    assert all(p["start"].endswith("T00:00:00+08:00") and p["end"].endswith("T23:00:00+08:00") for p in whole["processes"])
+    assert all(
+        p["start"].endswith("T00:00:00+08:00") and p["end"].endswith("T23:00:00+08:00") for p in whole["processes"]
+    )
     assert whole["issue_by"] == (pd.Timestamp(whole["processes"][0]["start"]) - pd.Timedelta(hours=24)).isoformat()
     assert len(whole["processes"]) == 34
     assert whole["so2_alerts"] == []  # daily means are not hourly SO2 values (§5)
@@ -75,8 +77,11 @@ def test_the_whole_record_classifies_and_its_red_processes_are_the_known_episode
 @pytest.mark.parametrize(("first", "last", "windows", "peak"), EPISODES, ids=[e[0] for e in EPISODES])
 def test_each_known_episode_is_one_red_process_from_its_first_day(record, first, last, windows, peak):
     # The episode with two clean days on either side (each gives 48 hours ≤ 100: a process ends).
-    piece = between(record, (day(first) - pd.Timedelta(days=2)).strftime("%Y-%m-%d"),
-                    (day(last) + pd.Timedelta(days=2)).strftime("%Y-%m-%d"))
+    piece = between(
+        record,
+        (day(first) - pd.Timedelta(days=2)).strftime("%Y-%m-%d"),
+        (day(last) + pd.Timedelta(days=2)).strftime("%Y-%m-%d"),
+    )
     result = evaluate(piece)
 
     assert result["level"] == "red" and result["response_level"] == "I"
@@ -111,7 +116,9 @@ def walk(record, first: str, last: str) -> list[tuple[str, str, str, str | None,
     frame = record.frame
     active, out = "none", []
     for stamp in pd.date_range(day(first), day(last), freq="D"):
-        part = frame[(frame["time"] >= stamp - pd.Timedelta(days=5)) & (frame["time"] <= stamp + pd.Timedelta(days=2))].copy()
+        part = frame[
+            (frame["time"] >= stamp - pd.Timedelta(days=5)) & (frame["time"] <= stamp + pd.Timedelta(days=2))
+        ].copy()
         part["kind"] = ["observed" if t < stamp else "forecast" for t in part["time"]]
         got = evaluate(part, active_level=active, now=stamp)
         if got["recommendation"] in ("issue", "upgrade", "downgrade", "lift"):

@@ -61,15 +61,25 @@ CASES = [
     Case(
         "a process edge: the real means make it orange, not red",
         ((50, 24, FC), (215, 20, FC), (215, 24, FC), (320, 24, FC), (50, 24, FC)),
-        expected={"level": "orange", "recommendation": "issue", "proposed_level": "orange",
-                  "approver": "vice_commander"},
+        expected={
+            "level": "orange",
+            "recommendation": "issue",
+            "proposed_level": "orange",
+            "approver": "vice_commander",
+        },
     ),
     Case(
         "48 h observed at 250 and 24 h forecast at 320, at the start of the forecast: red, the commander",
         ((250, 48, OB), (320, 24, FC)),
         now=48,
-        expected={"level": "red", "recommendation": "issue", "proposed_level": "red", "approver": "commander",
-                  "reached_level": "red", "issue_due_now": True},
+        expected={
+            "level": "red",
+            "recommendation": "issue",
+            "proposed_level": "red",
+            "approver": "commander",
+            "reached_level": "red",
+            "issue_due_now": True,
+        },
     ),
     Case(
         "the same with yellow in force: upgrade to red",
@@ -82,21 +92,35 @@ CASES = [
         "24 h observed at 320 then 30 h at 310: urgent, orange at once",
         ((320, 24, OB), (310, 30, FC)),
         now=24,
-        expected={"urgent": True, "recommendation": "issue", "proposed_level": "orange",
-                  "approver": "vice_commander", "issue_due_now": True},
+        expected={
+            "urgent": True,
+            "recommendation": "issue",
+            "proposed_level": "orange",
+            "approver": "vice_commander",
+            "issue_due_now": True,
+        },
     ),
     Case(
         "orange in force, 40 clean hours ahead, then 72 h at 320: lift, and the red process needs its own warning",
         ((50, 40, FC), (320, 72, FC)),
         active="orange",
-        expected={"recommendation": "lift", "proposed_level": None, "approver": "vice_commander",
-                  "lift_at": START.isoformat(), "issue_by": (START + pd.Timedelta(hours=16)).isoformat()},
+        expected={
+            "recommendation": "lift",
+            "proposed_level": None,
+            "approver": "vice_commander",
+            "lift_at": START.isoformat(),
+            "issue_by": (START + pd.Timedelta(hours=16)).isoformat(),
+        },
     ),
     Case(
         "6 h at 120, 72 h without data, then a spell: two processes, the spell's own issue_by",
         ((120, 6, FC), (None, 72, FC), (250, 48, FC)),
-        expected={"recommendation": "issue", "proposed_level": "orange",
-                  "issue_by": (START + pd.Timedelta(hours=78 - 24)).isoformat(), "issue_due_now": False},
+        expected={
+            "recommendation": "issue",
+            "proposed_level": "orange",
+            "issue_by": (START + pd.Timedelta(hours=78 - 24)).isoformat(),
+            "issue_due_now": False,
+        },
     ),
 ]
 IDS = [f"case{i}" for i in range(len(CASES))]
@@ -156,8 +180,16 @@ def test_evaluate_forecast_json(case, tmp_path):
     path = tmp_path / "case.csv"
     path.write_text(case.csv(), encoding="utf-8")
     out = io.StringIO()
-    call_command("evaluate_forecast", str(path), "--json", "--active-level", case.active,
-                 "--now", case.now_at().isoformat(), stdout=out)
+    call_command(
+        "evaluate_forecast",
+        str(path),
+        "--json",
+        "--active-level",
+        case.active,
+        "--now",
+        case.now_at().isoformat(),
+        stdout=out,
+    )
     assert_case(json.loads(out.getvalue()), case)
 
 
@@ -184,8 +216,9 @@ def test_the_evaluate_api(case, forecaster_client):
 # --------------------------------------------------------------------------- the upload page
 
 
-def test_upload_page_red_mid_episode_drafts_red_for_the_commander(client, make_user, eager,
-                                                                django_capture_on_commit_callbacks):
+def test_upload_page_red_mid_episode_drafts_red_for_the_commander(
+    client, make_user, eager, django_capture_on_commit_callbacks
+):
     """The worst day: 48 hours observed at 250 and the next 24 forecast at 320, uploaded now. The
     stored evaluation proposes red, and the auto-drafted form is red, 40 % cuts, the commander's."""
     from alerts.models import ApprovalForm
@@ -211,8 +244,9 @@ def test_upload_page_red_mid_episode_drafts_red_for_the_commander(client, make_u
     assert (form.action, form.level, form.approver_role) == ("issue", "red", "commander")
 
 
-def test_upload_page_keeps_a_file_of_the_past_judged_at_its_first_hour(client, make_user, eager,
-                                                                     django_capture_on_commit_callbacks):
+def test_upload_page_keeps_a_file_of_the_past_judged_at_its_first_hour(
+    client, make_user, eager, django_capture_on_commit_callbacks
+):
     from forecasts.models import Evaluation
 
     case = CASES[1]
@@ -306,17 +340,24 @@ def _stored_evaluation(case: Case, tmp_path) -> object:
     path.write_text(case.csv(), encoding="utf-8")
     result = json.loads(json.dumps(evaluate(read_file(path), active_level=case.active, now=case.now_at())))
     evaluation = Evaluation.objects.create(
-        trigger=Evaluation.Trigger.MANUAL, now=case.now_at().to_pydatetime(), active_level=case.active,
-        level=result["level"], response_level=result["response_level"] or "", recommendation=result["recommendation"],
-        approver=result["approver"] or "", urgent=result["urgent"], result=result,
+        trigger=Evaluation.Trigger.MANUAL,
+        now=case.now_at().to_pydatetime(),
+        active_level=case.active,
+        level=result["level"],
+        response_level=result["response_level"] or "",
+        recommendation=result["recommendation"],
+        approver=result["approver"] or "",
+        urgent=result["urgent"],
+        result=result,
     )
     Consultation.objects.create(kind=Consultation.Kind.EVALUATION, evaluation=evaluation)
     return evaluation
 
 
 @pytest.mark.parametrize(("index", "level"), [(5, "none"), (2, "red"), (1, "orange"), (0, "none")])
-def test_the_consultation_form_defaults_to_the_proposed_level_not_the_headline(index, level, client, make_user,
-                                                                              tmp_path):
+def test_the_consultation_form_defaults_to_the_proposed_level_not_the_headline(
+    index, level, client, make_user, tmp_path
+):
     """The lift case's headline level is red (a later process), but the consultation concludes on
     what is proposed now: none (lift); the red process gets its own consultation when it comes."""
     evaluation = _stored_evaluation(CASES[index], tmp_path)

@@ -19,12 +19,15 @@ from forecasts.tasks import daily_consultation
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("11-01:03-31", season.Season((11, 1), (3, 31))),
-    (" 10-15:04-15 ", season.Season((10, 15), (4, 15))),
-    ("06-01:08-31", season.Season((6, 1), (8, 31))),
-    ("02-29:03-01", season.Season((2, 29), (3, 1))),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("11-01:03-31", season.Season((11, 1), (3, 31))),
+        (" 10-15:04-15 ", season.Season((10, 15), (4, 15))),
+        ("06-01:08-31", season.Season((6, 1), (8, 31))),
+        ("02-29:03-01", season.Season((2, 29), (3, 1))),
+    ],
+)
 def test_a_season_is_read_from_its_text(text, expected):
     assert season.parse(text) == expected
     assert str(expected) == text.strip()
@@ -36,16 +39,19 @@ def test_a_malformed_season_is_refused(text):
         season.parse(text)
 
 
-@pytest.mark.parametrize(("day", "expected"), [
-    (dt.date(2026, 10, 31), False),
-    (dt.date(2026, 11, 1), True),
-    (dt.date(2026, 11, 14), True),  # edition 1's 15 November no longer starts it
-    (dt.date(2027, 1, 31), True),
-    (dt.date(2027, 3, 16), True),  # nor does 15 March end it
-    (dt.date(2027, 3, 31), True),
-    (dt.date(2027, 4, 1), False),
-    (dt.date(2027, 7, 1), False),
-])
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (dt.date(2026, 10, 31), False),
+        (dt.date(2026, 11, 1), True),
+        (dt.date(2026, 11, 14), True),  # edition 1's 15 November no longer starts it
+        (dt.date(2027, 1, 31), True),
+        (dt.date(2027, 3, 16), True),  # nor does 15 March end it
+        (dt.date(2027, 3, 31), True),
+        (dt.date(2027, 4, 1), False),
+        (dt.date(2027, 7, 1), False),
+    ],
+)
 def test_the_default_heating_season_is_1_november_to_31_march(day, expected):
     assert services.in_heating_season(day) is expected
 
@@ -73,6 +79,9 @@ def test_the_setting_is_checked_at_start():
     result = subprocess.run(  # noqa: S603 - our own interpreter and settings module
         [sys.executable, "-c", "import django; django.setup()"],
         env={"DJANGO_SETTINGS_MODULE": "yangquan_aqi.settings", "HEATING_SEASON": "winter", "PATH": "/usr/bin:/bin"},
-        cwd=django_settings.BASE_DIR, capture_output=True, text=True, check=False,
+        cwd=django_settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode != 0 and "HEATING_SEASON must be MM-DD:MM-DD" in result.stderr

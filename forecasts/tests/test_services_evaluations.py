@@ -286,8 +286,9 @@ def test_second_realtime_consultation_is_refused_while_one_is_open(plan, office_
     assert Consultation.objects.filter(kind=Consultation.Kind.REALTIME).count() == 2
 
 
-def test_daily_consultation_once_per_day_in_the_heating_season(plan, office_people, eager,
-                                                              django_capture_on_commit_callbacks):
+def test_daily_consultation_once_per_day_in_the_heating_season(
+    plan, office_people, eager, django_capture_on_commit_callbacks
+):
     with time_machine.travel(dt.datetime(2025, 12, 1, 8, 30, tzinfo=SHANGHAI), tick=False):
         with django_capture_on_commit_callbacks(execute=True):
             first = daily_consultation()

@@ -187,8 +187,9 @@ def test_list_shows_open_consultations_before_concluded_ones(client, make_user, 
     assert "发起实时会商" not in html  # the commander does not start one
 
 
-def test_office_starts_a_realtime_consultation(client, make_user, consultation, eager,
-                                              django_capture_on_commit_callbacks):
+def test_office_starts_a_realtime_consultation(
+    client, make_user, consultation, eager, django_capture_on_commit_callbacks
+):
     office = make_user(Role.OFFICE)
     forecaster = make_user(Role.FORECASTER)
     client.force_login(office)

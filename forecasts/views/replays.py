@@ -49,8 +49,15 @@ class ReplayListView(RoleRequiredMixin, DomainErrorMessageMixin, TemplateView):
         if settings.CELERY_TASK_ALWAYS_EAGER:
             # Embedded default: no worker; the steps run now (speed is ignored in-process).
             speed = 0.0
-        replay = replay_start(path=str(BUILT_IN), start=start, end=end, step=request.POST.get("step", "day"),
-                              seconds_per_step=speed, actor=request.user, advance=True)
+        replay = replay_start(
+            path=str(BUILT_IN),
+            start=start,
+            end=end,
+            step=request.POST.get("step", "day"),
+            seconds_per_step=speed,
+            actor=request.user,
+            advance=True,
+        )
         return redirect("forecasts:replay", pk=replay.pk)
 
 

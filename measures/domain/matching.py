@@ -78,7 +78,9 @@ def select_entries(entries: Sequence[E], *, subtype: str, grade: str, single_mea
         if len(labels) == 1:
             return Match("matched", general + tuple(chosen))
         if len(labels) > 1:
-            return Match("subtype", general, f"子类「{subtype}」同时对应多个子类：{'；'.join(sorted(labels))}，请写明完整子类")
+            return Match(
+                "subtype", general, f"子类「{subtype}」同时对应多个子类：{'；'.join(sorted(labels))}，请写明完整子类"
+            )
         if general:
             return Match("matched", general)
         names = "；".join(dict.fromkeys(e.subtype for e in labelled))

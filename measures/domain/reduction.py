@@ -146,7 +146,9 @@ def entry_factor(text: str) -> Factor:
         if _KILN_HOLD.search(clause):
             hold = True
             # "禁止新坯进窑或蹲火保温，破碎、成型等排放PM工序停产": the stop after the comma is its own part.
-            clause = clause.split("，", 1)[1] if "，" in clause and not _STOP.search(clause.split("，", 1)[0]) else clause
+            clause = (
+                clause.split("，", 1)[1] if "，" in clause and not _STOP.search(clause.split("，", 1)[0]) else clause
+            )
         if _CONDITIONAL.search(clause):
             conditional = True
         scope = _scope(clause)
@@ -190,8 +192,10 @@ def _basis(percents, stops, *, hold: bool, conditional: bool, production: dict[s
     if not parts:
         parts.append("无停限产")
     values = set(production.values())
-    shares = _pct(values.pop()) if len(values) == 1 else "、".join(
-        f"{POLLUTANT_SHORT[p]} {_pct(v)}" for p, v in production.items()
+    shares = (
+        _pct(values.pop())
+        if len(values) == 1
+        else "、".join(f"{POLLUTANT_SHORT[p]} {_pct(v)}" for p, v in production.items())
     )
     return "，".join(parts) + f" → {shares}"
 
@@ -212,7 +216,9 @@ def combined_factor(texts: Iterable[str]) -> Factor:
     return Factor(
         production,
         max(f.transport for f in factors),
-        best.basis if all(best.production[p] == production[p] for p in POLLUTANTS) else "；".join(f.basis for f in factors),
+        best.basis
+        if all(best.production[p] == production[p] for p in POLLUTANTS)
+        else "；".join(f.basis for f in factors),
         per_registry=all(f.per_registry for f in factors),
     )
 
@@ -293,7 +299,9 @@ class Estimate:
         return not self.short
 
 
-def estimate(sources: Sequence[Source], *, target_percent: float, exempt_keys: frozenset = frozenset(), top: int = 10) -> Estimate:
+def estimate(
+    sources: Sequence[Source], *, target_percent: float, exempt_keys: frozenset = frozenset(), top: int = 10
+) -> Estimate:
     """Per pollutant: the registry's total (exempt enterprises included: the target is a share of
     everything emitted), the expected cut, its share, the target and the shortfall. For each
     pollutant that falls short: the largest remaining emitters not fully stopped, and the
@@ -311,7 +319,11 @@ def estimate(sources: Sequence[Source], *, target_percent: float, exempt_keys: f
         open_sources = [s for s in sources if s.remaining(p) > 1e-9]
         ranked = sorted(open_sources, key=lambda s: s.remaining(p), reverse=True)
         result.top_sources[p] = [
-            Hotspot(s.name, s.remaining(p), f"{s.area} · {s.industry} · {s.note or '现计减排 ' + _pct(s.cut(p) / s.emissions[p] if s.emissions.get(p) else 0)}")
+            Hotspot(
+                s.name,
+                s.remaining(p),
+                f"{s.area} · {s.industry} · {s.note or '现计减排 ' + _pct(s.cut(p) / s.emissions[p] if s.emissions.get(p) else 0)}",
+            )
             for s in ranked[:top]
         ]
         result.by_area[p] = _grouped(open_sources, p, key=lambda s: s.area)

@@ -41,7 +41,10 @@ COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
     "pm_t": ("颗粒物年排放量(吨)", ("颗粒物年排放量", "颗粒物", "pm", "pm年排放量")),
     "vocs_t": ("挥发性有机物年排放量(吨)", ("挥发性有机物年排放量", "挥发性有机物", "vocs", "vocs年排放量")),
     "fuel": ("燃料类型", ("燃料类型", "燃料")),
-    "toxic_or_odorous": ("是否涉及有毒有害及恶臭气体", ("是否涉及有毒有害及恶臭气体", "有毒有害及恶臭气体", "涉及有毒有害及恶臭气体")),
+    "toxic_or_odorous": (
+        "是否涉及有毒有害及恶臭气体",
+        ("是否涉及有毒有害及恶臭气体", "有毒有害及恶臭气体", "涉及有毒有害及恶臭气体"),
+    ),
     "seasonal": ("是否季节性生产", ("是否季节性生产", "季节性生产")),
     "daily_emission_kg": ("日排放量(千克)", ("日排放量", "日排放量千克")),
     "single_pollutant": ("是否单一污染物", ("是否单一污染物", "单一污染物", "污染物组分单一", "是否污染物组分单一")),
@@ -65,11 +68,31 @@ _BLANK = frozenset({"", "-", "—", "--", "——", "/", "无数据"})
 _TRUE = frozenset({"是", "有", "y", "yes", "true", "t", "1", "1.0", "√", "✓"})
 _FALSE = frozenset({"否", "无", "n", "no", "false", "f", "0", "0.0", "×", "✗"})
 _FUELS_EXACT = {
-    "燃煤": "coal", "煤": "coal", "原煤": "coal", "煤炭": "coal", "coal": "coal",
-    "燃油": "oil", "油": "oil", "柴油": "oil", "重油": "oil", "oil": "oil",
-    "燃气": "gas", "气": "gas", "天然气": "gas", "煤气": "gas", "液化石油气": "gas", "液化气": "gas", "gas": "gas",
-    "电": "electric", "电力": "electric", "电能": "electric", "electric": "electric",
-    "无": "none", "无燃料": "none", "不使用燃料": "none", "none": "none",
+    "燃煤": "coal",
+    "煤": "coal",
+    "原煤": "coal",
+    "煤炭": "coal",
+    "coal": "coal",
+    "燃油": "oil",
+    "油": "oil",
+    "柴油": "oil",
+    "重油": "oil",
+    "oil": "oil",
+    "燃气": "gas",
+    "气": "gas",
+    "天然气": "gas",
+    "煤气": "gas",
+    "液化石油气": "gas",
+    "液化气": "gas",
+    "gas": "gas",
+    "电": "electric",
+    "电力": "electric",
+    "电能": "electric",
+    "electric": "electric",
+    "无": "none",
+    "无燃料": "none",
+    "不使用燃料": "none",
+    "none": "none",
 }
 _NO_GRADE = frozenset({"", "无", "未评级", "未分级", "无等级", "none"})
 
@@ -209,7 +232,11 @@ class _Reader:
 
     def read(self, table: list[tuple[int, list[object]]]) -> list[EnterpriseRow]:
         header_at = next(
-            (i for i, (_, cells) in enumerate(table[:HEADER_SEARCH_ROWS]) if any(_HEADER_LOOKUP.get(header_key(c)) == "name" for c in cells)),
+            (
+                i
+                for i, (_, cells) in enumerate(table[:HEADER_SEARCH_ROWS])
+                if any(_HEADER_LOOKUP.get(header_key(c)) == "name" for c in cells)
+            ),
             None,
         )
         if header_at is None:
@@ -237,7 +264,7 @@ class _Reader:
             return []
         rows: list[EnterpriseRow] = []
         seen: dict[tuple[str, str], int] = {}
-        for number, cells in table[header_at + 1:]:
+        for number, cells in table[header_at + 1 :]:
             if all(self.text(c) in ("",) for c in cells):
                 continue
 
@@ -274,7 +301,11 @@ class _Reader:
         elif key(area_text) in lk.city_keys:
             self.error(number, "所属县区", f"「{area_text}」是全市，请填写企业所在的县区或开发区")
         elif not area_code:
-            self.error(number, "所属县区", f"未知县区「{area_text}」（可填：城区、矿区、郊区、平定县、盂县、阳泉经济技术开发区）")
+            self.error(
+                number,
+                "所属县区",
+                f"未知县区「{area_text}」（可填：城区、矿区、郊区、平定县、盂县、阳泉经济技术开发区）",
+            )
 
         industry_text = self.text(cell("industry"))
         seq = lk.industries.get(key(industry_text))
@@ -289,9 +320,15 @@ class _Reader:
         if subtype and seq is not None:
             labels = lk.subtypes.get(seq, ())
             if not labels:
-                self.warnings.append(f"第 {number} 行：{lk.industry_names[seq]}在附件11中不分子类，子类「{subtype}」仅作记录")
+                self.warnings.append(
+                    f"第 {number} 行：{lk.industry_names[seq]}在附件11中不分子类，子类「{subtype}」仅作记录"
+                )
             elif not any(subtype_matches(label, subtype) for label in labels):
-                self.error(number, "子类", f"子类「{subtype}」不是{lk.industry_names[seq]}在附件11中的子类（{'；'.join(labels)}）")
+                self.error(
+                    number,
+                    "子类",
+                    f"子类「{subtype}」不是{lk.industry_names[seq]}在附件11中的子类（{'；'.join(labels)}）",
+                )
             else:
                 exact = [label for label in labels if normalise(label) == normalise(subtype)]
                 subtype = exact[0] if exact else subtype
@@ -299,7 +336,11 @@ class _Reader:
         grade_text = self.text(cell("grade"))
         grade = _grade(grade_text)
         if grade is None:
-            self.error(number, "绩效等级", f"未知绩效等级「{grade_text}」（应为 A、B、C、D、引领性、非引领性，或留空表示未评级）")
+            self.error(
+                number,
+                "绩效等级",
+                f"未知绩效等级「{grade_text}」（应为 A、B、C、D、引领性、非引领性，或留空表示未评级）",
+            )
         elif seq is not None and seq not in lk.single_measure:
             if not grade:
                 self.warnings.append(f"第 {number} 行：{name} 未评定绩效等级，应急时无法对应附件11措施")

@@ -11,7 +11,9 @@ from openpyxl import Workbook
 from measures.domain.registry import TEMPLATE_HEADERS
 
 
-def xlsx_bytes(rows: list[list[object]], headers: list[str] | tuple[str, ...] = TEMPLATE_HEADERS, *, title: str | None = None) -> bytes:
+def xlsx_bytes(
+    rows: list[list[object]], headers: list[str] | tuple[str, ...] = TEMPLATE_HEADERS, *, title: str | None = None
+) -> bytes:
     book = Workbook()
     sheet = book.active
     if title:
@@ -24,8 +26,24 @@ def xlsx_bytes(rows: list[list[object]], headers: list[str] | tuple[str, ...] = 
     return buffer.getvalue()
 
 
-def row(name="测试石灰有限公司", area="平定县", industry="石灰窑", subtype="", grade="C", lines=2,
-        so2=10, nox=20, pm=5, vocs=0, fuel="燃煤", toxic="否", seasonal="否", daily=None, single="否", unit=""):
+def row(
+    name="测试石灰有限公司",
+    area="平定县",
+    industry="石灰窑",
+    subtype="",
+    grade="C",
+    lines=2,
+    so2=10,
+    nox=20,
+    pm=5,
+    vocs=0,
+    fuel="燃煤",
+    toxic="否",
+    seasonal="否",
+    daily=None,
+    single="否",
+    unit="",
+):
     return [name, area, industry, subtype, grade, lines, so2, nox, pm, vocs, fuel, toxic, seasonal, daily, single, unit]
 
 
@@ -34,8 +52,21 @@ def make_enterprise(plan):
     from command.models import Area
     from measures.models import Enterprise, Industry
 
-    def _make(name: str, *, area: str = "140321", industry: int = 1, grade: str = "C", subtype: str = "",
-              so2=0, nox=0, pm=0, vocs=0, fuel: str = "coal", unit: str | None = "gongxin", **kwargs) -> Enterprise:
+    def _make(
+        name: str,
+        *,
+        area: str = "140321",
+        industry: int = 1,
+        grade: str = "C",
+        subtype: str = "",
+        so2=0,
+        nox=0,
+        pm=0,
+        vocs=0,
+        fuel: str = "coal",
+        unit: str | None = "gongxin",
+        **kwargs,
+    ) -> Enterprise:
         from command.models import MemberUnit
 
         return Enterprise.objects.create(

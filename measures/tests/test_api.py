@@ -16,10 +16,22 @@ def api(client, make_user):
 def test_level_industry_grade_filters(api):
     data = api.get(URL, {"level": "III", "industry": "铸造", "grade": "C"}).json()
     assert data == [
-        {"industry": "铸造", "industry_seq": 2, "level": "III", "grade": "C", "subtype": "铸件企业",
-         "text": "停止使用国四及以下重型载货车辆（含燃气）进行运输。"},
-        {"industry": "铸造", "industry_seq": 2, "level": "III", "grade": "C", "subtype": "铸造用生铁企业",
-         "text": data[1]["text"]},
+        {
+            "industry": "铸造",
+            "industry_seq": 2,
+            "level": "III",
+            "grade": "C",
+            "subtype": "铸件企业",
+            "text": "停止使用国四及以下重型载货车辆（含燃气）进行运输。",
+        },
+        {
+            "industry": "铸造",
+            "industry_seq": 2,
+            "level": "III",
+            "grade": "C",
+            "subtype": "铸造用生铁企业",
+            "text": data[1]["text"],
+        },
     ]
     assert data[1]["text"].startswith("烧结、球团限产 25%")
 
@@ -44,12 +56,15 @@ def test_partial_filters(api):
     assert {d["grade"] for d in leading} == {"引领性"}
 
 
-@pytest.mark.parametrize(("params", "message"), [
-    ({"level": "IV"}, "未知响应级别"),
-    ({"grade": "E"}, "未知绩效等级"),
-    ({"industry": "钢铁"}, "未知行业"),
-    ({"industry": "铝"}, "不唯一"),
-])
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"level": "IV"}, "未知响应级别"),
+        ({"grade": "E"}, "未知绩效等级"),
+        ({"industry": "钢铁"}, "未知行业"),
+        ({"industry": "铝"}, "不唯一"),
+    ],
+)
 def test_unknown_values_are_400_with_chinese_detail(api, params, message):
     response = api.get(URL, params)
     assert response.status_code == 400

@@ -22,8 +22,15 @@ def test_reduction_chart_matches_the_estimate_table(client, make_user, plan):
     from measures.models import Enterprise, Industry
 
     Enterprise.objects.create(
-        name="测试石灰厂", area=Area.objects.get(code="140321"), industry=Industry.objects.get(seq=1), grade="C",
-        so2_t=Decimal("10"), nox_t=Decimal("20"), pm_t=Decimal("5"), vocs_t=Decimal("1"), fuel="coal",
+        name="测试石灰厂",
+        area=Area.objects.get(code="140321"),
+        industry=Industry.objects.get(seq=1),
+        grade="C",
+        so2_t=Decimal("10"),
+        nox_t=Decimal("20"),
+        pm_t=Decimal("5"),
+        vocs_t=Decimal("1"),
+        fuel="coal",
     )
     client.force_login(make_user(Role.OFFICE))
     html = client.get("/measures/obligations/?level=II").content.decode()

@@ -39,10 +39,19 @@ CASES = [
     ("zero_emissions", {"vocs_t": D("0")}, True, ()),
     ("seasonal_judged_by_day_under", {"seasonal": True, "vocs_t": D("5"), "daily_emission_kg": D("0.27")}, True, ()),
     ("seasonal_judged_by_day_at_limit", {"seasonal": True, "daily_emission_kg": DAILY_LIMIT_KG}, True, ()),
-    ("seasonal_judged_by_day_over", {"seasonal": True, "vocs_t": D("0.01"), "daily_emission_kg": D("0.28")}, False, ("amount",)),
+    (
+        "seasonal_judged_by_day_over",
+        {"seasonal": True, "vocs_t": D("0.01"), "daily_emission_kg": D("0.28")},
+        False,
+        ("amount",),
+    ),
     ("seasonal_without_daily_figure", {"seasonal": True}, False, ("amount",)),
-    ("everything_wrong", {"fuel": "coal", "single_pollutant": False, "toxic_or_odorous": True, "vocs_t": D("2")},
-     False, ("fuel", "single", "toxic", "amount")),
+    (
+        "everything_wrong",
+        {"fuel": "coal", "single_pollutant": False, "toxic_or_odorous": True, "vocs_t": D("2")},
+        False,
+        ("fuel", "single", "toxic", "amount"),
+    ),
 ]
 
 
@@ -57,7 +66,10 @@ def test_exemption_conditions(overrides, exempt, failed):
 def test_exempt_decision_lists_every_condition_that_holds():
     decision = small_micro_exemption(facts(fuel="gas", vocs_t=D("0.08")))
     assert decision.exempt
-    assert decision.summary == "非燃煤、非燃油（燃气）；污染物组分单一；无有毒有害及恶臭气体；年排放总量 80 千克，不超过 100 千克"
+    assert (
+        decision.summary
+        == "非燃煤、非燃油（燃气）；污染物组分单一；无有毒有害及恶臭气体；年排放总量 80 千克，不超过 100 千克"
+    )
 
 
 def test_refusal_names_the_failing_conditions_only():

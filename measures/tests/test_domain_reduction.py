@@ -34,18 +34,36 @@ FACTORS = [
     ("50%焙烧工序停产保密，以生产线计；停止公路运输。", (0.5,) * 4, TRANSPORT_FULL),
     ("停产保密；停止公路运输。", (1,) * 4, TRANSPORT_FULL),
     ("停产10%，以电解槽计，同时火法碳渣处理线停产，停止脱硫系统大修；" + TRUCKS, (0.1,) * 4, TRANSPORT_PARTIAL),
-    ("焙烧工序停产30%及以上，以火焰系统计；石墨化炉工艺用电控制70%以内（以本年度非采暖季工艺日均用电量为基数）；" + TRUCKS,
-     (0.3,) * 4, TRANSPORT_PARTIAL),
+    (
+        "焙烧工序停产30%及以上，以火焰系统计；石墨化炉工艺用电控制70%以内（以本年度非采暖季工艺日均用电量为基数）；"
+        + TRUCKS,
+        (0.3,) * 4,
+        TRANSPORT_PARTIAL,
+    ),
     ("熔炼工序停产50%，以熔炼炉和产能计；挤压、喷涂、辊涂等工序停产；" + TRUCKS, (0.5,) * 4, TRANSPORT_PARTIAL),
     ("混炼、硫化等涉VOCs排放工序停产；" + TRUCKS, (0, 0, 0, 1), TRANSPORT_PARTIAL),
-    ("使用溶剂型原辅材料的调墨、印刷等涉及 VOCs 排放生产工序限产 50%，以印刷机数量计；" + TRUCKS, (0, 0, 0, 0.5), TRANSPORT_PARTIAL),
+    (
+        "使用溶剂型原辅材料的调墨、印刷等涉及 VOCs 排放生产工序限产 50%，以印刷机数量计；" + TRUCKS,
+        (0, 0, 0, 0.5),
+        TRANSPORT_PARTIAL,
+    ),
     ("破碎、成型等排放颗粒物工序停产；" + TRUCKS, (0, 0, 1, 0), TRANSPORT_PARTIAL),
-    ("禁止新坯进窑或蹲火保温，并保证窑内产品生产完成，预警响应时间连续超过60小时，应减少原量进窑40%；破碎、成型等工序使用国四及以下重型载货车（含燃气）进行运输。",
-     (KILN_HOLD,) * 4, TRANSPORT_PARTIAL),
-    ("停产50%（以生产线计），剩余50%以生产线禁止新坯进窑或蹲火保温；破碎、成型等涉及颗粒物排放工序停产；停止公路运输。",
-     (0.75,) * 4, TRANSPORT_FULL),
+    (
+        "禁止新坯进窑或蹲火保温，并保证窑内产品生产完成，预警响应时间连续超过60小时，应减少原量进窑40%；破碎、成型等工序使用国四及以下重型载货车（含燃气）进行运输。",
+        (KILN_HOLD,) * 4,
+        TRANSPORT_PARTIAL,
+    ),
+    (
+        "停产50%（以生产线计），剩余50%以生产线禁止新坯进窑或蹲火保温；破碎、成型等涉及颗粒物排放工序停产；停止公路运输。",
+        (0.75,) * 4,
+        TRANSPORT_FULL,
+    ),
     ("禁止新坯进窑或蹲火保密，破碎、成型等排放PM工序停产；停止公路运输。", (0.5, 0.5, 1, 0.5), TRANSPORT_FULL),
-    ("未满足《低挥发性有机化合物含量涂料产品技术要求》的溶剂型涂料生产车间配料、预混等工序停产；" + TRUCKS, (0.5,) * 4, TRANSPORT_PARTIAL),
+    (
+        "未满足《低挥发性有机化合物含量涂料产品技术要求》的溶剂型涂料生产车间配料、预混等工序停产；" + TRUCKS,
+        (0.5,) * 4,
+        TRANSPORT_PARTIAL,
+    ),
     ("以阳泉市重污染天气应急减排清单的应急减排措施为准", (0, 0, 0, 0), 0),
 ]
 
@@ -90,17 +108,26 @@ def test_combined_factor_takes_the_strongest_per_pollutant():
     assert mixed.transport == TRANSPORT_FULL
 
 
-def _src(key, *, so2=0.0, nox=0.0, pm=0.0, vocs=0.0, share=0.0, transport=0.0, counted=True, area="平定县", industry="石灰窑"):
-    return Source(key, f"企业{key}", area, industry, {"so2": so2, "nox": nox, "pm": pm, "vocs": vocs},
-                  Factor(dict.fromkeys(POLLUTANTS, share), transport, "test"), counted)
+def _src(
+    key, *, so2=0.0, nox=0.0, pm=0.0, vocs=0.0, share=0.0, transport=0.0, counted=True, area="平定县", industry="石灰窑"
+):
+    return Source(
+        key,
+        f"企业{key}",
+        area,
+        industry,
+        {"so2": so2, "nox": nox, "pm": pm, "vocs": vocs},
+        Factor(dict.fromkeys(POLLUTANTS, share), transport, "test"),
+        counted,
+    )
 
 
 def test_estimate_on_a_small_hand_made_registry():
     sources = [
-        _src(1, so2=100, nox=200, pm=50, share=1.0),                                   # stopped
-        _src(2, so2=100, nox=100, pm=50, share=0.5, transport=0.03, area="盂县"),      # half
+        _src(1, so2=100, nox=200, pm=50, share=1.0),  # stopped
+        _src(2, so2=100, nox=100, pm=50, share=0.5, transport=0.03, area="盂县"),  # half
         _src(3, so2=200, nox=100, pm=100, share=0.0, transport=0.03, industry="水泥"),  # trucks only
-        _src(4, vocs=0.05, counted=False, area="城区", industry="包装印刷"),          # exempt
+        _src(4, vocs=0.05, counted=False, area="城区", industry="包装印刷"),  # exempt
     ]
     result = estimate(sources, target_percent=30, exempt_keys=frozenset({4}))
     lines = {line.pollutant: line for line in result.lines}

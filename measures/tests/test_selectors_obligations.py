@@ -16,12 +16,22 @@ def registry(make_enterprise):
     return {
         "lime_c": make_enterprise("石灰甲", grade="C", so2=100, nox=100, pm=40),
         "lime_d": make_enterprise("石灰乙", grade="D", so2=50, nox=50, pm=10, area="140322"),
-        "foundry_iron": make_enterprise("生铁丙", industry=2, grade="C", subtype="铸造用生铁企业", so2=20, nox=20, pm=20),
+        "foundry_iron": make_enterprise(
+            "生铁丙", industry=2, grade="C", subtype="铸造用生铁企业", so2=20, nox=20, pm=20
+        ),
         "foundry_blank": make_enterprise("铸造丁", industry=2, grade="C", so2=5, nox=5, pm=5, area="140322"),
         "no_grade": make_enterprise("未评级戊", grade="", so2=10),
         "bad_grade": make_enterprise("引领己", grade="引领性", so2=10),
-        "small": make_enterprise("小微庚", industry=18, grade="D", vocs=Decimal("0.05"), fuel="electric",
-                                 single_pollutant=True, area="140322", unit="shengtai"),
+        "small": make_enterprise(
+            "小微庚",
+            industry=18,
+            grade="D",
+            vocs=Decimal("0.05"),
+            fuel="electric",
+            single_pollutant=True,
+            area="140322",
+            unit="shengtai",
+        ),
         "coal_washing": make_enterprise("洗煤辛", industry=21, grade="", pm=30, fuel="electric", unit="nengyuan"),
     }
 
@@ -34,7 +44,9 @@ def test_each_enterprise_gets_its_cell_or_exemption_or_a_flag(registry):
     result = selectors.obligations_for("III")
     got = _by_name(result)
     assert got["石灰甲"].status == "cell"
-    assert [e.text for e in got["石灰甲"].entries] == ["停产 50%，以生产线计；停止使用国四及以下重型载货车辆（含燃气）进行运输。"]
+    assert [e.text for e in got["石灰甲"].entries] == [
+        "停产 50%，以生产线计；停止使用国四及以下重型载货车辆（含燃气）进行运输。"
+    ]
     assert got["石灰乙"].factor.production["so2"] == 1.0
     assert [e.subtype for e in got["生铁丙"].entries] == ["铸造用生铁企业"]
     assert got["铸造丁"].status == "subtype" and "铸件企业" in got["铸造丁"].problem
@@ -83,11 +95,19 @@ def test_county_and_unit_users_see_their_slice(registry, make_user):
     from command.models import Area, MemberUnit
 
     county = make_user("county", area=Area.objects.get(code="140322"))
-    assert {o.enterprise.name for o in selectors.obligations_for("II", user=county).items} == {"石灰乙", "铸造丁", "小微庚"}
+    assert {o.enterprise.name for o in selectors.obligations_for("II", user=county).items} == {
+        "石灰乙",
+        "铸造丁",
+        "小微庚",
+    }
     shengtai = make_user("unit", unit=MemberUnit.objects.get(slug="shengtai"))
     assert [o.enterprise.name for o in selectors.obligations_for("II", user=shengtai).items] == ["小微庚"]
     yuxian_gov = make_user("unit", unit=MemberUnit.objects.get(slug="yuxian"))
-    assert {o.enterprise.name for o in selectors.obligations_for("II", user=yuxian_gov).items} == {"石灰乙", "铸造丁", "小微庚"}
+    assert {o.enterprise.name for o in selectors.obligations_for("II", user=yuxian_gov).items} == {
+        "石灰乙",
+        "铸造丁",
+        "小微庚",
+    }
     office = make_user("office")
     assert len(selectors.obligations_for("II", user=office).items) == 8
 

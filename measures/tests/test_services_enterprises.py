@@ -18,9 +18,31 @@ GOOD = [
     row(),
     row(name="测试铸造有限公司", area="郊区", industry="铸造", subtype="铸造用生铁企业", grade="C", fuel="燃气"),
     row(name="测试洗煤厂", area="矿区", industry="独立煤炭洗选及仓储物流业", grade="", so2=0, nox=1, pm=8, fuel="电"),
-    row(name="测试印刷部", area="城区", industry="包装印刷", grade="D", so2=0, nox=0, pm=0, vocs=0.05, fuel="电", single="是"),
-    row(name="测试砖坯场", area="140321", industry="砖瓦窑", grade="D", so2=0, nox=0, pm=0.02, fuel="电",
-        seasonal="是", daily=0.2, single="是"),
+    row(
+        name="测试印刷部",
+        area="城区",
+        industry="包装印刷",
+        grade="D",
+        so2=0,
+        nox=0,
+        pm=0,
+        vocs=0.05,
+        fuel="电",
+        single="是",
+    ),
+    row(
+        name="测试砖坯场",
+        area="140321",
+        industry="砖瓦窑",
+        grade="D",
+        so2=0,
+        nox=0,
+        pm=0.02,
+        fuel="电",
+        seasonal="是",
+        daily=0.2,
+        single="是",
+    ),
     row(name="测试化工", area="开发区", industry="其他", grade="B", fuel="天然气", unit="市生态环境局"),
 ]
 
@@ -122,8 +144,10 @@ def test_missing_column_and_unreadable_file(plan):
 
 
 def test_warnings_for_grades_the_annex_lacks(plan):
-    result = enterprise_preview(data=xlsx_bytes([row(grade="引领性"), row(name="乙", grade=""),
-                                                  row(name="丙", seasonal="是", single="是")]), name="x.xlsx")
+    result = enterprise_preview(
+        data=xlsx_bytes([row(grade="引领性"), row(name="乙", grade=""), row(name="丙", seasonal="是", single="是")]),
+        name="x.xlsx",
+    )
     assert result.ok
     text = "\n".join(result.warnings)
     assert "石灰窑在附件11中没有「引领性」等级" in text and "未评定绩效等级" in text and "未填日排放量" in text

@@ -39,7 +39,11 @@ def test_entry_counts_match_the_json_exactly(plan):
         for level in LEVELS:
             for grade in GRADES:
                 stored = [(m.subtype or None, m.text) for m in selectors.cell_for(level, item["seq"], grade)]
-                assert stored == [(e["subtype"], e["text"]) for e in item["cells"][level][grade]], (item["name"], level, grade)
+                assert stored == [(e["subtype"], e["text"]) for e in item["cells"][level][grade]], (
+                    item["name"],
+                    level,
+                    grade,
+                )
 
 
 def test_spot_check_lime_kiln_iii_c(plan):
@@ -119,7 +123,9 @@ def test_loading_twice_creates_nothing(plan):
     assert report.total_created == 0 and report.total_updated == 0
     report = plan_load()
     assert report.total_created == 0 and report.total_updated == 0
-    assert [m.objects.count() for m in (Industry, IndustryMeasure, Annex11Note, ResponseMeasure, ReductionTarget)] == counts
+    assert [
+        m.objects.count() for m in (Industry, IndustryMeasure, Annex11Note, ResponseMeasure, ReductionTarget)
+    ] == counts
 
 
 def test_plan_load_reports_the_measures_it_created(plan):

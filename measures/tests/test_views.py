@@ -96,8 +96,16 @@ def test_template_download(client, make_user):
 def two_counties(make_enterprise):
     make_enterprise("平定石灰厂", area="140321", grade="C", so2=100, nox=100, pm=20)
     make_enterprise("盂县石灰厂", area="140322", grade="D", so2=50, nox=50, pm=10)
-    make_enterprise("盂县印刷部", area="140322", industry=18, grade="D", vocs=0.05, fuel="electric",
-                    single_pollutant=True, unit="shengtai")
+    make_enterprise(
+        "盂县印刷部",
+        area="140322",
+        industry=18,
+        grade="D",
+        vocs=0.05,
+        fuel="electric",
+        single_pollutant=True,
+        unit="shengtai",
+    )
 
 
 def test_obligations_page_for_the_office(client, make_user, two_counties):

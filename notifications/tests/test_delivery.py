@@ -44,29 +44,48 @@ def address() -> str:
     return f"2001:db8::{uuid.uuid4().hex[:4]}:{uuid.uuid4().hex[:4]}"  # documentation range, never contacted
 
 
-@pytest.mark.parametrize(("raw", "phone"), [
-    ("13800000001", "13800000001"), ("138 0000-0001", "13800000001"), ("+8613800000001", "13800000001"),
-    ("008613800000001", "13800000001"), ("12800000001", None), ("1380000000", None), ("", None), (None, None),
-])
+@pytest.mark.parametrize(
+    ("raw", "phone"),
+    [
+        ("13800000001", "13800000001"),
+        ("138 0000-0001", "13800000001"),
+        ("+8613800000001", "13800000001"),
+        ("008613800000001", "13800000001"),
+        ("12800000001", None),
+        ("1380000000", None),
+        ("", None),
+        (None, None),
+    ],
+)
 def test_normalise_phone(raw, phone):
     assert normalise_phone(raw) == phone
 
 
 @pytest.mark.django_db
-def test_rows_are_created_once_per_key_recipient_and_channel(recording, eager, make_user, django_capture_on_commit_callbacks):
+def test_rows_are_created_once_per_key_recipient_and_channel(
+    recording, eager, make_user, django_capture_on_commit_callbacks
+):
     alice = make_user(Role.VICE_COMMANDER, mobile="13900000001", last_name="甲")
     nobody = make_user(Role.VICE_COMMANDER, mobile="", last_name="乙")
     with django_capture_on_commit_callbacks(execute=True):
         assert sms_to_users([alice, nobody], text="【测试】请审批", key="form-submitted:1") == 2
-        assert sms_to_numbers([("丙", "13900000002"), ("丙（重复）", "139-0000-0002"), ("丁", "12345")],
-                              text="【测试】预警", key="warning:1") == 2
+        assert (
+            sms_to_numbers(
+                [("丙", "13900000002"), ("丙（重复）", "139-0000-0002"), ("丁", "12345")],
+                text="【测试】预警",
+                key="warning:1",
+            )
+            == 2
+        )
     with django_capture_on_commit_callbacks(execute=True):  # the retried handler
         assert sms_to_users([alice, nobody], text="【测试】请审批", key="form-submitted:1") == 0
         assert sms_to_numbers([("丙", "13900000002"), ("丁", "12345")], text="【测试】预警", key="warning:1") == 0
     assert sorted(m.to for m in recording.sent) == ["13900000001", "13900000002"]
     rows = {d.recipient_key: d for d in Delivery.objects.all()}
     assert rows[f"user:{alice.pk}"].status == "sent" and rows[f"user:{alice.pk}"].provider_id.startswith("rec-")
-    assert rows[f"user:{nobody.pk}"].status == "failed" and rows[f"user:{nobody.pk}"].last_error == "未登记有效的手机号码"
+    assert (
+        rows[f"user:{nobody.pk}"].status == "failed" and rows[f"user:{nobody.pk}"].last_error == "未登记有效的手机号码"
+    )
     assert rows["phone:12345"].status == "failed" and not rows["phone:12345"].retryable
     # Another subject may reach the same number again.
     with django_capture_on_commit_callbacks(execute=True):
@@ -132,10 +151,13 @@ def test_deliveries_page_is_for_the_office_and_admin_only(client, make_user):
 
 
 @pytest.mark.django_db
-def test_office_sees_failures_first_and_retries_them(recording, eager, client, make_user, django_capture_on_commit_callbacks):
+def test_office_sees_failures_first_and_retries_them(
+    recording, eager, client, make_user, django_capture_on_commit_callbacks
+):
     office = make_user(Role.OFFICE)
-    recording.answers.extend([SendResult(ok=True, provider_id="p1"),
-                              SendResult(ok=False, error="网关拒绝：号码停机", retryable=False)])
+    recording.answers.extend(
+        [SendResult(ok=True, provider_id="p1"), SendResult(ok=False, error="网关拒绝：号码停机", retryable=False)]
+    )
     with django_capture_on_commit_callbacks(execute=True):
         sms_to_numbers([("成功", "13900000201"), ("失败", "13900000202")], text="【测试】预警", key="warning:page")
     client.force_login(office)
@@ -183,16 +205,20 @@ def test_citizen_subscribes_with_a_code_and_unsubscribes(recording, eager, clien
     assert sms.to == phone_301
     assert not SmsSubscriber.objects.get(phone=phone_301).active
 
-    wrong = client.post("/warnings/subscribe/", {"action": "confirm", "phone": phone_301, "code": "000000"}, REMOTE_ADDR=ip)
+    wrong = client.post(
+        "/warnings/subscribe/", {"action": "confirm", "phone": phone_301, "code": "000000"}, REMOTE_ADDR=ip
+    )
     assert wrong.status_code == 400 and "验证码不正确或已过期" in body_of(wrong)
-    done = client.post("/warnings/subscribe/", {"action": "confirm", "phone": phone_301, "code": code_in(sms.text)},
-                       REMOTE_ADDR=ip)
+    done = client.post(
+        "/warnings/subscribe/", {"action": "confirm", "phone": phone_301, "code": code_in(sms.text)}, REMOTE_ADDR=ip
+    )
     assert done.status_code == 200 and "订阅成功" in body_of(done)
     subscriber = SmsSubscriber.objects.get(phone=phone_301)
     assert subscriber.active and subscriber.confirmed_at is not None and subscriber.code_hash == ""
     # A code is good once.
-    again = client.post("/warnings/subscribe/", {"action": "confirm", "phone": phone_301, "code": code_in(sms.text)},
-                        REMOTE_ADDR=ip)
+    again = client.post(
+        "/warnings/subscribe/", {"action": "confirm", "phone": phone_301, "code": code_in(sms.text)}, REMOTE_ADDR=ip
+    )
     assert again.status_code == 400
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -222,15 +248,21 @@ def test_a_code_sent_is_audited_without_the_number_or_the_code(recording, eager,
 
 
 @pytest.mark.django_db
-def test_answers_do_not_reveal_whether_a_number_is_subscribed(recording, eager, client, django_capture_on_commit_callbacks):
+def test_answers_do_not_reveal_whether_a_number_is_subscribed(
+    recording, eager, client, django_capture_on_commit_callbacks
+):
     phone_401 = fresh_phone()
     phone_402 = fresh_phone()
     phone_403 = fresh_phone()
     SmsSubscriber.objects.create(phone=phone_401, confirmed=True)
     answers = []
     with django_capture_on_commit_callbacks(execute=True):
-        for action, phone in [("unsubscribe", phone_401), ("unsubscribe", phone_402),
-                              ("subscribe", phone_401), ("subscribe", phone_403)]:
+        for action, phone in [
+            ("unsubscribe", phone_401),
+            ("unsubscribe", phone_402),
+            ("subscribe", phone_401),
+            ("subscribe", phone_403),
+        ]:
             response = client.post("/warnings/subscribe/", {"action": action, "phone": phone}, REMOTE_ADDR=address())
             answers.append((response.status_code, response.context["notice"]))
     assert len(set(answers)) == 1
@@ -248,22 +280,31 @@ def test_too_many_wrong_codes_lock_the_code(recording, eager, client, django_cap
     good = code_in(recording.sent[0].text)
     bad = "111111" if good != "111111" else "222222"
     for _ in range(5):
-        client.post("/warnings/subscribe/", {"action": "confirm", "phone": phone_501, "code": bad}, REMOTE_ADDR=address())
-    locked = client.post("/warnings/subscribe/", {"action": "confirm", "phone": phone_501, "code": good}, REMOTE_ADDR=address())
+        client.post(
+            "/warnings/subscribe/", {"action": "confirm", "phone": phone_501, "code": bad}, REMOTE_ADDR=address()
+        )
+    locked = client.post(
+        "/warnings/subscribe/", {"action": "confirm", "phone": phone_501, "code": good}, REMOTE_ADDR=address()
+    )
     assert locked.status_code == 400
     assert not SmsSubscriber.objects.get(phone=phone_501).active
 
 
 @pytest.mark.django_db
-def test_posts_are_limited_per_address_and_codes_per_number(recording, eager, client, django_capture_on_commit_callbacks):
+def test_posts_are_limited_per_address_and_codes_per_number(
+    recording, eager, client, django_capture_on_commit_callbacks
+):
     phone_601 = fresh_phone()
     ip = address()
     cache.delete(f"sms:sub:addr:{ip}")
     statuses = []
     with django_capture_on_commit_callbacks(execute=True):
         for _ in range(11):
-            statuses.append(client.post("/warnings/subscribe/", {"action": "subscribe", "phone": phone_601},
-                                        REMOTE_ADDR=ip).status_code)
+            statuses.append(
+                client.post(
+                    "/warnings/subscribe/", {"action": "subscribe", "phone": phone_601}, REMOTE_ADDR=ip
+                ).status_code
+            )
     assert statuses[:10] == [200] * 10 and statuses[10] == 429
     # The number itself got at most three codes in the hour, however many addresses asked.
     assert len([m for m in recording.sent if m.to == phone_601]) == 3
@@ -290,21 +331,43 @@ def test_admin_keeps_unit_contacts_with_normalised_numbers(client, make_user):
     for path in ("unitcontact", "smssubscriber", "delivery"):
         assert client.get(f"/admin/notifications/{path}/").status_code == 200
     pingding, jiaotong = MemberUnit.objects.get(slug="pingding"), MemberUnit.objects.get(slug="jiaotong")
-    added = client.post("/admin/notifications/unitcontact/add/", {
-        "unit": pingding.pk, "name": "平定县长", "position": "县长", "mobile": "+86 137-0000-0009",
-        "duty_role": "head", "is_government_head": "on", "active": "on",
-    })
+    added = client.post(
+        "/admin/notifications/unitcontact/add/",
+        {
+            "unit": pingding.pk,
+            "name": "平定县长",
+            "position": "县长",
+            "mobile": "+86 137-0000-0009",
+            "duty_role": "head",
+            "is_government_head": "on",
+            "active": "on",
+        },
+    )
     assert added.status_code == 302, added.content.decode()[:3000]
     contact = UnitContact.objects.get(name="平定县长")
     assert contact.mobile == "13700000009" and contact.is_government_head
 
-    refused = client.post("/admin/notifications/unitcontact/add/", {
-        "unit": jiaotong.pk, "name": "交通局长", "mobile": "13700000010", "duty_role": "head",
-        "is_party_secretary": "on", "active": "on",
-    })
+    refused = client.post(
+        "/admin/notifications/unitcontact/add/",
+        {
+            "unit": jiaotong.pk,
+            "name": "交通局长",
+            "mobile": "13700000010",
+            "duty_role": "head",
+            "is_party_secretary": "on",
+            "active": "on",
+        },
+    )
     assert refused.status_code == 200 and "只有县区政府及开发区的联系人" in refused.content.decode()
-    bad_number = client.post("/admin/notifications/unitcontact/add/", {
-        "unit": jiaotong.pk, "name": "联络员", "mobile": "12345", "duty_role": "liaison", "active": "on",
-    })
+    bad_number = client.post(
+        "/admin/notifications/unitcontact/add/",
+        {
+            "unit": jiaotong.pk,
+            "name": "联络员",
+            "mobile": "12345",
+            "duty_role": "liaison",
+            "active": "on",
+        },
+    )
     assert "请填写 11 位手机号码" in bad_number.content.decode()
     assert client.get("/admin/notifications/delivery/add/").status_code == 403

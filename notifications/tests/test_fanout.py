@@ -32,7 +32,9 @@ def numbers(n: int) -> list[tuple[str, str]]:
 
 
 @pytest.mark.django_db
-def test_batches_carry_many_numbers_per_call_and_every_row_is_recorded(gateway, eager, django_capture_on_commit_callbacks):
+def test_batches_carry_many_numbers_per_call_and_every_row_is_recorded(
+    gateway, eager, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         assert sms_to_numbers(numbers(120) + [("坏号", "12345")], text="【测试】橙色预警", key="warning:fan") == 121
     stats = gateway.stats(numbers=True)
@@ -50,7 +52,9 @@ def test_batches_carry_many_numbers_per_call_and_every_row_is_recorded(gateway, 
 
 
 @pytest.mark.django_db
-def test_a_chunk_rerun_after_a_crash_is_deduplicated_by_the_reference(gateway, eager, django_capture_on_commit_callbacks):
+def test_a_chunk_rerun_after_a_crash_is_deduplicated_by_the_reference(
+    gateway, eager, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False):  # rows created, their tasks not run
         sms_to_numbers(numbers(60), text="【测试】红色预警", key="warning:crash")
     ids = list(Delivery.objects.filter(key="warning:crash").values_list("pk", flat=True))

@@ -152,8 +152,16 @@ def test_http_gateway_posts_json_with_the_bearer_token(gateway):
     assert request["body"]["callback"].endswith("/warnings/sms/receipt/")
 
 
-@pytest.mark.parametrize(("answer", "retryable"), [((500, {}), True), ((503, {}), True), ((429, {}), True),
-                                                    ((400, {"error": "bad number"}), False), ((401, {}), False)])
+@pytest.mark.parametrize(
+    ("answer", "retryable"),
+    [
+        ((500, {}), True),
+        ((503, {}), True),
+        ((429, {}), True),
+        ((400, {"error": "bad number"}), False),
+        ((401, {}), False),
+    ],
+)
 def test_http_gateway_errors_5xx_and_429_are_retryable_other_4xx_are_not(gateway, answer, retryable):
     gateway.script = [answer]
     result = HttpGatewayTransport().send(message())
@@ -181,7 +189,9 @@ def test_http_gateway_refused_connection_is_retryable(settings):
 
 
 @pytest.mark.django_db
-def test_failed_send_is_retried_with_backoff_until_the_gateway_accepts(gateway, eager, django_capture_on_commit_callbacks):
+def test_failed_send_is_retried_with_backoff_until_the_gateway_accepts(
+    gateway, eager, django_capture_on_commit_callbacks
+):
     gateway.script = [(500, {}), "hang", (200, {"id": "gw-accepted"})]
     with time_machine.travel(timezone.now(), tick=True) as clock:
         with django_capture_on_commit_callbacks(execute=True):
@@ -226,7 +236,12 @@ def test_attempts_are_bounded_and_the_office_is_told(gateway, eager, make_user, 
             with django_capture_on_commit_callbacks(execute=True):
                 retry_deliveries.delay()
     delivery = Delivery.objects.get(key="warning:test-bounded")
-    assert (delivery.status, delivery.attempts, delivery.retryable, delivery.next_attempt_at) == ("failed", 3, False, None)
+    assert (delivery.status, delivery.attempts, delivery.retryable, delivery.next_attempt_at) == (
+        "failed",
+        3,
+        False,
+        None,
+    )
     assert len(gateway.requests) == 3
     notice = Notification.objects.get(recipient=office, kind="notifications.delivery.failed")
     assert "预警信息" in notice.title and notice.link.startswith("/warnings/deliveries/")
@@ -246,7 +261,9 @@ def test_a_refused_number_is_not_retried(gateway, eager, django_capture_on_commi
 
 
 @pytest.mark.django_db
-def test_delivery_receipt_needs_the_gateway_token_and_marks_the_row(gateway, eager, client, django_capture_on_commit_callbacks):
+def test_delivery_receipt_needs_the_gateway_token_and_marks_the_row(
+    gateway, eager, client, django_capture_on_commit_callbacks
+):
     gateway.script = [(200, {"id": "gw-receipt-1"}), (200, {"id": "gw-receipt-2"})]
     with django_capture_on_commit_callbacks(execute=True):
         sms_to_numbers([("甲", "13800000004"), ("乙", "13800000005")], text="【测试】预警", key="warning:test-receipt")
@@ -259,8 +276,12 @@ def test_delivery_receipt_needs_the_gateway_token_and_marks_the_row(gateway, eag
 
     ok = client.post(url, body, content_type="application/json", HTTP_AUTHORIZATION="Bearer gateway-secret")
     assert ok.status_code == 200 and ok.json() == {"updated": 1}
-    failed = client.post(url, json.dumps([{"id": "gw-receipt-2", "status": "failed", "error": "关机"}]),
-                         content_type="application/json", HTTP_AUTHORIZATION="Bearer gateway-secret")
+    failed = client.post(
+        url,
+        json.dumps([{"id": "gw-receipt-2", "status": "failed", "error": "关机"}]),
+        content_type="application/json",
+        HTTP_AUTHORIZATION="Bearer gateway-secret",
+    )
     assert failed.json() == {"updated": 1}
     rows = {d.provider_id: d for d in Delivery.objects.filter(key="warning:test-receipt")}
     assert rows["gw-receipt-1"].status == "delivered" and rows["gw-receipt-1"].delivered_at is not None
@@ -269,14 +290,22 @@ def test_delivery_receipt_needs_the_gateway_token_and_marks_the_row(gateway, eag
 
     bad = client.post(url, "{not json", content_type="application/json", HTTP_AUTHORIZATION="Bearer gateway-secret")
     assert bad.status_code == 400
-    unknown = client.post(url, json.dumps({"provider_id": "nobody", "status": "delivered"}),
-                          content_type="application/json", HTTP_AUTHORIZATION="Bearer gateway-secret")
+    unknown = client.post(
+        url,
+        json.dumps({"provider_id": "nobody", "status": "delivered"}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION="Bearer gateway-secret",
+    )
     assert unknown.json() == {"updated": 0}
 
 
 @pytest.mark.django_db
 def test_receipts_are_refused_when_no_token_is_configured(settings, client):
     settings.SMS_GATEWAY_TOKEN = ""
-    response = client.post("/warnings/sms/receipt/", json.dumps({"provider_id": "x", "status": "delivered"}),
-                           content_type="application/json", HTTP_AUTHORIZATION="Bearer ")
+    response = client.post(
+        "/warnings/sms/receipt/",
+        json.dumps({"provider_id": "x", "status": "delivered"}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION="Bearer ",
+    )
     assert response.status_code == 403

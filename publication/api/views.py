@@ -19,7 +19,9 @@ from ..views import CHANNEL_READERS
 class ChannelSerializer(serializers.Serializer):
     channel = serializers.CharField(help_text="渠道代码")
     name = serializers.CharField()
-    by = serializers.ChoiceField(choices=["system", "office", "operator"], help_text="由谁完成：系统、办公室确认、通信运营商确认")
+    by = serializers.ChoiceField(
+        choices=["system", "office", "operator"], help_text="由谁完成：系统、办公室确认、通信运营商确认"
+    )
     status = serializers.ChoiceField(choices=["pending", "done"])
     confirmed_by = serializers.CharField(allow_null=True)
     confirmed_at = serializers.DateTimeField(allow_null=True)
@@ -42,17 +44,25 @@ def _channel(c: dict) -> dict:
     row = c["row"]
     user = row.confirmed_by if row else None
     return {
-        "channel": c["code"], "name": c["name"], "by": c["by"], "status": "done" if c["done"] else "pending",
+        "channel": c["code"],
+        "name": c["name"],
+        "by": c["by"],
+        "status": "done" if c["done"] else "pending",
         "confirmed_by": (user.get_full_name() or user.username) if user else None,
-        "confirmed_at": row.confirmed_at if row else None, "note": row.note if row else "",
+        "confirmed_at": row.confirmed_at if row else None,
+        "note": row.note if row else "",
         "order": row.order_id if row else None,
     }
 
 
 def _body(form) -> dict:
     channels = [_channel(c) for c in channel_rows(form)]
-    return {"form": form.pk, "warning": form.warning.number, "channels": channels,
-            "complete": all(c["status"] == "done" for c in channels)}
+    return {
+        "form": form.pk,
+        "warning": form.warning.number,
+        "channels": channels,
+        "complete": all(c["status"] == "done" for c in channels),
+    }
 
 
 def _form(form_id: int):

@@ -51,9 +51,15 @@ def schema():
 def decide(people, capture, *, action, level=None, signer="vice", message="") -> ApprovalForm:
     start = timezone.now() + dt.timedelta(hours=6)
     form = form_draft(
-        actor=people["office"], action=action, level=level, basis="会商意见", content="主要内容",
-        effective_at=start, episode_end=start + dt.timedelta(days=2) if action != "lift" else None,
-        public_message=message, episode_start=start,
+        actor=people["office"],
+        action=action,
+        level=level,
+        basis="会商意见",
+        content="主要内容",
+        effective_at=start,
+        episode_end=start + dt.timedelta(days=2) if action != "lift" else None,
+        public_message=message,
+        episode_start=start,
         **warning_content(action, primary_pollutant="PM2.5", aqi_low=180, aqi_high=320, degree=""),
     )
     form_submit(actor=people["office"], form_id=form.pk)
@@ -71,8 +77,13 @@ def episode(people, eager, django_capture_on_commit_callbacks):
     text of the issue carries characters that must be escaped."""
     capture = django_capture_on_commit_callbacks
     return [
-        decide(people, capture, action="issue", level="yellow",
-               message="阳泉市发布重污染天气黄色预警 <注意> & \"防护\"：AQI 180～320。"),
+        decide(
+            people,
+            capture,
+            action="issue",
+            level="yellow",
+            message='阳泉市发布重污染天气黄色预警 <注意> & "防护"：AQI 180～320。',
+        ),
         decide(people, capture, action="upgrade", level="red", signer="commander"),
         decide(people, capture, action="downgrade", level="orange", signer="commander"),
         decide(people, capture, action="lift", message="阳泉市解除重污染天气橙色预警。"),
@@ -99,7 +110,12 @@ def test_every_alert_is_valid_cap_and_reads_back_with_an_independent_client(epis
 
     issue, upgrade, downgrade, lift = parsed
     assert [a.msg_type for a in parsed] == [MsgType.ALERT, MsgType.UPDATE, MsgType.UPDATE, MsgType.CANCEL]
-    assert [a.infos[0].severity for a in parsed] == [Severity.MODERATE, Severity.EXTREME, Severity.SEVERE, Severity.MINOR]
+    assert [a.infos[0].severity for a in parsed] == [
+        Severity.MODERATE,
+        Severity.EXTREME,
+        Severity.SEVERE,
+        Severity.MINOR,
+    ]
     for alert, form in zip(parsed, episode, strict=True):
         assert IDENTIFIER.match(alert.identifier)
         assert alert.identifier == cap.alert_identifier(form)
@@ -113,7 +129,9 @@ def test_every_alert_is_valid_cap_and_reads_back_with_an_independent_client(epis
         assert dict(alert.infos[0].areas[0].geocodes_to_dict()) == {"GB/T 2260": "140300"}
         assert alert.incidents == issue.identifier
     assert [alert.identifier.split("_")[2] for alert in parsed] == ["0001", "0002", "0003", "0004"]
-    assert issue.infos[0].description == "阳泉市发布重污染天气黄色预警 <注意> & \"防护\"：AQI 180～320。"  # escaped and back
+    assert (
+        issue.infos[0].description == '阳泉市发布重污染天气黄色预警 <注意> & "防护"：AQI 180～320。'
+    )  # escaped and back
     assert upgrade.infos[0].parameters_to_dict()["responseLevel"] == "I"
     assert [r.value for r in lift.infos[0].response_types] == ["AllClear"]
 
@@ -153,14 +171,22 @@ def test_atom_feed_lists_the_alerts_newest_first_and_links_each_one(episode, cli
 
 
 @pytest.mark.django_db
-def test_feed_is_refreshed_by_publication_and_alerts_never_change(people, eager, client, django_capture_on_commit_callbacks):
+def test_feed_is_refreshed_by_publication_and_alerts_never_change(
+    people, eager, client, django_capture_on_commit_callbacks
+):
     empty = feedparser.parse(client.get("/warnings/cap/feed.atom").content)
     assert empty.entries == []
     issue = decide(people, django_capture_on_commit_callbacks, action="issue", level="orange")
     assert len(feedparser.parse(client.get("/warnings/cap/feed.atom").content).entries) == 1
     first = client.get(f"/warnings/cap/{issue.pk}.xml").content
-    decide(people, django_capture_on_commit_callbacks, action="upgrade", level="red", signer="commander",
-           message="升级为红色预警")
+    decide(
+        people,
+        django_capture_on_commit_callbacks,
+        action="upgrade",
+        level="red",
+        signer="commander",
+        message="升级为红色预警",
+    )
     decide(people, django_capture_on_commit_callbacks, action="lift", signer="commander")
     assert len(feedparser.parse(client.get("/warnings/cap/feed.atom").content).entries) == 3
     # An alert is the same document whenever it is fetched, whatever came after it.
@@ -169,23 +195,43 @@ def test_feed_is_refreshed_by_publication_and_alerts_never_change(people, eager,
 
 @pytest.mark.django_db
 def test_only_approved_forms_are_alerts(people, eager, client):
-    form = form_draft(actor=people["office"], action="issue", level="yellow", basis="依据", content="内容",
-                      effective_at=timezone.now(), **warning_content())
+    form = form_draft(
+        actor=people["office"],
+        action="issue",
+        level="yellow",
+        basis="依据",
+        content="内容",
+        effective_at=timezone.now(),
+        **warning_content(),
+    )
     assert client.get(f"/warnings/cap/{form.pk}.xml").status_code == 404
     assert client.get("/warnings/cap/999999.xml").status_code == 404
 
 
 @pytest.mark.django_db
 def test_what_the_warning_says_is_a_parameter_each_and_every_area_an_area(
-        people, eager, client, schema, django_capture_on_commit_callbacks):
+    people, eager, client, schema, django_capture_on_commit_callbacks
+):
     """warning-rules.md §11 in CAP: AQI_LOW … WEATHER_TREND as <parameter>s, one <area> per affected
     area with its GB/T 2260 geocode; the development zone (kfq, no GB/T 2260 code) by name only."""
     start = timezone.now() + dt.timedelta(hours=6)
     form = form_draft(
-        actor=people["office"], action="issue", level="orange", basis="会商意见", content="主要内容", effective_at=start,
-        **warning_content(primary_pollutant="PM10", aqi_low=150, aqi_high=240, degree="轻度至重度污染",
-                          pollution_start=start, pollution_end=start + dt.timedelta(hours=60),
-                          weather_trend="静稳天气持续，扩散条件差", affected_areas=["140300", "140321", "kfq"]),
+        actor=people["office"],
+        action="issue",
+        level="orange",
+        basis="会商意见",
+        content="主要内容",
+        effective_at=start,
+        **warning_content(
+            primary_pollutant="PM10",
+            aqi_low=150,
+            aqi_high=240,
+            degree="轻度至重度污染",
+            pollution_start=start,
+            pollution_end=start + dt.timedelta(hours=60),
+            weather_trend="静稳天气持续，扩散条件差",
+            affected_areas=["140300", "140321", "kfq"],
+        ),
     )
     form_submit(actor=people["office"], form_id=form.pk)
     with django_capture_on_commit_callbacks(execute=True):
@@ -195,16 +241,28 @@ def test_what_the_warning_says_is_a_parameter_each_and_every_area_an_area(
     alert = XmlParser().from_bytes(body, Alert)
     zh, en = alert.infos
     parameters = zh.parameters_to_dict()
-    assert {k: parameters[k] for k in ("AQI_LOW", "AQI_HIGH", "PRIMARY_POLLUTANT", "POLLUTION_DEGREE", "RESPONSE_LEVEL",
-                                       "WEATHER_TREND")} == {
-        "AQI_LOW": "150", "AQI_HIGH": "240", "PRIMARY_POLLUTANT": "PM10", "POLLUTION_DEGREE": "轻度至重度污染",
-        "RESPONSE_LEVEL": "II", "WEATHER_TREND": "静稳天气持续，扩散条件差"}
-    assert parameters["POLLUTION_START"] == start.astimezone(dt.timezone(dt.timedelta(hours=8))).replace(
-        microsecond=0).isoformat()
+    assert {
+        k: parameters[k]
+        for k in ("AQI_LOW", "AQI_HIGH", "PRIMARY_POLLUTANT", "POLLUTION_DEGREE", "RESPONSE_LEVEL", "WEATHER_TREND")
+    } == {
+        "AQI_LOW": "150",
+        "AQI_HIGH": "240",
+        "PRIMARY_POLLUTANT": "PM10",
+        "POLLUTION_DEGREE": "轻度至重度污染",
+        "RESPONSE_LEVEL": "II",
+        "WEATHER_TREND": "静稳天气持续，扩散条件差",
+    }
+    assert (
+        parameters["POLLUTION_START"]
+        == start.astimezone(dt.timezone(dt.timedelta(hours=8))).replace(microsecond=0).isoformat()
+    )
     assert parameters["POLLUTION_END"].endswith("+08:00")
     assert en.parameters_to_dict()["AQI_HIGH"] == "240"
     assert [a.area_desc for a in zh.areas] == ["阳泉市", "平定县", "阳泉经济技术开发区"]
     assert [dict(a.geocodes_to_dict()) for a in zh.areas] == [{"GB/T 2260": "140300"}, {"GB/T 2260": "140321"}, {}]
-    assert [a.area_desc for a in en.areas] == ["Yangquan City, Shanxi Province", "Pingding County, Yangquan",
-                                               "Yangquan Economic and Technological Development Zone"]
+    assert [a.area_desc for a in en.areas] == [
+        "Yangquan City, Shanxi Province",
+        "Pingding County, Yangquan",
+        "Yangquan Economic and Technological Development Zone",
+    ]
     assert "Affected areas: Yangquan City" in en.description and "Primary pollutant: PM10." in en.description

@@ -34,8 +34,13 @@ def approve(people, capture, *, action="issue", level="orange", signer="vice") -
     """Draft, submit and sign a decision in force from its signature (no effective start ahead)."""
     start = timezone.now()
     form = form_draft(
-        actor=people["office"], action=action, level=level, basis="会商认为未来 72 小时 AQI 持续大于 200",
-        content="一、气象条件不利……", effective_at=start, episode_end=start + dt.timedelta(days=3),
+        actor=people["office"],
+        action=action,
+        level=level,
+        basis="会商认为未来 72 小时 AQI 持续大于 200",
+        content="一、气象条件不利……",
+        effective_at=start,
+        episode_end=start + dt.timedelta(days=3),
         **warning_content(action, primary_pollutant="PM2.5", aqi_low=210, aqi_high=280, degree=""),
     )
     form_submit(actor=people["office"], form_id=form.pk)
@@ -158,7 +163,9 @@ def test_publication_clock_is_met_by_the_last_channel_done(people, django_captur
     assert _publish_clock(form).met_at is None
     # The office confirms all but one: still open.
     for code in OFFICE_CHANNELS[:-1]:
-        channels.channel_confirm(actor=people["office"], form_id=form.pk, channel=code, now=signed + dt.timedelta(minutes=50))
+        channels.channel_confirm(
+            actor=people["office"], form_id=form.pk, channel=code, now=signed + dt.timedelta(minutes=50)
+        )
     assert _publish_clock(form).met_at is None
     last = signed + dt.timedelta(minutes=95)
     channels.channel_confirm(actor=people["office"], form_id=form.pk, channel=OFFICE_CHANNELS[-1], now=last)
@@ -187,15 +194,15 @@ def test_a_later_decision_does_not_close_the_operators_sms_orders(people, django
     sms = Order.objects.filter(form=issue, kind=Order.Kind.PUBLIC_SMS)
     assert set(sms.values_list("status", flat=True)) == {Order.Status.ISSUED}
     assert set(Order.objects.filter(form=issue, kind=Order.Kind.MEASURES).values_list("status", flat=True)) == {
-        Order.Status.SUPERSEDED}
+        Order.Status.SUPERSEDED
+    }
 
 
 # ----------------------------------------------------------------------------- the page and the API
 
 
 @pytest.mark.django_db
-def test_channels_page_lists_every_channel_and_the_office_confirms(client, people,
-                                                                   django_capture_on_commit_callbacks):
+def test_channels_page_lists_every_channel_and_the_office_confirms(client, people, django_capture_on_commit_callbacks):
     form = approve(people, django_capture_on_commit_callbacks)
     url = reverse("publication:channels", args=[form.pk])
     client.force_login(people["office"])
@@ -213,8 +220,7 @@ def test_channels_page_lists_every_channel_and_the_office_confirms(client, peopl
 
 
 @pytest.mark.django_db
-def test_leaders_read_the_channels_page_but_cannot_confirm(client, people,
-                                                           django_capture_on_commit_callbacks):
+def test_leaders_read_the_channels_page_but_cannot_confirm(client, people, django_capture_on_commit_callbacks):
     form = approve(people, django_capture_on_commit_callbacks)
     url = reverse("publication:channels", args=[form.pk])
     client.force_login(people["vice"])
@@ -227,8 +233,7 @@ def test_leaders_read_the_channels_page_but_cannot_confirm(client, people,
 
 
 @pytest.mark.django_db
-def test_api_lists_channels_and_confirms_them(api_client_for, people,
-                                              django_capture_on_commit_callbacks):
+def test_api_lists_channels_and_confirms_them(api_client_for, people, django_capture_on_commit_callbacks):
     form = approve(people, django_capture_on_commit_callbacks)
     api = api_client_for(people["office"])
     base = f"/api/v1/publications/{form.pk}/channels/"
@@ -248,8 +253,7 @@ def test_api_lists_channels_and_confirms_them(api_client_for, people,
 
 
 @pytest.mark.django_db
-def test_api_confirm_is_refused_to_other_roles(api_client_for, people,
-                                               django_capture_on_commit_callbacks):
+def test_api_confirm_is_refused_to_other_roles(api_client_for, people, django_capture_on_commit_callbacks):
     form = approve(people, django_capture_on_commit_callbacks)
     base = f"/api/v1/publications/{form.pk}/channels/"
     for name in ("vice", "yidong", "county"):

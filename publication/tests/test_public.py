@@ -23,18 +23,27 @@ PASSWORD = "correct horse battery"
 def private_cache(settings):
     """A cache of this test's own: the page and the publication payload are cached, and the shared
     Redis of a test run must not leak another test's (or another database's) warning in."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                   "LOCATION": f"public-page-{time.monotonic_ns()}"}}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"public-page-{time.monotonic_ns()}",
+        }
+    }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def active_warning(make_user, *, level="orange", publish=True) -> Warning:
     office, approver = make_user(Role.OFFICE), make_user(Role.COMMANDER if level == "red" else Role.VICE_COMMANDER)
     form = services.form_draft(
-        actor=office, action="issue", level=level, basis="会商认为达到预警条件", content="启动应急响应",
+        actor=office,
+        action="issue",
+        level=level,
+        basis="会商认为达到预警条件",
+        content="启动应急响应",
         public_message="阳泉市发布重污染天气橙色预警，自今日 20 时起启动Ⅱ级应急响应。",
         # In force at signature (§12: one signed ahead is announced first; tests/test_effective_times.py).
-        effective_at=timezone.now(), episode_end=timezone.now() + dt.timedelta(days=3),
+        effective_at=timezone.now(),
+        episode_end=timezone.now() + dt.timedelta(days=3),
         **warning_content(primary_pollutant="PM2.5", aqi_low=210, aqi_high=280, degree=""),
     )
     services.form_submit(actor=office, form_id=form.pk)
@@ -52,7 +61,9 @@ def test_no_warning_shows_the_none_state_with_advice(client, db):
     page = response.content.decode()
     assert "当前无重污染天气预警" in page and "健康防护提示" in page
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
-    assert "public" in response["Cache-Control"] and "max-age=1" in response["Cache-Control"]  # tests/test_public_cache.py
+    assert (
+        "public" in response["Cache-Control"] and "max-age=1" in response["Cache-Control"]
+    )  # tests/test_public_cache.py
 
 
 def test_none_state_gives_todays_air_and_its_advice(client, make_user):
@@ -60,10 +71,18 @@ def test_none_state_gives_todays_air_and_its_advice(client, make_user):
     from forecasts.models import AirQualityRecord, ForecastImport
 
     now = timezone.localtime().replace(minute=0, second=0, microsecond=0)
-    source = ForecastImport.objects.create(file_name="obs.csv", file_sha256="0" * 64, channel="upload", period="hour",
-                                           uploaded_by=make_user(Role.OFFICE))
-    AirQualityRecord.objects.create(area=Area.objects.get(code="140300"), period="hour", time=now, kind="observed",
-                                    issued_at=now, aqi=168, source_import=source)
+    source = ForecastImport.objects.create(
+        file_name="obs.csv", file_sha256="0" * 64, channel="upload", period="hour", uploaded_by=make_user(Role.OFFICE)
+    )
+    AirQualityRecord.objects.create(
+        area=Area.objects.get(code="140300"),
+        period="hour",
+        time=now,
+        kind="observed",
+        issued_at=now,
+        aqi=168,
+        source_import=source,
+    )
     page = client.get("/public/").content.decode()
     assert "AQI 168" in page and "中度污染" in page
     assert "一般人群适量减少户外运动" in page  # HJ 633 advice of 中度污染
@@ -78,8 +97,13 @@ def test_the_published_warning_is_on_the_page_with_colour_number_and_advice(clie
     assert "响应启动时间" in page and "210～280" in page
     # What the warning says (warning-rules.md §11), from the approved form.
     facts = page.split('class="card public-content"')[1].split("</section>")[0]
-    for label, value in (("影响区域", "阳泉市"), ("污染程度", "重度污染"), ("首要污染物", "PM2.5"),
-                         ("预计 AQI 范围", "210～280"), ("全市未来气象条件变化趋势", "受静稳天气影响")):
+    for label, value in (
+        ("影响区域", "阳泉市"),
+        ("污染程度", "重度污染"),
+        ("首要污染物", "PM2.5"),
+        ("预计 AQI 范围", "210～280"),
+        ("全市未来气象条件变化趋势", "受静稳天气影响"),
+    ):
         assert f"<dt>{label}</dt><dd>{value}" in facts, label
     assert "<dt>重污染天气发生时间</dt>" in facts
     assert "当前无重污染天气预警" not in page
@@ -90,8 +114,12 @@ def test_the_published_warning_is_on_the_page_with_colour_number_and_advice(clie
     assert "提醒儿童、老年人和呼吸道、心脑血管病及其他慢性病患者尽量留在室内" in page
     assert "各医疗卫生机构" not in page  # addressed to hospitals, not to the public
     assert "请遵守" in page
-    for title, text in (("机动车限行", "停止国四及以下重型载货车辆"), ("禁放烟花爆竹", "全时段禁放烟花爆竹"),
-                        ("学校", "中小学、幼儿园停止室外课程及活动。"), ("大型活动", "停止举办各类大型群众性户外活动。")):
+    for title, text in (
+        ("机动车限行", "停止国四及以下重型载货车辆"),
+        ("禁放烟花爆竹", "全时段禁放烟花爆竹"),
+        ("学校", "中小学、幼儿园停止室外课程及活动。"),
+        ("大型活动", "停止举办各类大型群众性户外活动。"),
+    ):
         assert f'<span class="tag">{title}</span> ' in page and text in page
     assert "倡议" in page and "倡导公众绿色出行" in page
     assert "减排比例达到全社会占比" not in page  # enterprises' obligations are not the public's to do
@@ -120,8 +148,15 @@ def test_a_decision_changes_the_page_at_once(client, make_user):
     warning = active_warning(make_user)
     assert warning.number in client.get("/public/").content.decode()
     office, vice = make_user(Role.OFFICE), make_user(Role.VICE_COMMANDER)
-    lift = services.form_draft(actor=office, action="lift", level=None, basis="改善", content="解除",
-                               effective_at=timezone.now(), **warning_content("lift"))
+    lift = services.form_draft(
+        actor=office,
+        action="lift",
+        level=None,
+        basis="改善",
+        content="解除",
+        effective_at=timezone.now(),
+        **warning_content("lift"),
+    )
     services.form_submit(actor=office, form_id=lift.pk)
     services.form_approve(actor=vice, form_id=lift.pk, password=PASSWORD)
     from publication.services import publish_form
@@ -172,11 +207,23 @@ def observation(make_user, *, hours_ago: int, aqi: float, replay=None, name: str
 
     when = timezone.localtime().replace(minute=0, second=0, microsecond=0) - dt.timedelta(hours=hours_ago)
     source = ForecastImport.objects.create(
-        file_name=name or f"obs-{hours_ago}-{aqi}.csv", file_sha256=f"{hours_ago:02d}{int(aqi):04d}".ljust(64, "0"),
-        channel="upload", period="hour", uploaded_by=make_user(Role.OFFICE), replay=replay)
-    return AirQualityRecord.objects.create(area=Area.objects.get(code="140300"), period="hour", time=when,
-                                           kind="observed", issued_at=when, aqi=aqi, source_import=source,
-                                           replay=replay)
+        file_name=name or f"obs-{hours_ago}-{aqi}.csv",
+        file_sha256=f"{hours_ago:02d}{int(aqi):04d}".ljust(64, "0"),
+        channel="upload",
+        period="hour",
+        uploaded_by=make_user(Role.OFFICE),
+        replay=replay,
+    )
+    return AirQualityRecord.objects.create(
+        area=Area.objects.get(code="140300"),
+        period="hour",
+        time=when,
+        kind="observed",
+        issued_at=when,
+        aqi=aqi,
+        source_import=source,
+        replay=replay,
+    )
 
 
 def test_the_current_aqi_is_the_latest_real_observation_never_a_drills(client, make_user):
@@ -184,8 +231,14 @@ def test_the_current_aqi_is_the_latest_real_observation_never_a_drills(client, m
 
     observation(make_user, hours_ago=3, aqi=168)
     observation(make_user, hours_ago=1, aqi=82)
-    drill = Replay.objects.create(name="演练", source_file="drill.csv", step="hour", start=timezone.now(),
-                                  end=timezone.now(), cursor=timezone.now())
+    drill = Replay.objects.create(
+        name="演练",
+        source_file="drill.csv",
+        step="hour",
+        start=timezone.now(),
+        end=timezone.now(),
+        cursor=timezone.now(),
+    )
     observation(make_user, hours_ago=0, aqi=320, replay=drill)
     page = client.get("/public/").content.decode()
     assert "当前无重污染天气预警" in page
@@ -211,16 +264,36 @@ def test_the_api_gives_what_the_page_shows_before_during_and_after(client, make_
 
     warning = active_warning(make_user)
     during = client.get("/api/v1/public/warning/").json()
-    for key in ("level", "response_level", "since", "until", "measures", "health_advice", "health", "must_do",
-                "should_do", "this_year", "number", "message"):
+    for key in (
+        "level",
+        "response_level",
+        "since",
+        "until",
+        "measures",
+        "health_advice",
+        "health",
+        "must_do",
+        "should_do",
+        "this_year",
+        "number",
+        "message",
+    ):
         assert key in during, key
     assert (during["level"], during["response_level"], during["number"]) == ("orange", "II", warning.number)
     assert during["until"] == timezone.localtime(warning.episode_end).isoformat()
     assert [m["kind"] for m in during["must_do"]] == ["traffic", "fireworks", "schools", "events"]
     assert all("倡导" in text for text in during["should_do"]) and len(during["should_do"]) == 3
-    assert during["this_year"] == [{
-        "number": warning.number, "level": "orange", "level_name": "橙色预警", "levels": ["orange"],
-        "status": "active", "from": during["since"], "to": None}]
+    assert during["this_year"] == [
+        {
+            "number": warning.number,
+            "level": "orange",
+            "level_name": "橙色预警",
+            "levels": ["orange"],
+            "status": "active",
+            "from": during["since"],
+            "to": None,
+        }
+    ]
     page = client.get("/public/").content.decode()
     assert warning.number in page and during["must_do"][0]["text"] in page
 
@@ -228,8 +301,15 @@ def test_the_api_gives_what_the_page_shows_before_during_and_after(client, make_
     from publication.services import publish_form
 
     for action, level in (("upgrade", "red"), ("lift", None)):
-        form = services.form_draft(actor=office, action=action, level=level, basis="会商", content="内容",
-                                   effective_at=timezone.now(), **warning_content(action))
+        form = services.form_draft(
+            actor=office,
+            action=action,
+            level=level,
+            basis="会商",
+            content="内容",
+            effective_at=timezone.now(),
+            **warning_content(action),
+        )
         services.form_submit(actor=office, form_id=form.pk)
         services.form_approve(actor=commander, form_id=form.pk, password=PASSWORD)
         publish_form({"form_id": form.pk})

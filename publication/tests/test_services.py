@@ -51,9 +51,15 @@ def contacts(plan):
     rows = [
         UnitContact(unit=unit("jiaotong"), name="交通联络员", mobile="13700000001"),
         UnitContact(unit=unit("shengtai"), name="生态负责人", mobile="13700000002", duty_role="head"),
-        UnitContact(unit=unit("pingding"), name="平定县长", mobile="13700000003", duty_role="head", is_government_head=True),
-        UnitContact(unit=unit("pingding"), name="平定书记", mobile="13700000004", duty_role="head", is_party_secretary=True),
-        UnitContact(unit=unit("yuxian"), name="盂县县长", mobile="13700000005", duty_role="head", is_government_head=True),
+        UnitContact(
+            unit=unit("pingding"), name="平定县长", mobile="13700000003", duty_role="head", is_government_head=True
+        ),
+        UnitContact(
+            unit=unit("pingding"), name="平定书记", mobile="13700000004", duty_role="head", is_party_secretary=True
+        ),
+        UnitContact(
+            unit=unit("yuxian"), name="盂县县长", mobile="13700000005", duty_role="head", is_government_head=True
+        ),
         UnitContact(unit=unit("jiaoyu"), name="停用联系人", mobile="13700000006", active=False),
     ]
     UnitContact.objects.bulk_create(rows)
@@ -68,10 +74,15 @@ def contacts(plan):
 def approve(people, capture, *, action="issue", level="orange", signer="vice", message="") -> ApprovalForm:
     start = timezone.now() + dt.timedelta(hours=2)
     form = form_draft(
-        actor=people["office"], action=action, level=None if action == "lift" else level,
-        basis="会商认为未来 72 小时 AQI 持续大于 200", content="一、气象条件不利……", effective_at=start,
+        actor=people["office"],
+        action=action,
+        level=None if action == "lift" else level,
+        basis="会商认为未来 72 小时 AQI 持续大于 200",
+        content="一、气象条件不利……",
+        effective_at=start,
         episode_end=start + dt.timedelta(days=3) if action != "lift" else None,
-        public_message=message or (f"阳泉市{action}{level}预警测试信息" if action != "lift" else "阳泉市解除预警测试信息"),
+        public_message=message
+        or (f"阳泉市{action}{level}预警测试信息" if action != "lift" else "阳泉市解除预警测试信息"),
         **warning_content(action, primary_pollutant="PM2.5", aqi_low=210, aqi_high=280, degree=""),
     )
     form_submit(actor=people["office"], form_id=form.pk)
@@ -85,7 +96,9 @@ def approve(people, capture, *, action="issue", level="orange", signer="vice", m
 
 
 @pytest.mark.django_db
-def test_orange_issue_is_published_once_on_every_channel(people, contacts, recording, eager, django_capture_on_commit_callbacks):
+def test_orange_issue_is_published_once_on_every_channel(
+    people, contacts, recording, eager, django_capture_on_commit_callbacks
+):
     form = approve(people, django_capture_on_commit_callbacks, level="orange")
     warning = Warning.objects.get(pk=form.warning_id)
     assert warning.published_at is not None
@@ -93,7 +106,14 @@ def test_orange_issue_is_published_once_on_every_channel(people, contacts, recor
     # SMS: five active contacts and two confirmed subscribers (one of whom is also a contact).
     rows = Delivery.objects.filter(key=f"warning:{form.pk}")
     assert sorted(rows.values_list("phone", flat=True)) == [
-        "13600000001", "13600000002", "13700000001", "13700000002", "13700000003", "13700000004", "13700000005"]
+        "13600000001",
+        "13600000002",
+        "13700000001",
+        "13700000002",
+        "13700000003",
+        "13700000004",
+        "13700000005",
+    ]
     assert set(rows.values_list("status", flat=True)) == {"sent"}
     contact_text = rows.get(phone="13700000002").text
     assert contact_text.startswith("【阳泉重污染应急】") and "阳泉市issueorange预警测试信息" in contact_text
@@ -136,10 +156,17 @@ def test_orange_issue_is_published_once_on_every_channel(people, contacts, recor
 
 
 @pytest.mark.django_db
-def test_public_payload_is_cached_and_says_level_measures_and_advice(people, recording, eager, django_capture_on_commit_callbacks):
+def test_public_payload_is_cached_and_says_level_measures_and_advice(
+    people, recording, eager, django_capture_on_commit_callbacks
+):
     year = timezone.localdate().year
-    assert public.public_warning_payload(refresh=True) == {"level": "none", "air": None, "year": year,
-                                                                 "this_year": [], "announced": None}
+    assert public.public_warning_payload(refresh=True) == {
+        "level": "none",
+        "air": None,
+        "year": year,
+        "this_year": [],
+        "announced": None,
+    }
     form = approve(people, django_capture_on_commit_callbacks, level="orange", message="橙色预警：请减少户外活动。")
     warning = form.warning
     cached = cache.get(public.PUBLIC_CACHE_KEY)
@@ -163,27 +190,40 @@ def test_public_payload_is_cached_and_says_level_measures_and_advice(people, rec
     after = cache.get(public.PUBLIC_CACHE_KEY)
     assert after["level"] == "none" and set(after) == {"level", "air", "year", "this_year", "announced"}
     lifted = Warning.objects.get(pk=warning.pk)
-    assert after["this_year"] == [{
-        "number": warning.number, "level": "orange", "level_name": "橙色预警", "levels": ["orange"], "status": "lifted",
-        "from": timezone.localtime(lifted.published_at).isoformat(),
-        "to": timezone.localtime(lifted.lifted_at).isoformat()}]
+    assert after["this_year"] == [
+        {
+            "number": warning.number,
+            "level": "orange",
+            "level_name": "橙色预警",
+            "levels": ["orange"],
+            "status": "lifted",
+            "from": timezone.localtime(lifted.published_at).isoformat(),
+            "to": timezone.localtime(lifted.lifted_at).isoformat(),
+        }
+    ]
     assert lift.warning_id == warning.pk
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("response_level", "truck_colour", "health_first"), [
-    ("III", "黄色", "提醒儿童、老年人和呼吸道、心脑血管病及其他慢性病患者尽量留在室内，避免户外活动"),
-    ("II", "橙色", "提醒儿童、老年人和呼吸道、心脑血管病及其他慢性病患者尽量留在室内，避免户外活动"),
-    ("I", "红色", "提醒儿童、老年人和呼吸道、心脑血管病及其他慢性病患者尽量留在室内，不要外出"),
-])
+@pytest.mark.parametrize(
+    ("response_level", "truck_colour", "health_first"),
+    [
+        ("III", "黄色", "提醒儿童、老年人和呼吸道、心脑血管病及其他慢性病患者尽量留在室内，避免户外活动"),
+        ("II", "橙色", "提醒儿童、老年人和呼吸道、心脑血管病及其他慢性病患者尽量留在室内，避免户外活动"),
+        ("I", "红色", "提醒儿童、老年人和呼吸道、心脑血管病及其他慢性病患者尽量留在室内，不要外出"),
+    ],
+)
 def test_public_items_of_each_level_come_from_the_plan(plan, response_level, truck_colour, health_first):
     items = public.public_items(response_level)
     assert items["health"][0].startswith(health_first)
     assert not any("医疗卫生机构" in text or "中小学" in text for text in items["health"])
     kinds = [m["kind"] for m in items["must_do"]]
     # Ⅲ级 has no ban on large events (§5.3.1); Ⅱ级 and Ⅰ级 do.
-    assert kinds == (["traffic", "fireworks", "schools"] if response_level == "III" else
-                     ["traffic", "fireworks", "schools", "events"])
+    assert kinds == (
+        ["traffic", "fireworks", "schools"]
+        if response_level == "III"
+        else ["traffic", "fireworks", "schools", "events"]
+    )
     traffic = items["must_do"][0]["text"]
     assert "国四及以下重型载货车辆" in traffic and truck_colour not in traffic  # the road restriction, not bulk freight
     assert items["must_do"][1]["title"] == "禁放烟花爆竹" and "禁放烟花爆竹" in items["must_do"][1]["text"]
@@ -208,7 +248,9 @@ def test_public_items_follow_the_measures_registry(plan):
 
 
 @pytest.mark.django_db
-def test_yellow_needs_no_duty_and_red_needs_both_heads(people, contacts, recording, eager, django_capture_on_commit_callbacks):
+def test_yellow_needs_no_duty_and_red_needs_both_heads(
+    people, contacts, recording, eager, django_capture_on_commit_callbacks
+):
     yellow = approve(people, django_capture_on_commit_callbacks, level="yellow")
     assert DutyConfirmation.objects.filter(form=yellow).count() == 0
     assert not Delivery.objects.filter(key=f"duty:{yellow.pk}").exists()
@@ -219,10 +261,19 @@ def test_yellow_needs_no_duty_and_red_needs_both_heads(people, contacts, recordi
     assert set(duty.values_list("role", flat=True)) == {"government", "party"}
     assert duty.get(unit__slug="pingding", role="party").contact_name == "平定书记"
     assert sorted(Delivery.objects.filter(key=f"duty:{red.pk}").values_list("phone", flat=True)) == [
-        "13700000003", "13700000004", "13700000005"]
+        "13700000003",
+        "13700000004",
+        "13700000005",
+    ]
 
-    lift = approve(people, django_capture_on_commit_callbacks, action="lift", level=None, signer="commander",
-                   message="阳泉市解除重污染天气红色预警。")
+    lift = approve(
+        people,
+        django_capture_on_commit_callbacks,
+        action="lift",
+        level=None,
+        signer="commander",
+        message="阳泉市解除重污染天气红色预警。",
+    )
     assert DutyConfirmation.objects.filter(form=lift).count() == 0
     lift_sms = Delivery.objects.filter(key=f"warning:{lift.pk}")
     assert lift_sms.count() == 7 and all("阳泉市解除重污染天气红色预警。" in d.text for d in lift_sms)
@@ -230,7 +281,8 @@ def test_yellow_needs_no_duty_and_red_needs_both_heads(people, contacts, recordi
 
 @pytest.mark.django_db
 def test_county_confirms_its_own_duty_and_the_office_sees_who_has_not(
-        people, contacts, recording, eager, client, django_capture_on_commit_callbacks):
+    people, contacts, recording, eager, client, django_capture_on_commit_callbacks
+):
     form = approve(people, django_capture_on_commit_callbacks, level="orange")
     pingding_user = people["county"]  # of 平定县; people["county2"] is of 盂县
     mine = DutyConfirmation.objects.get(form=form, unit__slug="pingding")
@@ -258,8 +310,9 @@ def test_county_confirms_its_own_duty_and_the_office_sees_who_has_not(
 
 
 @pytest.mark.django_db
-def test_written_report_is_printable_and_marked_sent_by_the_office(people, recording, eager, client,
-                                                                   django_capture_on_commit_callbacks):
+def test_written_report_is_printable_and_marked_sent_by_the_office(
+    people, recording, eager, client, django_capture_on_commit_callbacks
+):
     form = approve(people, django_capture_on_commit_callbacks, level="orange")
     url = f"/warnings/{form.warning_id}/report/"
     client.force_login(people["jiaotong"])
@@ -268,9 +321,13 @@ def test_written_report_is_printable_and_marked_sent_by_the_office(people, recor
     page = client.get(url)
     assert page.status_code == 200
     body = page.content.decode()
-    assert "关于启动重污染天气应急响应情况的报告" in body and "阳泉市人民政府" in body and "山西省重污染天气应急指挥部办公室" in body
+    assert (
+        "关于启动重污染天气应急响应情况的报告" in body
+        and "阳泉市人民政府" in body
+        and "山西省重污染天气应急指挥部办公室" in body
+    )
     assert "PM2.5" in body and "210～280" in body and "工业企业减排措施" in body
-    assert "已报送" not in body.split("<form")[-1] or "name=\"note\"" not in body  # leaders read, the office marks
+    assert "已报送" not in body.split("<form")[-1] or 'name="note"' not in body  # leaders read, the office marks
     assert client.post(url, {"note": "阳应急办〔2026〕1号"}).status_code == 403
 
     client.force_login(people["office"])
@@ -286,8 +343,15 @@ def test_written_report_is_printable_and_marked_sent_by_the_office(people, recor
 
 @pytest.mark.django_db
 def test_publish_ignores_a_form_that_is_not_approved(people, recording, eager):
-    form = form_draft(actor=people["office"], action="issue", level="yellow", basis="依据", content="内容",
-                      effective_at=timezone.now(), **warning_content())
+    form = form_draft(
+        actor=people["office"],
+        action="issue",
+        level="yellow",
+        basis="依据",
+        content="内容",
+        effective_at=timezone.now(),
+        **warning_content(),
+    )
     assert services.publish_form({"form_id": form.pk}) is None
     assert recording.sent == [] and not Notification.objects.filter(kind="alerts.warning.published").exists()
 
@@ -301,9 +365,15 @@ def test_the_sms_states_what_the_warning_says(people, contacts, recording, eager
 
     start = timezone.now() + dt.timedelta(hours=3)
     form = form_draft(
-        actor=people["office"], action="issue", level="orange", basis="依据", content="内容", effective_at=start,
-        **warning_content(affected_areas=["140300", "140321"], pollution_start=start,
-                          pollution_end=start + dt.timedelta(hours=60)),
+        actor=people["office"],
+        action="issue",
+        level="orange",
+        basis="依据",
+        content="内容",
+        effective_at=start,
+        **warning_content(
+            affected_areas=["140300", "140321"], pollution_start=start, pollution_end=start + dt.timedelta(hours=60)
+        ),
     )
     _, drafted = form_texts(form, form_content(form))
     ApprovalForm.objects.filter(pk=form.pk).update(public_message=drafted)
@@ -322,8 +392,14 @@ def test_the_sms_states_what_the_warning_says(people, contacts, recording, eager
     warning_bring_into_force(form_id=form.pk, now=start)  # its time comes before the next decision
 
     # The office's own text follows the facts.
-    custom = approve(people, django_capture_on_commit_callbacks, action="upgrade", level="red", signer="commander",
-                     message="请市民减少外出。")
+    custom = approve(
+        people,
+        django_capture_on_commit_callbacks,
+        action="upgrade",
+        level="red",
+        signer="commander",
+        message="请市民减少外出。",
+    )
     text = Delivery.objects.filter(key=f"warning:{custom.pk}").get(phone="13700000002").text
     assert "将预警升级为重污染天气红色预警" in text and "Ⅰ级响应" in text and text.endswith("请市民减少外出。")
     assert "首要污染物：PM2.5，AQI 210～280" in text and "影响区域：阳泉市" in text

@@ -88,8 +88,9 @@ def test_order_notices_that_fail_after_commit_are_retried_and_sent_exactly_once(
     assert len(order_notices()) == 3
 
 
-def test_the_closing_notice_is_its_own_event_and_goes_out_once(decide, started, people, eager,
-                                                               django_capture_on_commit_callbacks):
+def test_the_closing_notice_is_its_own_event_and_goes_out_once(
+    decide, started, people, eager, django_capture_on_commit_callbacks
+):
     form = decide("lift", None, at(3, 8))
     OutboxEvent.objects.exclude(topic__startswith="response.").update(done_at=timezone.now())
     with time_machine.travel(at(3, 8, 5), tick=False), django_capture_on_commit_callbacks(execute=True):

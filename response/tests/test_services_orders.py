@@ -31,7 +31,10 @@ def test_approval_emits_the_orders_event_and_the_handler_issues_one_order_per_un
     assert Order.objects.filter(kind="measures").count() == units
     # §4.2.4: and the three operators are ordered to send the free public SMS.
     assert sorted(Order.objects.filter(kind="public_sms").values_list("unit__slug", flat=True)) == [
-        "dianxin", "liantong", "yidong"]
+        "dianxin",
+        "liantong",
+        "yidong",
+    ]
     assert Order.objects.filter(form=form).values("unit").distinct().count() == units
     response = Response.objects.get(warning=form.warning)
     assert (response.level, response.status) == ("II", "active")
@@ -99,7 +102,9 @@ def test_downgrade_also_supersedes(started, decide):
     started.refresh_from_db()
     assert started.level == "III"
     assert set(Order.objects.filter(response=started, form=form).values_list("level", flat=True)) == {"III"}
-    assert not Order.objects.filter(response=started, kind="measures", level="II", status__in=Order.OPEN_STATUSES).exists()
+    assert not Order.objects.filter(
+        response=started, kind="measures", level="II", status__in=Order.OPEN_STATUSES
+    ).exists()
 
 
 def test_lift_closes_the_orders_and_ends_the_response_with_the_closing_notice(

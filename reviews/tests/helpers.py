@@ -16,8 +16,15 @@ def at(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text).replace(tzinfo=SHANGHAI)
 
 
-def make_warning(number: str, issued: str, *, level: str = "yellow", changes: tuple = (), lifted: str | None = None,
-                 published: bool = True) -> Warning:
+def make_warning(
+    number: str,
+    issued: str,
+    *,
+    level: str = "yellow",
+    changes: tuple = (),
+    lifted: str | None = None,
+    published: bool = True,
+) -> Warning:
     """A warning issued at ``issued`` (level), changed by ``changes`` [(time, action, to_level)], and
     lifted at ``lifted`` (None: still active)."""
     final_level = changes[-1][2] if changes else level
@@ -35,9 +42,16 @@ def make_warning(number: str, issued: str, *, level: str = "yellow", changes: tu
         steps.append((lifted, "lift", "none"))
     for when, action, to_level in steps:
         ApprovalForm.objects.create(
-            warning=warning, action=action, status=ApprovalForm.Status.APPROVED, from_level=previous, level=to_level,
-            approver_role=APPROVER[to_level if to_level != "none" else previous], effective_at=at(when),
-            decided_at=at(when) - dt.timedelta(minutes=10), basis="会商结论", content="预警信息",
+            warning=warning,
+            action=action,
+            status=ApprovalForm.Status.APPROVED,
+            from_level=previous,
+            level=to_level,
+            approver_role=APPROVER[to_level if to_level != "none" else previous],
+            effective_at=at(when),
+            decided_at=at(when) - dt.timedelta(minutes=10),
+            basis="会商结论",
+            content="预警信息",
         )
         previous = to_level
     return warning
@@ -45,8 +59,13 @@ def make_warning(number: str, issued: str, *, level: str = "yellow", changes: tu
 
 def december_warning() -> Warning:
     """The brief's example: yellow at 2026-12-01 08:20, orange 12-02 09:00, lifted 12-04 17:40."""
-    return make_warning("YQ-2026-002", "2026-12-01 08:20", level="yellow",
-                        changes=(("2026-12-02 09:00", "upgrade", "orange"),), lifted="2026-12-04 17:40")
+    return make_warning(
+        "YQ-2026-002",
+        "2026-12-01 08:20",
+        level="yellow",
+        changes=(("2026-12-02 09:00", "upgrade", "orange"),),
+        lifted="2026-12-04 17:40",
+    )
 
 
 def january_warning() -> Warning:

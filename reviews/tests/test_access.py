@@ -24,29 +24,54 @@ def objects(make_user):
     office = make_user(Role.OFFICE)
     warning = december_warning()
     services.summary_save(actor=office, warning_id=warning.pk, measures_summary="总结", filled_by_name="张三")
-    services.evaluation_save(actor=office, warning_id=warning.pk, experts=[], organiser="办公室", leader="李四",
-                             level="orange", evaluated_on=at("2026-12-08 00:00").date(), content="评估",
-                             other_members="王五")
-    drill = services.drill_create(actor=office, location="指挥中心", commander="王总", held_at=at("2026-10-15 09:30"),
-                                  participants="各成员单位", mode="桌面推演", recorder="张三",
-                                  recorded_on=at("2026-10-15 00:00").date(), effect="met")
+    services.evaluation_save(
+        actor=office,
+        warning_id=warning.pk,
+        experts=[],
+        organiser="办公室",
+        leader="李四",
+        level="orange",
+        evaluated_on=at("2026-12-08 00:00").date(),
+        content="评估",
+        other_members="王五",
+    )
+    drill = services.drill_create(
+        actor=office,
+        location="指挥中心",
+        commander="王总",
+        held_at=at("2026-10-15 09:30"),
+        participants="各成员单位",
+        mode="桌面推演",
+        recorder="张三",
+        recorded_on=at("2026-10-15 00:00").date(),
+        effect="met",
+    )
     return warning, drill
 
 
 def _read_urls(warning, drill):
     w, d = warning.pk, drill.pk
     return [
-        "/reviews/", f"/reviews/warnings/{w}/summary/", f"/reviews/warnings/{w}/summary/print/",
-        f"/reviews/warnings/{w}/evaluation/", f"/reviews/warnings/{w}/evaluation/print/",
-        "/reviews/drills/", f"/reviews/drills/{d}/", f"/reviews/drills/{d}/print/",
+        "/reviews/",
+        f"/reviews/warnings/{w}/summary/",
+        f"/reviews/warnings/{w}/summary/print/",
+        f"/reviews/warnings/{w}/evaluation/",
+        f"/reviews/warnings/{w}/evaluation/print/",
+        "/reviews/drills/",
+        f"/reviews/drills/{d}/",
+        f"/reviews/drills/{d}/print/",
     ]
 
 
 def _write_pages(warning, drill):
     w, d = warning.pk, drill.pk
-    return [f"/reviews/warnings/{w}/summary/edit/", f"/reviews/warnings/{w}/summary/finalize/",
-            f"/reviews/warnings/{w}/evaluation/edit/",
-            "/reviews/drills/new/", f"/reviews/drills/{d}/edit/"]
+    return [
+        f"/reviews/warnings/{w}/summary/edit/",
+        f"/reviews/warnings/{w}/summary/finalize/",
+        f"/reviews/warnings/{w}/evaluation/edit/",
+        "/reviews/drills/new/",
+        f"/reviews/drills/{d}/edit/",
+    ]
 
 
 @pytest.mark.parametrize("role", sorted(Role.values))

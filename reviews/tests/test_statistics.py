@@ -31,7 +31,9 @@ def year_2026():
     december = december_warning()
     new_year = make_warning("YQ-2026-000", "2026-01-01 00:10", lifted="2026-01-01 06:50")  # 6 h; UTC: still 2025
     eve = make_warning("YQ-2025-009", "2025-12-31 23:30", lifted="2026-01-01 02:00")  # a 2025 response
-    active = make_warning("YQ-2026-003", "2026-12-20 08:40", level="orange", changes=(("2026-12-20 20:00", "upgrade", "red"),))
+    active = make_warning(
+        "YQ-2026-003", "2026-12-20 08:40", level="orange", changes=(("2026-12-20 20:00", "upgrade", "red"),)
+    )
     Warning.objects.create(number="YQ-2026-X", status=Warning.Status.CANCELLED)
     return {"january": january, "december": december, "new_year": new_year, "eve": eve, "active": active}
 
@@ -50,9 +52,17 @@ def test_the_year_lists_each_response_with_levels_times_and_hours(client, make_u
     assert [row["warning"].number for row in rows] == ["YQ-2026-000", "YQ-2026-001", "YQ-2026-002", "YQ-2026-003"]
     assert [row["seq"] for row in rows] == [1, 2, 3, 4]
     new_year, january, december, active = rows
-    assert (new_year["start_text"], new_year["end_text"], new_year["hours"]) == ("2026年01月01日00时", "2026年01月01日06时", 6)
+    assert (new_year["start_text"], new_year["end_text"], new_year["hours"]) == (
+        "2026年01月01日00时",
+        "2026年01月01日06时",
+        6,
+    )
     assert (january["hours"], january["level_label"]) == (48, "Ⅲ级（黄色预警）")
-    assert (december["start_text"], december["end_text"], december["hours"]) == ("2026年12月01日08时", "2026年12月04日17时", 81)
+    assert (december["start_text"], december["end_text"], december["hours"]) == (
+        "2026年12月01日08时",
+        "2026年12月04日17时",
+        81,
+    )
     assert december["level_label"] == "Ⅱ级（橙色预警）"
     assert [(s["action_label"], s["level"]) for s in december["steps"]] == [("发布", "yellow"), ("升级", "orange")]
     # The response in force: listed with its hours so far, not in the year's totals.
@@ -79,7 +89,10 @@ def test_the_totals_are_the_summary_tables_figures(client, make_user, year_2026)
         if not row["ongoing"]:
             single = selectors.summary_figures(selectors.warning_for_review(row["warning"].pk))
             assert (single["start_text"], single["end_text"], single["hours"]) == (
-                row["start_text"], row["end_text"], row["hours"])
+                row["start_text"],
+                row["end_text"],
+                row["hours"],
+            )
 
 
 def test_another_year_and_the_default_year(client, make_user, year_2026):
@@ -103,7 +116,16 @@ def test_excel_export_has_the_same_rows_and_totals(client, make_user, year_2026)
     sheet = load_workbook(io.BytesIO(response.content)).active
     values = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert values[0][0] == "阳泉市2026年重污染天气应急响应统计（附件6）"
-    assert values[1] == ["序号", "预警编号", "响应级别（最高）", "级别变化", "响应开始时间", "响应结束时间", "持续响应时间（小时）", "状态"]
+    assert values[1] == [
+        "序号",
+        "预警编号",
+        "响应级别（最高）",
+        "级别变化",
+        "响应开始时间",
+        "响应结束时间",
+        "持续响应时间（小时）",
+        "状态",
+    ]
     data = values[2:6]
     assert [row[1] for row in data] == ["YQ-2026-000", "YQ-2026-001", "YQ-2026-002", "YQ-2026-003"]
     december = data[2]

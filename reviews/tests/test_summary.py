@@ -81,7 +81,8 @@ def test_save_then_finalize_freezes_the_figures(make_user):
 
     actions = list(AuditEntry.objects.filter(target_type="reviews.responsesummary").values_list("action", flat=True))
     assert actions == ["reviews.summary.created", "reviews.summary.finalized"] or sorted(actions) == sorted(
-        ["reviews.summary.created", "reviews.summary.finalized"])
+        ["reviews.summary.created", "reviews.summary.finalized"]
+    )
 
 
 def test_final_summary_is_not_edited_until_reopened(make_user):
@@ -144,9 +145,19 @@ def test_office_fills_in_the_table_in_the_browser_and_prints_it(client, make_use
     printed = " ".join(strip_tags(html).split())
     assert "阳泉市重污染天气应急响应统计表" in printed
     assert "备注：表格内时间均精确到小时" in printed
-    for text in ("2026年12月01日08时", "2026年12月04日17时", "81小时（3天9小时）", "Ⅱ级（橙色预警）",
-                 "2026年12月02日09时 升级 Ⅱ级（橙色预警）", "2026年 2 次", "129小时（5天9小时）",
-                 TEXTS["measures_summary"], TEXTS["suggestions"], "张三", "已于"):
+    for text in (
+        "2026年12月01日08时",
+        "2026年12月04日17时",
+        "81小时（3天9小时）",
+        "Ⅱ级（橙色预警）",
+        "2026年12月02日09时 升级 Ⅱ级（橙色预警）",
+        "2026年 2 次",
+        "129小时（5天9小时）",
+        TEXTS["measures_summary"],
+        TEXTS["suggestions"],
+        "张三",
+        "已于",
+    ):
         assert text in printed, text
 
 

@@ -57,10 +57,12 @@ def people(worker, make_user):
     return {
         "monitor": make_user(Role.FORECASTER, username="monitor", last_name="李", first_name="预报员"),
         "office": make_user(Role.OFFICE, username="office", last_name="王", first_name="值班员"),
-        "vice": make_user(Role.VICE_COMMANDER, username="vice", last_name="张", first_name="副市长",
-                          mobile="13700000201"),
-        "commander": make_user(Role.COMMANDER, username="commander", last_name="赵", first_name="市长",
-                               mobile="13700000202"),
+        "vice": make_user(
+            Role.VICE_COMMANDER, username="vice", last_name="张", first_name="副市长", mobile="13700000201"
+        ),
+        "commander": make_user(
+            Role.COMMANDER, username="commander", last_name="赵", first_name="市长", mobile="13700000202"
+        ),
         "unit-jiaotong": make_user(Role.UNIT, username="unit-jiaotong", unit=jiaotong, last_name="交通局"),
     }
 
@@ -73,8 +75,7 @@ class Site:
         self.base = base_url
 
     def open(self, *, phone: bool = False):
-        context = self.browser.new_context(
-            locale="zh-CN", timezone_id="Asia/Shanghai", **(PHONE if phone else DESKTOP))
+        context = self.browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", **(PHONE if phone else DESKTOP))
         page = context.new_page()
         page.set_default_timeout(15_000)
         return page
@@ -330,7 +331,8 @@ def local_minute(when) -> str:
 
 
 def test_red_regional_notice_answered_at_orange_effective_next_morning_lifted_in_advance(
-        chromium, live_server, people, shots):
+    chromium, live_server, people, shots
+):
     """warning-rules.md §8 and §12: the province's red regional notice, answered by the city at
     orange with the provincial office's consent, goes to the commander (the higher of the notice's
     and the city's level); signed today with its start tomorrow at 08:00, it is announced, not in
@@ -368,7 +370,9 @@ def test_red_regional_notice_answered_at_orange_effective_next_morning_lifted_in
     office.get_by_label("AQI 范围（高）").fill("280")
     office.get_by_label("首要污染物").fill("PM2.5")
     office.get_by_label("阳泉市").check()
-    office.get_by_label("预警发布（解除）信息依据").fill("省重污染天气应急指挥部办公室区域红色预警通知；本市预报 AQI 210～280。")
+    office.get_by_label("预警发布（解除）信息依据").fill(
+        "省重污染天气应急指挥部办公室区域红色预警通知；本市预报 AQI 210～280。"
+    )
     office.get_by_label("预警发布（解除）信息主要内容").fill("发布橙色预警，启动Ⅱ级应急响应。")
     office.get_by_label("预警信息（公开发布文本）").fill("阳泉市将于明日 8 时起启动重污染天气橙色预警Ⅱ级应急响应。")
     office.get_by_label("省指挥部办公室同意情况").fill("经省指挥部办公室同意，本市按橙色预警响应。")

@@ -111,13 +111,13 @@ class FakeGateway:
 
     def reset(self) -> None:
         with self.lock:
-            self.requests = 0          # every POST /sms, whatever the answer
-            self.failed_requests = 0   # answered 500 (mode 500 or fail_first)
+            self.requests = 0  # every POST /sms, whatever the answer
+            self.failed_requests = 0  # answered 500 (mode 500 or fail_first)
             self.hung_requests = 0
             self.accepted: dict[str, str] = {}  # reference → provider id
             self.per_number: Counter[str] = Counter()
-            self.resent = 0            # references seen again (deduplicated, not handed on)
-            self.messages = 0          # handed on to handsets
+            self.resent = 0  # references seen again (deduplicated, not handed on)
+            self.messages = 0  # handed on to handsets
 
     def control(self, body: dict) -> None:
         if body.get("reset"):
@@ -143,9 +143,14 @@ class FakeGateway:
     def stats(self, numbers: bool = False) -> dict:
         with self.lock:
             out = {
-                "requests": self.requests, "failed_requests": self.failed_requests, "hung_requests": self.hung_requests,
-                "messages": self.messages, "resent": self.resent, "numbers": len(self.per_number),
-                "duplicates": sum(n - 1 for n in self.per_number.values() if n > 1), "mode": self.mode,
+                "requests": self.requests,
+                "failed_requests": self.failed_requests,
+                "hung_requests": self.hung_requests,
+                "messages": self.messages,
+                "resent": self.resent,
+                "numbers": len(self.per_number),
+                "duplicates": sum(n - 1 for n in self.per_number.values() if n > 1),
+                "mode": self.mode,
                 "latency": self.latency,
             }
             if numbers:
@@ -230,8 +235,12 @@ class GatewayClient:
         import urllib.request
 
         data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(self.base + path, data=data, method=method,  # noqa: S310 - local
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(  # noqa: S310 - local
+            self.base + path,
+            data=data,
+            method=method,
+            headers={"Content-Type": "application/json"},
+        )
         with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
             return json.loads(response.read())
 

@@ -56,8 +56,16 @@ def wait_port(port: int, timeout: float = 30.0, host: str = "127.0.0.1") -> None
 
 
 class Stack:
-    def __init__(self, base_port: int = 18090, *, db_name: str = "yq_faults", env: dict | None = None,
-                 worker_concurrency: int = 2, web_workers: int = 2, web_threads: int = 8):
+    def __init__(
+        self,
+        base_port: int = 18090,
+        *,
+        db_name: str = "yq_faults",
+        env: dict | None = None,
+        worker_concurrency: int = 2,
+        web_workers: int = 2,
+        web_threads: int = 8,
+    ):
         self.pg_port, self.redis_port, self.gateway_port, self.web_port = (base_port + i for i in range(4))
         self.db_name = db_name
         self.dir = Path(tempfile.mkdtemp(prefix="yq-stack-"))
@@ -99,8 +107,9 @@ class Stack:
         if user:
             entry = pwd.getpwnam(user)
             kwargs = {"user": entry.pw_uid, "group": entry.pw_gid}
-        proc = subprocess.Popen(args, cwd=ROOT, env=env or self.env, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True, **kwargs)
+        proc = subprocess.Popen(
+            args, cwd=ROOT, env=env or self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, **kwargs
+        )
         self.procs[name] = proc
         self._args[name] = args
         return proc
@@ -165,18 +174,43 @@ class Stack:
         if os.geteuid() == 0:
             shutil.chown(self.dir, "postgres", "postgres")
         if not data.exists():
-            self._pg(_pg_bin("initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8",
-                     "--locale=C.UTF-8")
+            self._pg(
+                _pg_bin("initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "--no-sync",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            )
         self._pg_ctl("start")
-        self._pg(_pg_bin("createdb"), "-h", "127.0.0.1", "-p", str(self.pg_port), "-U", "postgres", self.db_name,
-                 check=False)
+        self._pg(
+            _pg_bin("createdb"), "-h", "127.0.0.1", "-p", str(self.pg_port), "-U", "postgres", self.db_name, check=False
+        )
 
     def _pg_ctl(self, command: str, *extra: str) -> float:
         started = time.monotonic()
-        options = (f"-p {self.pg_port} -c listen_addresses=127.0.0.1 -k {self.dir} -c max_connections=200 "
-                   "-c shared_buffers=128MB")
-        self._pg(_pg_bin("pg_ctl"), "-D", str(self.dir / "pg"), "-l", str(self.dir / "pg.log"), "-o", options, "-w",
-                 "-t", "60", command, *extra)
+        options = (
+            f"-p {self.pg_port} -c listen_addresses=127.0.0.1 -k {self.dir} -c max_connections=200 "
+            "-c shared_buffers=128MB"
+        )
+        self._pg(
+            _pg_bin("pg_ctl"),
+            "-D",
+            str(self.dir / "pg"),
+            "-l",
+            str(self.dir / "pg.log"),
+            "-o",
+            options,
+            "-w",
+            "-t",
+            "60",
+            command,
+            *extra,
+        )
         return time.monotonic() - started
 
     def restart_pg(self) -> float:
@@ -190,8 +224,22 @@ class Stack:
     # ------------------------------------------------------------------ Redis (own server)
 
     def start_redis(self) -> None:
-        self._spawn("redis", ["redis-server", "--port", str(self.redis_port), "--bind", "127.0.0.1", "--save", "",
-                              "--appendonly", "no", "--dir", str(self.dir)])
+        self._spawn(
+            "redis",
+            [
+                "redis-server",
+                "--port",
+                str(self.redis_port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.dir),
+            ],
+        )
         wait_port(self.redis_port)
 
     def stop_redis(self) -> None:
@@ -200,46 +248,126 @@ class Stack:
     # ------------------------------------------------------------------ the product
 
     def manage(self, *args: str, timeout: float = 600) -> str:
-        out = subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=self.env, capture_output=True, text=True,
-                             timeout=timeout)
+        out = subprocess.run(
+            [PYTHON, "manage.py", *args], cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=timeout
+        )
         if out.returncode:
             raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{out.stdout[-2000:]}\n{out.stderr[-4000:]}")
         return out.stdout
 
     def migrate(self, static: bool = True) -> None:
         """Migrations and the plan's data; the static files (for gunicorn) collected meanwhile."""
-        collect = subprocess.Popen([PYTHON, "manage.py", "collectstatic", "--noinput"], cwd=ROOT, env=self.env,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) if static else None
+        collect = (
+            subprocess.Popen(
+                [PYTHON, "manage.py", "collectstatic", "--noinput"],
+                cwd=ROOT,
+                env=self.env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+            )
+            if static
+            else None
+        )
         self.manage("migrate", "--noinput")
         self.manage("load_plan")
         if collect is not None and collect.wait(300):
             raise RuntimeError(f"collectstatic failed: {collect.stderr.read()[-2000:]!r}")
 
     def start_gateway(self) -> None:
-        self._spawn("gateway", [PYTHON, str(ROOT / "tests" / "tools" / "fake_gateway.py"), "--port", str(self.gateway_port),
-                                "--token", self.gateway_token, "--hang-seconds", "5"])
+        self._spawn(
+            "gateway",
+            [
+                PYTHON,
+                str(ROOT / "tests" / "tools" / "fake_gateway.py"),
+                "--port",
+                str(self.gateway_port),
+                "--token",
+                self.gateway_token,
+                "--hang-seconds",
+                "5",
+            ],
+        )
         wait_port(self.gateway_port)
 
     def start_web(self) -> None:
-        self._spawn("web", [str(BIN / "gunicorn"), "yangquan_aqi.wsgi", "-b", f"127.0.0.1:{self.web_port}",
-                            "-w", str(self.web_workers), "-k", "gthread", "--threads", str(self.web_threads),
-                            "--timeout", "60", "--graceful-timeout", "5", "--no-control-socket"])
+        self._spawn(
+            "web",
+            [
+                str(BIN / "gunicorn"),
+                "yangquan_aqi.wsgi",
+                "-b",
+                f"127.0.0.1:{self.web_port}",
+                "-w",
+                str(self.web_workers),
+                "-k",
+                "gthread",
+                "--threads",
+                str(self.web_threads),
+                "--timeout",
+                "60",
+                "--graceful-timeout",
+                "5",
+                "--no-control-socket",
+            ],
+        )
         wait_port(self.web_port)
 
     def start_worker(self, name: str = "worker") -> None:
-        self._spawn(name, [PYTHON, "-m", "celery", "-A", "yangquan_aqi", "worker", "--pool=prefork",
-                           "-c", str(self.worker_concurrency), "--loglevel=INFO", "-Q", self.env["CELERY_QUEUE"],
-                           "-n", f"{name}-{os.getpid()}@%h", "--without-gossip", "--without-mingle"])
+        self._spawn(
+            name,
+            [
+                PYTHON,
+                "-m",
+                "celery",
+                "-A",
+                "yangquan_aqi",
+                "worker",
+                "--pool=prefork",
+                "-c",
+                str(self.worker_concurrency),
+                "--loglevel=INFO",
+                "-Q",
+                self.env["CELERY_QUEUE"],
+                "-n",
+                f"{name}-{os.getpid()}@%h",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+        )
 
     def start_beat(self) -> None:
-        self._spawn("beat", [PYTHON, "-m", "celery", "-A", "yangquan_aqi", "beat", "--loglevel=INFO",
-                             "-s", str(self.dir / "beat-schedule")])
+        self._spawn(
+            "beat",
+            [
+                PYTHON,
+                "-m",
+                "celery",
+                "-A",
+                "yangquan_aqi",
+                "beat",
+                "--loglevel=INFO",
+                "-s",
+                str(self.dir / "beat-schedule"),
+            ],
+        )
 
     def django(self) -> None:
         """Point this process's Django at the stack (call before importing models)."""
-        for key in ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "SECURE_SSL_REDIRECT", "ALLOWED_HOSTS",
-                    "CELERY_QUEUE", "SMS_BACKEND", "SMS_GATEWAY_URL", "SMS_GATEWAY_TOKEN", "SMS_RATE_PER_SECOND",
-                    "FORECAST_INBOX_DIR", *[k for k in self.env if k.startswith(("SMS_", "SWEEP", "OUTBOX_", "CELERY_"))]):
+        for key in (
+            "DATABASE_URL",
+            "REDIS_URL",
+            "SECRET_KEY",
+            "DEBUG",
+            "SECURE_SSL_REDIRECT",
+            "ALLOWED_HOSTS",
+            "CELERY_QUEUE",
+            "SMS_BACKEND",
+            "SMS_GATEWAY_URL",
+            "SMS_GATEWAY_TOKEN",
+            "SMS_RATE_PER_SECOND",
+            "FORECAST_INBOX_DIR",
+            *[k for k in self.env if k.startswith(("SMS_", "SWEEP", "OUTBOX_", "CELERY_"))],
+        ):
             os.environ[key] = self.env[key]
         os.environ["DJANGO_SETTINGS_MODULE"] = "yangquan_aqi.settings"
         sys.path.insert(0, str(ROOT))
@@ -249,8 +377,9 @@ class Stack:
 
     # ------------------------------------------------------------------ HTTP against gunicorn
 
-    def http(self, method: str, path: str, *, body: dict | None = None, headers: dict | None = None,
-             timeout: float = 30) -> tuple[int, bytes]:
+    def http(
+        self, method: str, path: str, *, body: dict | None = None, headers: dict | None = None, timeout: float = 30
+    ) -> tuple[int, bytes]:
         connection = http.client.HTTPConnection("127.0.0.1", self.web_port, timeout=timeout)
         try:
             all_headers = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https", **(headers or {})}

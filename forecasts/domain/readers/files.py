@@ -99,7 +99,7 @@ def _table_from_json(data: bytes) -> _Table:
     if not isinstance(payload, list):
         raise _FormatError("JSON 文件应为对象的列表")
     if payload and not any(isinstance(item, dict) for item in payload):
-        raise _FormatError("JSON 文件应为对象的列表：其中没有一个对象（如 {\"time\": …, \"aqi\": …}）")
+        raise _FormatError('JSON 文件应为对象的列表：其中没有一个对象（如 {"time": …, "aqi": …}）')
     headers: list[object] = []
     seen: set[str] = set()
     for item in payload:

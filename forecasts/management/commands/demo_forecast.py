@@ -32,8 +32,10 @@ class Command(BaseCommand):
         for offset, (kind, aqi, low, high, pollutant) in enumerate(SHAPE, start=-2):
             day = today + dt.timedelta(days=offset)
             values = [str(v) if v is not None else "" for v in (aqi, low, high)]
-            lines.append(f"阳泉市,{day.isoformat()},{kind},{','.join(values)},{pollutant},"
-                         f"{issued:%Y-%m-%d %H:%M},演示数据（生态环境监测中心样式）")
+            lines.append(
+                f"阳泉市,{day.isoformat()},{kind},{','.join(values)},{pollutant},"
+                f"{issued:%Y-%m-%d %H:%M},演示数据（生态环境监测中心样式）"
+            )
         data = ("\n".join(lines) + "\n").encode("utf-8")
         try:
             outcome = forecast_import(data=data, name=f"演示预报-{today:%Y%m%d}.csv", channel="command")

@@ -28,7 +28,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", nargs="?", default=str(DEFAULT_FILE), help="数据文件（默认：阳泉 2013–2017 日数据）")
+        parser.add_argument(
+            "file", nargs="?", default=str(DEFAULT_FILE), help="数据文件（默认：阳泉 2013–2017 日数据）"
+        )
         parser.add_argument("--from", dest="start", type=_date, help="起始日期 YYYY-MM-DD")
         parser.add_argument("--to", dest="end", type=_date, help="结束日期 YYYY-MM-DD")
         parser.add_argument("--step", choices=["day", "hour"], default="day")
@@ -39,13 +41,22 @@ class Command(BaseCommand):
         # With a worker the steps run there, through the outbox; in-process they run here, printed.
         in_worker = not settings.CELERY_TASK_ALWAYS_EAGER
         try:
-            replay = replay_start(path=opts["file"], start=opts["start"], end=opts["end"], step=opts["step"],
-                                  seconds_per_step=opts["speed"], name=opts["name"], advance=in_worker)
+            replay = replay_start(
+                path=opts["file"],
+                start=opts["start"],
+                end=opts["end"],
+                step=opts["step"],
+                seconds_per_step=opts["speed"],
+                name=opts["name"],
+                advance=in_worker,
+            )
         except (ReplayError, ForecastImportRejected) as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(f"回放 #{replay.pk}：{replay.name}")
         if in_worker:
-            self.stdout.write(f"已交给后台进程，每步间隔 {replay.seconds_per_step} 秒；进度见 /forecasts/replays/{replay.pk}/")
+            self.stdout.write(
+                f"已交给后台进程，每步间隔 {replay.seconds_per_step} 秒；进度见 /forecasts/replays/{replay.pk}/"
+            )
             return
         while True:
             imported = replay_step(replay_id=replay.pk)
