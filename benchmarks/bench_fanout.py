@@ -60,7 +60,8 @@ def run(numbers: int, batch: int, chunk: int, concurrency: int, port: int, timeo
         phones = [f"138{i:08d}" for i in range(numbers)]
         SmsSubscriber.objects.bulk_create([SmsSubscriber(phone=p, confirmed=True) for p in phones], batch_size=5000)
         gateway = GatewayClient(stack.gateway_port)
-        start = timezone.now() + dt.timedelta(minutes=5)
+        # In force at signature: one signed ahead would wait for its time (warning-rules.md §12).
+        start = timezone.now()
         from tests.factories import warning_content  # what the warning says (§11): submit requires it
 
         form = services.form_draft(

@@ -169,7 +169,8 @@ class World:
             action = "downgrade"
         else:
             raise ValueError(f"the warning is already {level}")
-        start = timezone.now() + dt.timedelta(minutes=5)
+        # In force at signature: one signed ahead would wait for its time (warning-rules.md §12).
+        start = timezone.now()
         from tests.factories import warning_content  # what the warning says (§11): submit requires it
 
         form = services.form_draft(

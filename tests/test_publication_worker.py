@@ -92,7 +92,7 @@ def test_an_approved_orange_warning_is_published_by_the_worker(worker, make_user
         return (
             Warning.objects.filter(pk=form.warning_id, published_at__isnull=False).exists()
             and not OutboxEvent.objects.filter(done_at__isnull=True).exists()
-            and Order.objects.filter(form=form).count() == active_units
+            and Order.objects.filter(form=form, kind=Order.Kind.MEASURES).count() == active_units
             and Delivery.objects.filter(key=f"warning:{form.pk}", status=Delivery.Status.SENT).count() == len(contacts)
         )
 
@@ -134,10 +134,11 @@ def test_an_approved_orange_warning_is_published_by_the_worker(worker, make_user
     assert set(notices.values_list("recipient_id", flat=True)) == {u.pk for u in [*unit_users, county_user]}
     assert Notification.objects.filter(kind="alerts.form.approved", recipient=office).exists()
 
-    # The plan's clocks (§9): published and units notified are met.
+    # The plan's clocks (§9): units notified is met; publication waits for the external channels the
+    # office and the operators confirm (§11, publication/tests/test_channels.py).
     deadlines = {d.kind: d for d in Deadline.objects.filter(form=form)}
-    assert deadlines["publish"].met_at is not None and deadlines["units_notified"].met_at is not None
-    assert deadlines["publish"].met_at <= deadlines["publish"].due_at
+    assert deadlines["publish"].met_at is None and deadlines["units_notified"].met_at is not None
+    assert deadlines["units_notified"].met_at <= deadlines["units_notified"].due_at
 
     # The response handler: orders to the 33 member units at Ⅱ级, each with its 2-hour clock.
     orders = Order.objects.filter(form=form)

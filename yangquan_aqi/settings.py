@@ -317,6 +317,7 @@ SPECTACULAR_SETTINGS = {
         "EnforcementStatusEnum": "supervision.models.EnforcementAction.Status",
         "TipOffChannelEnum": "supervision.models.TipOff.Channel",
         "TipOffStatusEnum": "supervision.models.TipOff.Status",
+        "TipOffCategoryEnum": "supervision.models.TipOff.Category",
         "StaffTipOffChannelEnum": ["12369", "12345", "other"],
     },
 }

@@ -36,7 +36,7 @@ class ChannelListSerializer(serializers.Serializer):
     channels = ChannelSerializer(many=True)
 
 
-class ConfirmSerializer(serializers.Serializer):
+class ChannelConfirmSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
 
 
@@ -88,10 +88,10 @@ class ChannelConfirmView(APIView):
 
     allowed_roles = OFFICE_AND_ADMIN
 
-    @extend_schema(request=ConfirmSerializer, responses=ChannelListSerializer)
+    @extend_schema(request=ChannelConfirmSerializer, responses=ChannelListSerializer)
     def post(self, request, form_id: int, channel: str):
         form = _form(form_id)
-        body = ConfirmSerializer(data=request.data)
+        body = ChannelConfirmSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         channel_confirm(actor=request.user, form_id=form.pk, channel=channel, note=body.validated_data["note"])
         return Response(ChannelListSerializer(_body(form)).data)

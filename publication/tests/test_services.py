@@ -197,7 +197,7 @@ def test_public_payload_is_cached_and_says_level_measures_and_advice(
             "level_name": "橙色预警",
             "levels": ["orange"],
             "status": "lifted",
-            "from": timezone.localtime(lifted.published_at).isoformat(),
+            "from": timezone.localtime(form.effective_at).isoformat(),  # in force from its effective start (§12)
             "to": timezone.localtime(lifted.lifted_at).isoformat(),
         }
     ]

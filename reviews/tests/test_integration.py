@@ -137,15 +137,15 @@ def test_orders_reports_and_supervision_are_assembled(december_response):
         "late": 1,
     }
     reports = figures["reports"]
-    # Owed: the reports on 12-01, 12-02 and 12-03 (due 12-02/03/04 10:00, inside the response);
-    # the report on 12-04 would be due 12-05 10:00, after the lifting.
+    # Owed: the reports on 12-01 to 12-04, the last day included (warning-rules.md §9: its report
+    # falls due 12-05 10:00, the morning after the lift).
     assert reports["days"] == 4
     assert (reports["expected"], reports["filed"], reports["on_time"], reports["late"], reports["missing"]) == (
-        3 * units,
+        4 * units,
         2,
         1,
         1,
-        3 * units - 2,
+        4 * units - 2,
     )
     assert (reports["inspections"], reports["enterprises_checked"], reports["violations"]) == (5, 9, 1)
     assert figures["supervision"] == {

@@ -31,7 +31,7 @@ class TrainingListView(APIView):
     def get(self, request):
         rows = selectors.trainings_for(request.user)
         year = request.query_params.get("year", "")
-        if year.isdigit():
+        if year.isdigit() and 1 <= int(year) <= 9999:  # a date's year; anything else filters nothing
             rows = rows.filter(held_on__year=int(year))
         return Response(serializers.TrainingSerializer(rows[:500], many=True).data)
 
