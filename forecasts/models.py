@@ -3,10 +3,11 @@ and the consultations (会商, plan §4.2.1, 附件4) they open."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from core.fields import by_user
 
 
 class Level(models.TextChoices):
@@ -37,14 +38,7 @@ class Replay(models.Model):
     end = models.DateTimeField(_("回放终点"))
     cursor = models.DateTimeField(_("已回放至"), null=True, blank=True)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.RUNNING)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("发起人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = by_user(_("发起人"))
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
@@ -71,14 +65,7 @@ class ForecastImport(models.Model):
     file_size = models.PositiveBigIntegerField(_("文件大小"), default=0)
     channel = models.CharField(_("导入方式"), max_length=16, choices=Channel.choices)
     period = models.CharField(_("时间粒度"), max_length=8, choices=[("hour", _("逐小时")), ("day", _("逐日"))])
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("导入人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    uploaded_by = by_user(_("导入人"))
     created_at = models.DateTimeField(_("导入时间"), auto_now_add=True, db_index=True)
     row_count = models.PositiveIntegerField(_("文件行数"), default=0)
     stored_count = models.PositiveIntegerField(_("新存入行数"), default=0)
@@ -201,14 +188,7 @@ class Evaluation(models.Model):
         on_delete=models.PROTECT,
         related_name="evaluations",
     )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("发起人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    requested_by = by_user(_("发起人"))
     now = models.DateTimeField(_("评估基准时间"))
     active_level = models.CharField(_("当前预警"), max_length=8, choices=Level.choices, default=Level.NONE)
     level = models.CharField(_("预测级别"), max_length=8, choices=Level.choices)
@@ -281,14 +261,7 @@ class Consultation(models.Model):
     expert_opinion = models.TextField(_("专家咨询组意见"), blank=True)
     expert_on = models.DateField(_("专家意见日期"), null=True, blank=True)
     concluded_at = models.DateTimeField(_("形成意见时间"), null=True, blank=True)
-    concluded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("记录人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    concluded_by = by_user(_("记录人"))
     replay = models.ForeignKey(
         Replay,
         verbose_name=_("所属回放"),
