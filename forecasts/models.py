@@ -50,6 +50,19 @@ class Replay(models.Model):
         return self.name
 
 
+def replay_field(*, related_name: str, **options) -> models.ForeignKey:
+    """The replay (drill) a row belongs to, empty for real data; deleted with its replay."""
+    return models.ForeignKey(
+        Replay,
+        verbose_name=_("所属回放"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name=related_name,
+        **options,
+    )
+
+
 class ForecastImport(models.Model):
     """One file brought in (by the page, the API, the command line or the inbox folder)."""
 
@@ -74,9 +87,7 @@ class ForecastImport(models.Model):
     area_codes = models.JSONField(_("涉及区域"), default=list, blank=True)
     kinds = models.JSONField(_("数据类型"), default=list, blank=True)
     warnings = models.JSONField(_("提示"), default=list, blank=True)
-    replay = models.ForeignKey(
-        Replay, verbose_name=_("所属回放"), null=True, blank=True, on_delete=models.CASCADE, related_name="imports"
-    )
+    replay = replay_field(related_name="imports")
 
     class Meta:
         verbose_name = _("数据导入")
@@ -137,12 +148,7 @@ class AirQualityRecord(models.Model):
         ForecastImport, verbose_name=_("导入批次"), on_delete=models.PROTECT, related_name="records"
     )
     row = models.PositiveIntegerField(_("文件行号"), default=0)
-    replay = models.ForeignKey(
-        Replay,
-        verbose_name=_("所属回放"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
+    replay = replay_field(
         related_name="records",
         help_text=_("回放（演练）的数据与真实数据分开：同一小时的真实数据不会与回放数据互相覆盖或去重"),
         db_index=False,
@@ -199,9 +205,7 @@ class Evaluation(models.Model):
     urgent = models.BooleanField(_("立即发布"), default=False)
     ozone_prompt = models.BooleanField(_("臭氧预警提示"), default=False)
     result = models.JSONField(_("完整结果"), encoder=DjangoJSONEncoder)
-    replay = models.ForeignKey(
-        Replay, verbose_name=_("所属回放"), null=True, blank=True, on_delete=models.CASCADE, related_name="evaluations"
-    )
+    replay = replay_field(related_name="evaluations")
 
     class Meta:
         verbose_name = _("预警评估")
@@ -262,14 +266,7 @@ class Consultation(models.Model):
     expert_on = models.DateField(_("专家意见日期"), null=True, blank=True)
     concluded_at = models.DateTimeField(_("形成意见时间"), null=True, blank=True)
     concluded_by = by_user(_("记录人"))
-    replay = models.ForeignKey(
-        Replay,
-        verbose_name=_("所属回放"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="consultations",
-    )
+    replay = replay_field(related_name="consultations")
 
     class Meta:
         verbose_name = _("会商")
