@@ -4,9 +4,10 @@ to member units; the SO2 tasks of the county governments."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from core.fields import acknowledgement_fields, by_user, in_place_fields
 
 #: OzonePrompt.open_slot of the prompt that is open (consulting or in force): unique, so there is
 #: never a second open prompt (one per episode); NULL once it has ended.
@@ -50,23 +51,9 @@ class OzonePrompt(models.Model):
     opened_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
     text = models.TextField(_("发布内容"), blank=True)
     confirmed_at = models.DateTimeField(_("确认发布时间"), null=True, blank=True)
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("确认人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    confirmed_by = by_user(_("确认人"))
     ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
-    ended_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("结束人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    ended_by = by_user(_("结束人"))
     end_note = models.TextField(_("结束说明"), blank=True)
 
     class Meta:
@@ -107,25 +94,8 @@ class OzoneOrder(models.Model):
         _("重点企业"), default=list, help_text=_("[{id, name, area, industry, vocs_t, nox_t}]，下达时的清单")
     )
     issued_at = models.DateTimeField(_("下达时间"))
-    acknowledged_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("签收人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    in_place_at = models.DateTimeField(_("落实到位时间"), null=True, blank=True)
-    in_place_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("确认人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    in_place_note = models.TextField(_("落实情况说明"), blank=True)
+    acknowledged_at, acknowledged_by = acknowledgement_fields()
+    in_place_at, in_place_by, in_place_note = in_place_fields()
     closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
 
     class Meta:
@@ -175,25 +145,10 @@ class So2Task(models.Model):
         _("涉二氧化硫排放企业"), default=list, help_text=_("[{id, name, industry, so2_t}]，下达时的清单")
     )
     issued_at = models.DateTimeField(_("下达时间"))
-    acknowledged_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("签收人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    acknowledged_at, acknowledged_by = acknowledgement_fields()
     answer = models.TextField(_("已采取的管控措施"), blank=True)
     answered_at = models.DateTimeField(_("反馈时间"), null=True, blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("反馈人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    answered_by = by_user(_("反馈人"))
 
     class Meta:
         verbose_name = _("二氧化硫浓度预警任务")

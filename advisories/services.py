@@ -22,6 +22,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from audit.services import audit_record
 from command.models import Area, MemberUnit
+from core import steps
 from core.errors import BAD_INPUT, CONFLICT, NOT_YOURS, DomainError
 from core.outbox import outbox_emit
 from deadlines import keys as deadline_keys
@@ -331,9 +332,7 @@ def ozone_order_acknowledge(*, actor, order_id: int, now: dt.datetime | None = N
         if order.acknowledged_at is not None:
             raise AdvisoryError("该指令已签收。")
         before = {"status": order.status}
-        order.acknowledged_at, order.acknowledged_by = now, actor
-        order.status = OzoneOrder.Status.ACKNOWLEDGED
-        order.save(update_fields=["acknowledged_at", "acknowledged_by", "status"])
+        steps.acknowledge(order, actor=actor, now=now)
         audit_record(
             actor=actor,
             action="advisories.ozone_order.acknowledged",
@@ -353,20 +352,7 @@ def ozone_order_confirm_in_place(*, actor, order_id: int, note: str, now: dt.dat
         if order.in_place_at is not None:
             raise AdvisoryError("已确认落实到位。")
         before = {"status": order.status}
-        if order.acknowledged_at is None:
-            order.acknowledged_at, order.acknowledged_by = now, actor
-        order.in_place_at, order.in_place_by, order.in_place_note = now, actor, note
-        order.status = OzoneOrder.Status.IN_PLACE
-        order.save(
-            update_fields=[
-                "acknowledged_at",
-                "acknowledged_by",
-                "in_place_at",
-                "in_place_by",
-                "in_place_note",
-                "status",
-            ]
-        )
+        steps.confirm_in_place(order, actor=actor, now=now, note=note)
         deadline_meet(key=deadline_keys.ozone_order(order.pk), at=now)
         audit_record(
             actor=actor,
@@ -513,10 +499,7 @@ def so2_task_acknowledge(*, actor, task_id: int, now: dt.datetime | None = None)
         if task.acknowledged_at is not None:
             raise AdvisoryError("该任务已签收。")
         before = {"status": task.status}
-        task.acknowledged_at, task.acknowledged_by = now, actor
-        if task.status == So2Task.Status.ISSUED:
-            task.status = So2Task.Status.ACKNOWLEDGED
-        task.save(update_fields=["acknowledged_at", "acknowledged_by", "status"])
+        steps.acknowledge(task, actor=actor, now=now)
         audit_record(
             actor=actor, action="advisories.so2.acknowledged", target=task, before=before, after={"status": task.status}
         )
@@ -533,13 +516,10 @@ def so2_task_answer(*, actor, task_id: int, answer: str, now: dt.datetime | None
         if task.answered_at is not None:
             raise AdvisoryError("该任务已反馈。")
         before = {"status": task.status}
-        if task.acknowledged_at is None:
-            task.acknowledged_at, task.acknowledged_by = now, actor
+        acknowledged = steps.stamp_acknowledged(task, actor=actor, now=now)
         task.answer, task.answered_at, task.answered_by = answer, now, actor
         task.status = So2Task.Status.ANSWERED
-        task.save(
-            update_fields=["acknowledged_at", "acknowledged_by", "answer", "answered_at", "answered_by", "status"]
-        )
+        task.save(update_fields=[*acknowledged, "answer", "answered_at", "answered_by", "status"])
         deadline_meet(key=deadline_keys.so2_task(task.pk), at=now)
         audit_record(
             actor=actor,

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import by_user
 from forecasts.models import Level
 
 # The warning levels are one choice set for the whole product (forecasts defines it).
@@ -40,14 +41,7 @@ class ProvincialNotice(models.Model):
     # warning-rules.md §8: a notice is in force until its lift notice (解除通知) is recorded.
     lifted_at = models.DateTimeField(_("解除时间"), null=True, blank=True)
     lift_document_number = models.CharField(_("解除通知文号"), max_length=100, blank=True)
-    lift_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("解除登记人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    lift_recorded_by = by_user(_("解除登记人"))
 
     class Meta:
         verbose_name = _("省/区域预警通知")
@@ -90,15 +84,7 @@ class Warning(models.Model):  # noqa: A001 - the plan's word (预警); never sha
         on_delete=models.PROTECT,
         related_name="warnings",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("起草人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text=_("空：系统根据预警评估自动起草"),
-    )
+    created_by = by_user(_("起草人"), help_text=_("空：系统根据预警评估自动起草"))
     created_at = models.DateTimeField(_("起草时间"), auto_now_add=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     lifted_at = models.DateTimeField(_("解除时间"), null=True, blank=True)
@@ -206,32 +192,11 @@ class ApprovalForm(models.Model):
     )
     provincial_consent = models.TextField(_("省指挥部办公室同意情况"), blank=True)
     auto_drafted = models.BooleanField(_("系统根据评估起草"), default=False)
-    drafted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("起草人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    drafted_by = by_user(_("起草人"))
     drafted_at = models.DateTimeField(_("起草时间"), auto_now_add=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("提交人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    submitted_by = by_user(_("提交人"))
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("审批人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    decided_by = by_user(_("审批人"))
     decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
     decision_comment = models.TextField(_("审批意见/退回理由"), blank=True)
 

@@ -4,11 +4,11 @@ The model was alerts.Deadline; it keeps its table (``alerts_deadline``) and its 
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from alerts.domain.lifecycle import DEADLINE_NAMES, NOT_ESCALATED
+from core.fields import by_user
 
 
 class Deadline(models.Model):
@@ -79,14 +79,7 @@ class Deadline(models.Model):
     close_reason = models.TextField(
         _("办结理由"), blank=True, help_text=_("办公室不填报审批表而办结时记录的理由（本市已按不低于通知的级别响应）")
     )
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("办结人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    closed_by = by_user(_("办结人"))
 
     class Meta:
         db_table = "alerts_deadline"  # the table it had in alerts: moved with its rows (migration 0001)

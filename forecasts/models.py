@@ -3,10 +3,11 @@ and the consultations (会商, plan §4.2.1, 附件4) they open."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from core.fields import by_user
 
 
 class Level(models.TextChoices):
@@ -37,14 +38,7 @@ class Replay(models.Model):
     end = models.DateTimeField(_("回放终点"))
     cursor = models.DateTimeField(_("已回放至"), null=True, blank=True)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.RUNNING)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("发起人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = by_user(_("发起人"))
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
@@ -54,6 +48,19 @@ class Replay(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def replay_field(*, related_name: str, **options) -> models.ForeignKey:
+    """The replay (drill) a row belongs to, empty for real data; deleted with its replay."""
+    return models.ForeignKey(
+        Replay,
+        verbose_name=_("所属回放"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name=related_name,
+        **options,
+    )
 
 
 class ForecastImport(models.Model):
@@ -71,14 +78,7 @@ class ForecastImport(models.Model):
     file_size = models.PositiveBigIntegerField(_("文件大小"), default=0)
     channel = models.CharField(_("导入方式"), max_length=16, choices=Channel.choices)
     period = models.CharField(_("时间粒度"), max_length=8, choices=[("hour", _("逐小时")), ("day", _("逐日"))])
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("导入人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    uploaded_by = by_user(_("导入人"))
     created_at = models.DateTimeField(_("导入时间"), auto_now_add=True, db_index=True)
     row_count = models.PositiveIntegerField(_("文件行数"), default=0)
     stored_count = models.PositiveIntegerField(_("新存入行数"), default=0)
@@ -87,9 +87,7 @@ class ForecastImport(models.Model):
     area_codes = models.JSONField(_("涉及区域"), default=list, blank=True)
     kinds = models.JSONField(_("数据类型"), default=list, blank=True)
     warnings = models.JSONField(_("提示"), default=list, blank=True)
-    replay = models.ForeignKey(
-        Replay, verbose_name=_("所属回放"), null=True, blank=True, on_delete=models.CASCADE, related_name="imports"
-    )
+    replay = replay_field(related_name="imports")
 
     class Meta:
         verbose_name = _("数据导入")
@@ -150,12 +148,7 @@ class AirQualityRecord(models.Model):
         ForecastImport, verbose_name=_("导入批次"), on_delete=models.PROTECT, related_name="records"
     )
     row = models.PositiveIntegerField(_("文件行号"), default=0)
-    replay = models.ForeignKey(
-        Replay,
-        verbose_name=_("所属回放"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
+    replay = replay_field(
         related_name="records",
         help_text=_("回放（演练）的数据与真实数据分开：同一小时的真实数据不会与回放数据互相覆盖或去重"),
         db_index=False,
@@ -201,14 +194,7 @@ class Evaluation(models.Model):
         on_delete=models.PROTECT,
         related_name="evaluations",
     )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("发起人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    requested_by = by_user(_("发起人"))
     now = models.DateTimeField(_("评估基准时间"))
     active_level = models.CharField(_("当前预警"), max_length=8, choices=Level.choices, default=Level.NONE)
     level = models.CharField(_("预测级别"), max_length=8, choices=Level.choices)
@@ -219,9 +205,7 @@ class Evaluation(models.Model):
     urgent = models.BooleanField(_("立即发布"), default=False)
     ozone_prompt = models.BooleanField(_("臭氧预警提示"), default=False)
     result = models.JSONField(_("完整结果"), encoder=DjangoJSONEncoder)
-    replay = models.ForeignKey(
-        Replay, verbose_name=_("所属回放"), null=True, blank=True, on_delete=models.CASCADE, related_name="evaluations"
-    )
+    replay = replay_field(related_name="evaluations")
 
     class Meta:
         verbose_name = _("预警评估")
@@ -281,22 +265,8 @@ class Consultation(models.Model):
     expert_opinion = models.TextField(_("专家咨询组意见"), blank=True)
     expert_on = models.DateField(_("专家意见日期"), null=True, blank=True)
     concluded_at = models.DateTimeField(_("形成意见时间"), null=True, blank=True)
-    concluded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("记录人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    replay = models.ForeignKey(
-        Replay,
-        verbose_name=_("所属回放"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="consultations",
-    )
+    concluded_by = by_user(_("记录人"))
+    replay = replay_field(related_name="consultations")
 
     class Meta:
         verbose_name = _("会商")

@@ -3,9 +3,10 @@ alerts.DutyConfirmation; it keeps its table (``alerts_dutyconfirmation``) and it
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from core.fields import by_user
 
 
 class DutyConfirmation(models.Model):
@@ -29,14 +30,7 @@ class DutyConfirmation(models.Model):
     role = models.CharField(_("在岗人员"), max_length=12, choices=DutyRole.choices)
     contact_name = models.CharField(_("姓名（联系人登记）"), max_length=50, blank=True)
     requested_at = models.DateTimeField(_("要求时间"), auto_now_add=True)
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("确认人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    confirmed_by = by_user(_("确认人"))
     confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
     note = models.CharField(_("说明"), max_length=200, blank=True)
 
@@ -78,15 +72,7 @@ class ChannelDelivery(models.Model):
         related_name="+",
         help_text=_("通信运营商免费发布短信的指令"),
     )
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("确认人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text=_("系统自有渠道为空：由系统完成"),
-    )
+    confirmed_by = by_user(_("确认人"), help_text=_("系统自有渠道为空：由系统完成"))
     confirmed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     note = models.CharField(_("说明"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)

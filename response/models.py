@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import acknowledgement_fields, in_place_fields
 from deadlines import keys as deadline_keys
 
 
@@ -118,25 +119,8 @@ class Order(models.Model):
         _("应急措施"), default=list, help_text=_("[{category, title, text, general}]，下达时的文本")
     )
     issued_at = models.DateTimeField(_("下达时间"))
-    acknowledged_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("签收人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    in_place_at = models.DateTimeField(_("落实到位时间"), null=True, blank=True)
-    in_place_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("确认人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    in_place_note = models.TextField(_("落实情况说明"), blank=True)
+    acknowledged_at, acknowledged_by = acknowledgement_fields()
+    in_place_at, in_place_by, in_place_note = in_place_fields()
     superseded_by = models.ForeignKey(
         "self", verbose_name=_("替代它的指令"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

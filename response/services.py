@@ -23,6 +23,7 @@ from alerts.domain import lifecycle as lc
 from alerts.models import ApprovalForm, Warning
 from audit.services import audit_record
 from command.models import MemberUnit
+from core import steps
 from core.errors import CONFLICT, NOT_FOUND, NOT_YOURS, DomainError
 from core.outbox import outbox_emit
 from deadlines import keys as deadline_keys
@@ -438,11 +439,7 @@ def order_acknowledge(*, actor, order_id: int, now: dt.datetime | None = None) -
         order = _own_order(actor, order_id)
         if order.acknowledged_at is not None:
             raise OrderStateError("该指令已签收。")
-        order.acknowledged_at = now
-        order.acknowledged_by = actor
-        if order.status == Order.Status.ISSUED:
-            order.status = Order.Status.ACKNOWLEDGED
-        order.save(update_fields=["acknowledged_at", "acknowledged_by", "status"])
+        steps.acknowledge(order, actor=actor, now=now)
         audit_record(
             actor=actor,
             action="response.order.acknowledged",
@@ -467,23 +464,7 @@ def order_confirm_in_place(*, actor, order_id: int, note: str, now: dt.datetime 
         if order.in_place_at is not None:
             raise OrderStateError("已确认落实到位。")
         before = {"status": order.status}
-        if order.acknowledged_at is None:
-            order.acknowledged_at = now
-            order.acknowledged_by = actor
-        order.in_place_at = now
-        order.in_place_by = actor
-        order.in_place_note = note
-        order.status = Order.Status.IN_PLACE
-        order.save(
-            update_fields=[
-                "acknowledged_at",
-                "acknowledged_by",
-                "in_place_at",
-                "in_place_by",
-                "in_place_note",
-                "status",
-            ]
-        )
+        steps.confirm_in_place(order, actor=actor, now=now, note=note)
         deadline_meet(key=order.deadline_key, at=now)
         deadline = Deadline.objects.filter(key=order.deadline_key).first()
         on_time = deadline is None or now <= deadline.due_at

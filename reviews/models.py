@@ -4,10 +4,11 @@ and drill records (附件7 阳泉市重污染天气应急预案演练记录表).
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from core.fields import by_user
 
 OFFICE_NAME = "阳泉市重污染天气应急指挥部办公室"
 
@@ -31,22 +32,8 @@ class ResponseSummary(models.Model):
     filled_by_name = models.CharField(_("填表人"), max_length=50, blank=True)
     snapshot = models.JSONField(_("定稿时的统计数据"), null=True, blank=True, encoder=DjangoJSONEncoder)
     finalized_at = models.DateTimeField(_("定稿时间"), null=True, blank=True)
-    finalized_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("定稿人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("创建人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    finalized_by = by_user(_("定稿人"))
+    created_by = by_user(_("创建人"))
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 
@@ -91,14 +78,7 @@ class EffectEvaluation(models.Model):
         encoder=DjangoJSONEncoder,
         help_text=_("创建时从监测数据计算的响应前、中、后 AQI 均值和减排测算"),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("创建人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = by_user(_("创建人"))
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 
@@ -196,14 +176,7 @@ class DrillRecord(models.Model):
         related_name="drill_records",
         help_text=_("演练中回放的历史数据（可选）"),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("创建人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = by_user(_("创建人"))
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
 

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import by_user
+
 
 def response_link(related_name: str) -> models.ForeignKey:
     """The response (应急响应) a record was made during, if it was linked to one."""
@@ -147,14 +149,7 @@ class TipOff(models.Model):
     response = response_link("tipoffs")
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.RECEIVED, db_index=True)
     verification_note = models.TextField(_("核查情况"), blank=True)
-    handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("核查人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    handled_by = by_user(_("核查人"))
     verified_at = models.DateTimeField(_("核查完成时间"), null=True, blank=True)
     reward = models.BooleanField(_("给予奖励"), default=False)
     reward_note = models.TextField(_("奖励说明"), blank=True)
@@ -170,23 +165,8 @@ class TipOff(models.Model):
     routed_at = models.DateTimeField(_("转办时间"), null=True, blank=True)
     answer = models.TextField(_("办理答复"), blank=True, help_text=_("向举报人公开"))
     answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("答复人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("登记人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text=_("热线举报由工作人员登记；网上举报为空"),
-    )
+    answered_by = by_user(_("答复人"))
+    entered_by = by_user(_("登记人"), help_text=_("热线举报由工作人员登记；网上举报为空"))
     created_at = models.DateTimeField(_("举报时间"), auto_now_add=True, db_index=True)
 
     class Meta:
@@ -236,24 +216,10 @@ class EnforcementAction(models.Model):
     ordered_at = models.DateTimeField(_("下达时间"), auto_now_add=True)
     follow_up_note = models.TextField(_("跟进情况"), blank=True)
     followed_up_at = models.DateTimeField(_("跟进时间"), null=True, blank=True)
-    followed_up_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("跟进人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    followed_up_by = by_user(_("跟进人"))
     closing_note = models.TextField(_("办结情况"), blank=True)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("办结人"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    closed_by = by_user(_("办结人"))
 
     class Meta:
         verbose_name = _("执法措施")
