@@ -273,6 +273,31 @@ def _confirmation(*, actor, unit: MemberUnit, changed: bool, summary: str, now: 
     )
 
 
+_CONTACT_STEPS = {
+    "added": "新增联系人 {name}",
+    "changed": "修改联系人 {name}",
+    "removed": "删除联系人 {name}",
+    "confirmed": "信息无变化，确认",
+}
+
+
+def _contact_recorded(
+    actor, unit: MemberUnit, contact: UnitContact, step: str, *, now: dt.datetime, before=None, after=None
+) -> None:
+    """A step on a unit's contacts (added, changed, removed, or confirmed unchanged) confirms its
+    entry, and is audited as guarantees.contact.<step>."""
+    summary = _CONTACT_STEPS[step].format(name=contact.name)
+    confirmation = _confirmation(actor=actor, unit=unit, changed=step != "confirmed", summary=summary, now=now)
+    audit_record(
+        actor=actor,
+        action=f"guarantees.contact.{step}",
+        target=contact,
+        before=before,
+        after=after,
+        data={"unit": unit.slug, "confirmation": confirmation.pk},
+    )
+
+
 def contact_confirm(*, actor, now: dt.datetime | None = None) -> ContactConfirmation:
     """信息无变化，确认: the caller's unit says its contacts are right as they stand."""
     now = now or timezone.now()
@@ -343,16 +368,7 @@ def contact_person_add(
                 setattr(contact, key, value)
             contact.active = True
             contact.save(update_fields=[*fields, "active", "updated_at"])
-        confirmation = _confirmation(
-            actor=actor, unit=unit, changed=True, summary=f"新增联系人 {contact.name}", now=now
-        )
-        audit_record(
-            actor=actor,
-            action="guarantees.contact.added",
-            target=contact,
-            after=_contact_values(contact),
-            data={"unit": unit.slug, "confirmation": confirmation.pk},
-        )
+        _contact_recorded(actor, unit, contact, "added", now=now, after=_contact_values(contact))
     return contact
 
 
@@ -387,21 +403,8 @@ def contact_person_change(
             for key, value in fields.items():
                 setattr(contact, key, value)
             contact.save(update_fields=[*fields, "updated_at"])
-        confirmation = _confirmation(
-            actor=actor,
-            unit=unit,
-            changed=bool(after),
-            summary=f"修改联系人 {contact.name}" if after else "信息无变化，确认",
-            now=now,
-        )
-        audit_record(
-            actor=actor,
-            action="guarantees.contact.changed" if after else "guarantees.contact.confirmed",
-            target=contact,
-            before=before or None,
-            after=after or None,
-            data={"unit": unit.slug, "confirmation": confirmation.pk},
-        )
+        step = "changed" if after else "confirmed"
+        _contact_recorded(actor, unit, contact, step, now=now, before=before or None, after=after or None)
     return contact
 
 
@@ -412,16 +415,7 @@ def contact_person_remove(*, actor, contact_id: int, now: dt.datetime | None = N
         unit, contact = _own_contact(actor, contact_id)
         contact.active = False
         contact.save(update_fields=["active", "updated_at"])
-        confirmation = _confirmation(
-            actor=actor, unit=unit, changed=True, summary=f"删除联系人 {contact.name}", now=now
-        )
-        audit_record(
-            actor=actor,
-            action="guarantees.contact.removed",
-            target=contact,
-            before=_contact_values(contact),
-            data={"unit": unit.slug, "confirmation": confirmation.pk},
-        )
+        _contact_recorded(actor, unit, contact, "removed", now=now, before=_contact_values(contact))
     return contact
 
 
@@ -501,6 +495,13 @@ def _locked_item(item_id: int) -> SupplyItem:
     return item
 
 
+def _item_saved(actor, item: SupplyItem, step: str, fields, *, before: dict, after: dict, data=None) -> None:
+    """Saves the fields of an item the office changed, and audits it as guarantees.supply.<step>."""
+    item.updated_by = actor
+    item.save(update_fields=[*fields, "updated_by", "updated_at"])
+    audit_record(actor=actor, action=f"guarantees.supply.{step}", target=item, before=before, after=after, data=data)
+
+
 def supply_change(*, actor, item_id: int, **values) -> SupplyItem:
     """Changes an item (a new count after a check, a move, a new keeper); audited field by field."""
     _office_only(actor)
@@ -512,9 +513,7 @@ def supply_change(*, actor, item_id: int, **values) -> SupplyItem:
             return item
         for name, value in fields.items():
             setattr(item, name, value)
-        item.updated_by = actor
-        item.save(update_fields=[*fields, "updated_by", "updated_at"])
-        audit_record(actor=actor, action="guarantees.supply.changed", target=item, before=before, after=after)
+        _item_saved(actor, item, "changed", fields, before=before, after=after)
     return item
 
 
@@ -526,14 +525,8 @@ def supply_checked(*, actor, item_id: int, on: dt.date | None = None) -> SupplyI
         item = _locked_item(item_id)
         before = {"last_checked_on": _iso(item.last_checked_on)}
         item.last_checked_on = on
-        item.updated_by = actor
-        item.save(update_fields=["last_checked_on", "updated_by", "updated_at"])
-        audit_record(
-            actor=actor,
-            action="guarantees.supply.checked",
-            target=item,
-            before=before,
-            after={"last_checked_on": on.isoformat()},
+        _item_saved(
+            actor, item, "checked", ["last_checked_on"], before=before, after={"last_checked_on": on.isoformat()}
         )
     return item
 
@@ -545,14 +538,7 @@ def supply_retire(*, actor, item_id: int, note: str = "") -> SupplyItem:
     with transaction.atomic():
         item = _locked_item(item_id)
         item.active = False
-        item.updated_by = actor
-        item.save(update_fields=["active", "updated_by", "updated_at"])
-        audit_record(
-            actor=actor,
-            action="guarantees.supply.retired",
-            target=item,
-            before={"active": True},
-            after={"active": False},
-            data={"note": note},
+        _item_saved(
+            actor, item, "retired", ["active"], before={"active": True}, after={"active": False}, data={"note": note}
         )
     return item
