@@ -151,19 +151,25 @@ def _slot_values(slot: DutySlot) -> dict:
     }
 
 
-def duty_slot_add(
-    *,
-    actor,
-    response_id: int,
-    unit_id: int | None,
-    person: str,
-    phone: str,
-    starts_at: dt.datetime,
-    ends_at: dt.datetime,
-    position: str = "",
-    note: str = "",
-) -> DutySlot:
-    """Someone on duty for the office (unit_id None) or a unit during the response (§8.5)."""
+def _whole_slot(slot: DutySlot) -> dict:
+    return {k: _iso(v) for k, v in _slot_values(slot).items()}
+
+
+def _duty_recorded(actor, slot: DutySlot, step: str, *, before=None, after=None) -> None:
+    """Audits a step on a slot as guarantees.duty.<step>, with the slot's response."""
+    audit_record(
+        actor=actor,
+        action=f"guarantees.duty.{step}",
+        target=slot,
+        before=before,
+        after=after,
+        data={"response": slot.response_id},
+    )
+
+
+def duty_slot_add(*, actor, response_id: int, unit_id: int | None, **values) -> DutySlot:
+    """Someone on duty for the office (unit_id None) or a unit during the response (§8.5); the
+    slot's fields as _duty_fields takes them (person, phone, starts_at, ends_at, position, note)."""
     if getattr(actor, "role", None) not in (Role.OFFICE, Role.UNIT, Role.COUNTY):
         raise NotYourGuaranteeError("值班安排由应急指挥部办公室和各成员单位登记。")
     unit = MemberUnit.objects.filter(pk=unit_id).first() if unit_id else None
@@ -171,21 +177,13 @@ def duty_slot_add(
         raise GuaranteeError("没有这个成员单位。", status=BAD_INPUT)
     if not may_keep_duty(actor, unit):
         raise NotYourGuaranteeError("只能登记本单位的值班安排。")
-    fields = _duty_fields(
-        person=person, phone=phone, starts_at=starts_at, ends_at=ends_at, position=position, note=note
-    )
+    fields = _duty_fields(**values)
     with transaction.atomic():
         response = _active_response(response_id)
         _within_response(fields, response)
         _no_double_booking(fields, response=response, unit_id=unit.pk if unit else None)
         slot = DutySlot.objects.create(response=response, unit=unit, created_by=actor, **fields)
-        audit_record(
-            actor=actor,
-            action="guarantees.duty.added",
-            target=slot,
-            after={k: _iso(v) for k, v in _slot_values(slot).items()},
-            data={"response": response.pk},
-        )
+        _duty_recorded(actor, slot, "added", after=_whole_slot(slot))
     return slot
 
 
@@ -204,23 +202,11 @@ def _own_open_slot(actor, slot_id: int, now: dt.datetime) -> DutySlot:
     return slot
 
 
-def duty_slot_change(
-    *,
-    actor,
-    slot_id: int,
-    person: str,
-    phone: str,
-    starts_at: dt.datetime,
-    ends_at: dt.datetime,
-    position: str = "",
-    note: str = "",
-    now: dt.datetime | None = None,
-) -> DutySlot:
-    """Changes a slot that is not over yet (another person, another phone, other times)."""
+def duty_slot_change(*, actor, slot_id: int, now: dt.datetime | None = None, **values) -> DutySlot:
+    """Changes a slot that is not over yet (another person, another phone, other times); the slot's
+    fields as in duty_slot_add."""
     now = now or timezone.now()
-    fields = _duty_fields(
-        person=person, phone=phone, starts_at=starts_at, ends_at=ends_at, position=position, note=note
-    )
+    fields = _duty_fields(**values)
     with transaction.atomic():
         slot = _own_open_slot(actor, slot_id, now)
         _within_response(fields, slot.response)
@@ -231,14 +217,7 @@ def duty_slot_change(
         for name, value in fields.items():
             setattr(slot, name, value)
         slot.save(update_fields=[*fields, "updated_at"])
-        audit_record(
-            actor=actor,
-            action="guarantees.duty.changed",
-            target=slot,
-            before=before,
-            after=after,
-            data={"response": slot.response_id},
-        )
+        _duty_recorded(actor, slot, "changed", before=before, after=after)
     return slot
 
 
@@ -247,13 +226,7 @@ def duty_slot_remove(*, actor, slot_id: int, now: dt.datetime | None = None) -> 
     now = now or timezone.now()
     with transaction.atomic():
         slot = _own_open_slot(actor, slot_id, now)
-        audit_record(
-            actor=actor,
-            action="guarantees.duty.removed",
-            target=slot,
-            before={k: _iso(v) for k, v in _slot_values(slot).items()},
-            data={"response": slot.response_id},
-        )
+        _duty_recorded(actor, slot, "removed", before=_whole_slot(slot))
         slot.delete()
 
 
