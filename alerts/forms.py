@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from command.models import Area
 
+from .domain.content import DRAFT_FIELDS, EPISODE_FIELDS
 from .models import LevelChoices, ProvincialNotice
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -38,15 +39,7 @@ def now_local_minute():
 #: Common primary pollutants (首要污染物, HJ 633), offered as suggestions; the field takes any text.
 POLLUTANTS = ("PM2.5", "PM10", "O3", "NO2", "SO2", "CO")
 #: The §11 fields a lift form does not carry (a lift states the weather trend and its effective end).
-NOT_FOR_LIFT = (
-    "pollution_start",
-    "pollution_end",
-    "aqi_low",
-    "aqi_high",
-    "degree",
-    "primary_pollutant",
-    "affected_areas",
-)
+NOT_FOR_LIFT = EPISODE_FIELDS
 
 
 class PollutantInput(forms.TextInput):
@@ -143,24 +136,7 @@ class ApprovalFormFields(forms.Form):
         help_text=_("本市响应级别低于省（区域）预警通知时必填（预案 5.2）"),
     )
 
-    field_order = [
-        "effective_on_publication",
-        "effective_at",
-        "episode_end",
-        "weather_trend",
-        "pollution_start",
-        "pollution_end",
-        "aqi_low",
-        "aqi_high",
-        "degree",
-        "primary_pollutant",
-        "affected_areas",
-        "basis",
-        "content",
-        "public_message",
-        "department_opinion",
-        "provincial_consent",
-    ]
+    field_order = list(DRAFT_FIELDS)
 
     def __init__(self, *args, action: str = "issue", **kwargs):
         super().__init__(*args, **kwargs)

@@ -52,17 +52,7 @@ def _snapshot(form: ApprovalForm) -> dict:
 # ----------------------------------------------------------------------------- what the warning says (§11)
 
 #: The §11 fields of the form (warning-rules.md §11) beside its texts; ``affected_areas`` is a list of codes.
-CONTENT_FIELDS = (
-    "weather_trend",
-    "pollution_start",
-    "pollution_end",
-    "aqi_low",
-    "aqi_high",
-    "degree",
-    "primary_pollutant",
-    "affected_areas",
-    "effective_on_publication",
-)
+CONTENT_FIELDS = (*content_domain.FIELD_NAMES, "effective_on_publication")
 
 
 def _resolve_areas(codes) -> list:
@@ -341,16 +331,7 @@ def form_update(*, actor, form_id: int, **fields) -> ApprovalForm:
     fields: what the warning says). Texts drafted from the §11 fields follow them: when the office
     changes a field and has not rewritten the content (or the public text, or the degree), that text
     is drafted again from the new values."""
-    editable = {
-        "basis",
-        "content",
-        "public_message",
-        "department_opinion",
-        "effective_at",
-        "episode_end",
-        "provincial_consent",
-        *CONTENT_FIELDS,
-    }
+    editable = set(content_domain.DRAFT_FIELDS)
     unknown = set(fields) - editable
     if unknown:
         raise WarningError(f"不能修改这些字段：{', '.join(sorted(unknown))}", status=BAD_INPUT)

@@ -41,6 +41,10 @@ class DutySlotForm(forms.Form):
         else:
             del self.fields["unit"]
 
+    def service_values(self) -> dict:
+        """The slot's fields as duty_slot_add and duty_slot_change take them (the unit is apart)."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "unit"}
+
 
 class ContactPersonForm(forms.Form):
     """应急负责人或联络员 of the caller's unit (warnings and orders are sent to them)."""

@@ -151,19 +151,25 @@ def _slot_values(slot: DutySlot) -> dict:
     }
 
 
-def duty_slot_add(
-    *,
-    actor,
-    response_id: int,
-    unit_id: int | None,
-    person: str,
-    phone: str,
-    starts_at: dt.datetime,
-    ends_at: dt.datetime,
-    position: str = "",
-    note: str = "",
-) -> DutySlot:
-    """Someone on duty for the office (unit_id None) or a unit during the response (§8.5)."""
+def _whole_slot(slot: DutySlot) -> dict:
+    return {k: _iso(v) for k, v in _slot_values(slot).items()}
+
+
+def _duty_recorded(actor, slot: DutySlot, step: str, *, before=None, after=None) -> None:
+    """Audits a step on a slot as guarantees.duty.<step>, with the slot's response."""
+    audit_record(
+        actor=actor,
+        action=f"guarantees.duty.{step}",
+        target=slot,
+        before=before,
+        after=after,
+        data={"response": slot.response_id},
+    )
+
+
+def duty_slot_add(*, actor, response_id: int, unit_id: int | None, **values) -> DutySlot:
+    """Someone on duty for the office (unit_id None) or a unit during the response (§8.5); the
+    slot's fields as _duty_fields takes them (person, phone, starts_at, ends_at, position, note)."""
     if getattr(actor, "role", None) not in (Role.OFFICE, Role.UNIT, Role.COUNTY):
         raise NotYourGuaranteeError("值班安排由应急指挥部办公室和各成员单位登记。")
     unit = MemberUnit.objects.filter(pk=unit_id).first() if unit_id else None
@@ -171,21 +177,13 @@ def duty_slot_add(
         raise GuaranteeError("没有这个成员单位。", status=BAD_INPUT)
     if not may_keep_duty(actor, unit):
         raise NotYourGuaranteeError("只能登记本单位的值班安排。")
-    fields = _duty_fields(
-        person=person, phone=phone, starts_at=starts_at, ends_at=ends_at, position=position, note=note
-    )
+    fields = _duty_fields(**values)
     with transaction.atomic():
         response = _active_response(response_id)
         _within_response(fields, response)
         _no_double_booking(fields, response=response, unit_id=unit.pk if unit else None)
         slot = DutySlot.objects.create(response=response, unit=unit, created_by=actor, **fields)
-        audit_record(
-            actor=actor,
-            action="guarantees.duty.added",
-            target=slot,
-            after={k: _iso(v) for k, v in _slot_values(slot).items()},
-            data={"response": response.pk},
-        )
+        _duty_recorded(actor, slot, "added", after=_whole_slot(slot))
     return slot
 
 
@@ -204,23 +202,11 @@ def _own_open_slot(actor, slot_id: int, now: dt.datetime) -> DutySlot:
     return slot
 
 
-def duty_slot_change(
-    *,
-    actor,
-    slot_id: int,
-    person: str,
-    phone: str,
-    starts_at: dt.datetime,
-    ends_at: dt.datetime,
-    position: str = "",
-    note: str = "",
-    now: dt.datetime | None = None,
-) -> DutySlot:
-    """Changes a slot that is not over yet (another person, another phone, other times)."""
+def duty_slot_change(*, actor, slot_id: int, now: dt.datetime | None = None, **values) -> DutySlot:
+    """Changes a slot that is not over yet (another person, another phone, other times); the slot's
+    fields as in duty_slot_add."""
     now = now or timezone.now()
-    fields = _duty_fields(
-        person=person, phone=phone, starts_at=starts_at, ends_at=ends_at, position=position, note=note
-    )
+    fields = _duty_fields(**values)
     with transaction.atomic():
         slot = _own_open_slot(actor, slot_id, now)
         _within_response(fields, slot.response)
@@ -231,14 +217,7 @@ def duty_slot_change(
         for name, value in fields.items():
             setattr(slot, name, value)
         slot.save(update_fields=[*fields, "updated_at"])
-        audit_record(
-            actor=actor,
-            action="guarantees.duty.changed",
-            target=slot,
-            before=before,
-            after=after,
-            data={"response": slot.response_id},
-        )
+        _duty_recorded(actor, slot, "changed", before=before, after=after)
     return slot
 
 
@@ -247,13 +226,7 @@ def duty_slot_remove(*, actor, slot_id: int, now: dt.datetime | None = None) -> 
     now = now or timezone.now()
     with transaction.atomic():
         slot = _own_open_slot(actor, slot_id, now)
-        audit_record(
-            actor=actor,
-            action="guarantees.duty.removed",
-            target=slot,
-            before={k: _iso(v) for k, v in _slot_values(slot).items()},
-            data={"response": slot.response_id},
-        )
+        _duty_recorded(actor, slot, "removed", before=_whole_slot(slot))
         slot.delete()
 
 
@@ -270,6 +243,31 @@ def _keeper_unit(actor) -> MemberUnit:
 def _confirmation(*, actor, unit: MemberUnit, changed: bool, summary: str, now: dt.datetime) -> ContactConfirmation:
     return ContactConfirmation.objects.create(
         unit=unit, confirmed_at=now, confirmed_by=actor, changed=changed, summary=summary[:MAX_NOTE]
+    )
+
+
+_CONTACT_STEPS = {
+    "added": "新增联系人 {name}",
+    "changed": "修改联系人 {name}",
+    "removed": "删除联系人 {name}",
+    "confirmed": "信息无变化，确认",
+}
+
+
+def _contact_recorded(
+    actor, unit: MemberUnit, contact: UnitContact, step: str, *, now: dt.datetime, before=None, after=None
+) -> None:
+    """A step on a unit's contacts (added, changed, removed, or confirmed unchanged) confirms its
+    entry, and is audited as guarantees.contact.<step>."""
+    summary = _CONTACT_STEPS[step].format(name=contact.name)
+    confirmation = _confirmation(actor=actor, unit=unit, changed=step != "confirmed", summary=summary, now=now)
+    audit_record(
+        actor=actor,
+        action=f"guarantees.contact.{step}",
+        target=contact,
+        before=before,
+        after=after,
+        data={"unit": unit.slug, "confirmation": confirmation.pk},
     )
 
 
@@ -343,16 +341,7 @@ def contact_person_add(
                 setattr(contact, key, value)
             contact.active = True
             contact.save(update_fields=[*fields, "active", "updated_at"])
-        confirmation = _confirmation(
-            actor=actor, unit=unit, changed=True, summary=f"新增联系人 {contact.name}", now=now
-        )
-        audit_record(
-            actor=actor,
-            action="guarantees.contact.added",
-            target=contact,
-            after=_contact_values(contact),
-            data={"unit": unit.slug, "confirmation": confirmation.pk},
-        )
+        _contact_recorded(actor, unit, contact, "added", now=now, after=_contact_values(contact))
     return contact
 
 
@@ -387,21 +376,8 @@ def contact_person_change(
             for key, value in fields.items():
                 setattr(contact, key, value)
             contact.save(update_fields=[*fields, "updated_at"])
-        confirmation = _confirmation(
-            actor=actor,
-            unit=unit,
-            changed=bool(after),
-            summary=f"修改联系人 {contact.name}" if after else "信息无变化，确认",
-            now=now,
-        )
-        audit_record(
-            actor=actor,
-            action="guarantees.contact.changed" if after else "guarantees.contact.confirmed",
-            target=contact,
-            before=before or None,
-            after=after or None,
-            data={"unit": unit.slug, "confirmation": confirmation.pk},
-        )
+        step = "changed" if after else "confirmed"
+        _contact_recorded(actor, unit, contact, step, now=now, before=before or None, after=after or None)
     return contact
 
 
@@ -412,16 +388,7 @@ def contact_person_remove(*, actor, contact_id: int, now: dt.datetime | None = N
         unit, contact = _own_contact(actor, contact_id)
         contact.active = False
         contact.save(update_fields=["active", "updated_at"])
-        confirmation = _confirmation(
-            actor=actor, unit=unit, changed=True, summary=f"删除联系人 {contact.name}", now=now
-        )
-        audit_record(
-            actor=actor,
-            action="guarantees.contact.removed",
-            target=contact,
-            before=_contact_values(contact),
-            data={"unit": unit.slug, "confirmation": confirmation.pk},
-        )
+        _contact_recorded(actor, unit, contact, "removed", now=now, before=_contact_values(contact))
     return contact
 
 
@@ -501,6 +468,13 @@ def _locked_item(item_id: int) -> SupplyItem:
     return item
 
 
+def _item_saved(actor, item: SupplyItem, step: str, fields, *, before: dict, after: dict, data=None) -> None:
+    """Saves the fields of an item the office changed, and audits it as guarantees.supply.<step>."""
+    item.updated_by = actor
+    item.save(update_fields=[*fields, "updated_by", "updated_at"])
+    audit_record(actor=actor, action=f"guarantees.supply.{step}", target=item, before=before, after=after, data=data)
+
+
 def supply_change(*, actor, item_id: int, **values) -> SupplyItem:
     """Changes an item (a new count after a check, a move, a new keeper); audited field by field."""
     _office_only(actor)
@@ -512,9 +486,7 @@ def supply_change(*, actor, item_id: int, **values) -> SupplyItem:
             return item
         for name, value in fields.items():
             setattr(item, name, value)
-        item.updated_by = actor
-        item.save(update_fields=[*fields, "updated_by", "updated_at"])
-        audit_record(actor=actor, action="guarantees.supply.changed", target=item, before=before, after=after)
+        _item_saved(actor, item, "changed", fields, before=before, after=after)
     return item
 
 
@@ -526,14 +498,8 @@ def supply_checked(*, actor, item_id: int, on: dt.date | None = None) -> SupplyI
         item = _locked_item(item_id)
         before = {"last_checked_on": _iso(item.last_checked_on)}
         item.last_checked_on = on
-        item.updated_by = actor
-        item.save(update_fields=["last_checked_on", "updated_by", "updated_at"])
-        audit_record(
-            actor=actor,
-            action="guarantees.supply.checked",
-            target=item,
-            before=before,
-            after={"last_checked_on": on.isoformat()},
+        _item_saved(
+            actor, item, "checked", ["last_checked_on"], before=before, after={"last_checked_on": on.isoformat()}
         )
     return item
 
@@ -545,14 +511,7 @@ def supply_retire(*, actor, item_id: int, note: str = "") -> SupplyItem:
     with transaction.atomic():
         item = _locked_item(item_id)
         item.active = False
-        item.updated_by = actor
-        item.save(update_fields=["active", "updated_by", "updated_at"])
-        audit_record(
-            actor=actor,
-            action="guarantees.supply.retired",
-            target=item,
-            before={"active": True},
-            after={"active": False},
-            data={"note": note},
+        _item_saved(
+            actor, item, "retired", ["active"], before={"active": True}, after={"active": False}, data={"note": note}
         )
     return item

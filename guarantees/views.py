@@ -119,12 +119,7 @@ class DutyView(RoleRequiredMixin, DomainErrorMessageMixin, View):
             actor=request.user,
             response_id=response.pk,
             unit_id=unit.pk if unit else None,
-            person=data["person"],
-            phone=data["phone"],
-            starts_at=data["starts_at"],
-            ends_at=data["ends_at"],
-            position=data["position"],
-            note=data["note"],
+            **form.service_values(),
         )
         messages.success(request, _("已登记值班安排。"))
         return redirect(f"{reverse('guarantees:duty')}?response={response.pk}")
@@ -164,17 +159,7 @@ class DutySlotEditView(RoleRequiredMixin, DomainErrorMessageMixin, View):
         self.form = form = DutySlotForm(request.POST)
         if not form.is_valid():
             return self._page(slot, form, status=400)
-        data = form.cleaned_data
-        services.duty_slot_change(
-            actor=request.user,
-            slot_id=slot.pk,
-            person=data["person"],
-            phone=data["phone"],
-            starts_at=data["starts_at"],
-            ends_at=data["ends_at"],
-            position=data["position"],
-            note=data["note"],
-        )
+        services.duty_slot_change(actor=request.user, slot_id=slot.pk, **form.service_values())
         messages.success(request, _("已修改值班安排。"))
         return redirect(f"{reverse('guarantees:duty')}?response={slot.response_id}")
 

@@ -11,6 +11,7 @@ from command.models import Expert
 from forecasts.models import Replay
 
 from .models import OFFICE_NAME, DrillRecord, EffectEvaluation
+from .services import REVIEW_FIELDS
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -167,21 +168,9 @@ class DrillForm(forms.Form):
         error_messages={"invalid_choice": _("所选回放不存在。")},
     )
 
-    REVIEW_FIELDS = (
-        "suitability",
-        "adequacy",
-        "presence",
-        "proficiency",
-        "materials",
-        "protection",
-        "coordination",
-        "effect",
-        "support",
-    )
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in self.REVIEW_FIELDS[:-1]:
+        for name in REVIEW_FIELDS[:-1]:
             self.fields[name].error_messages["invalid_choice"] = _("所选选项无效。")
         self.fields["support"].error_messages["invalid_choice"] = _("所选选项无效。")
 

@@ -28,14 +28,8 @@ class ReviewError(DomainError):
 
 SUMMARY_TEXTS = ("measures_summary", "achievements", "problems", "suggestions", "filled_by_name")
 EVALUATION_FIELDS = ("organiser", "leader", "other_members", "level", "evaluated_on", "content")
-DRILL_FIELDS = (
-    "plan_name",
-    "location",
-    "organiser",
-    "commander",
-    "held_at",
-    "participants",
-    "mode",
+# The drill's review (演练评估): how the plan, the people and the means held up (附件 form).
+REVIEW_FIELDS = (
     "suitability",
     "adequacy",
     "presence",
@@ -45,6 +39,16 @@ DRILL_FIELDS = (
     "coordination",
     "effect",
     "support",
+)
+DRILL_FIELDS = (
+    "plan_name",
+    "location",
+    "organiser",
+    "commander",
+    "held_at",
+    "participants",
+    "mode",
+    *REVIEW_FIELDS,
     "problems",
     "improvements",
     "recorder",

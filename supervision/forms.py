@@ -87,7 +87,22 @@ def _area_field() -> forms.ModelChoiceField:
     )
 
 
-class TipOffForm(forms.Form):
+class _TipOffFormBase(forms.Form):
+    """What the public's form and the staff's hotline form share: the county list (field area) and
+    the check of the reporter's phone (field reporter_phone)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = _areas()
+
+    def clean_reporter_phone(self):
+        phone = self.cleaned_data.get("reporter_phone", "").strip()
+        if phone and not _PHONE.match(phone):
+            raise forms.ValidationError(_("联系电话格式不正确。"))
+        return phone
+
+
+class TipOffForm(_TipOffFormBase):
     category = forms.ChoiceField(label=_("举报类别"), choices=TipOff.Category.choices)
     area = _area_field()
     place = forms.CharField(label=_("地点"), max_length=200)
@@ -107,16 +122,6 @@ class TipOffForm(forms.Form):
     started = forms.CharField(widget=forms.HiddenInput)
 
     bot = False  # set by clean(): the view answers a bot without storing anything
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = _areas()
-
-    def clean_reporter_phone(self):
-        phone = self.cleaned_data.get("reporter_phone", "").strip()
-        if phone and not _PHONE.match(phone):
-            raise forms.ValidationError(_("联系电话格式不正确。"))
-        return phone
 
     def clean(self):
         data = super().clean()
@@ -148,7 +153,7 @@ class TipOffActionForm(forms.Form):
     )
 
 
-class StaffTipOffForm(forms.Form):
+class StaffTipOffForm(_TipOffFormBase):
     """A hotline tip-off (12369, 12345, other) entered by the office or the supervision group."""
 
     channel = forms.ChoiceField(
@@ -162,16 +167,6 @@ class StaffTipOffForm(forms.Form):
     )
     reporter_name = forms.CharField(label=_("举报人姓名（实名举报填写）"), max_length=50, required=False)
     reporter_phone = forms.CharField(label=_("举报人电话（实名举报填写）"), max_length=20, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = _areas()
-
-    def clean_reporter_phone(self):
-        phone = self.cleaned_data.get("reporter_phone", "").strip()
-        if phone and not _PHONE.match(phone):
-            raise forms.ValidationError(_("联系电话格式不正确。"))
-        return phone
 
 
 class TipOffRouteForm(forms.Form):

@@ -57,6 +57,11 @@ EDITABLE = (
 )
 
 
+def editable_values(values) -> dict:
+    """The fields of an inspection one may write (EDITABLE), out of a form's or a serializer's data."""
+    return {key: values[key] for key in EDITABLE}
+
+
 class SupervisionError(DomainError):
     """A step the rules refuse; the message is in Chinese."""
 

@@ -112,16 +112,7 @@ class InspectionCreateView(_InspectionFormView):
             return self._render(request, form, status=400)
         data = form.cleaned_data
         inspection = services.inspection_create(
-            actor=request.user,
-            date=data["date"],
-            place=data["place"],
-            findings=data["findings"],
-            enterprise=data["enterprise"],
-            enterprise_name=data["enterprise_name"],
-            county=data["county"],
-            violation=data["violation"],
-            violation_description=data["violation_description"],
-            photos=data["photos"],
+            actor=request.user, photos=data["photos"], **services.editable_values(data)
         )
         messages.success(request, _("已记录督导检查。"))
         return redirect("supervision:inspection", pk=inspection.pk)
@@ -144,7 +135,7 @@ class InspectionEditView(_InspectionFormView):
             actor=request.user,
             inspection_id=pk,
             photos=data["photos"],
-            **{key: data[key] for key in services.EDITABLE},
+            **services.editable_values(data),
         )
         messages.success(request, _("已保存。"))
         return redirect("supervision:inspection", pk=pk)

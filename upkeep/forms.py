@@ -9,6 +9,7 @@ from command.models import MemberUnit
 from reviews.models import DrillRecord, ResponseSummary
 
 from .models import RevisionDecision, RevisionTrigger, Training
+from .services import TRAINING_FIELDS
 
 
 def _date(label, *, required=True):
@@ -67,24 +68,7 @@ class TrainingForm(forms.Form):
 
     @staticmethod
     def initial_from(training: Training) -> dict:
-        initial = {
-            f: getattr(training, f)
-            for f in (
-                "topic",
-                "contents",
-                "trainer",
-                "held_on",
-                "place",
-                "hours",
-                "attendees",
-                "attendee_count",
-                "assessment",
-                "assessed_count",
-                "passed_count",
-                "result",
-                "note",
-            )
-        }
+        initial = {f: getattr(training, f) for f in TRAINING_FIELDS}
         initial["unit"] = training.unit_id
         initial["attendee_units"] = list(training.attendee_units.all())
         return initial

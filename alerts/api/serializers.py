@@ -3,6 +3,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from alerts.domain.content import FORM_TEXTS
 from alerts.models import ApprovalForm, ProvincialNotice, Warning
 from alerts.selectors import timeline
 
@@ -42,10 +43,7 @@ class FormSerializer(serializers.ModelSerializer):
             "degree",
             "primary_pollutant",
             "affected_areas",
-            "basis",
-            "content",
-            "public_message",
-            "department_opinion",
+            *FORM_TEXTS,
             "leader_opinion",
             "decision_comment",
             "evaluation",

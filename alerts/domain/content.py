@@ -32,6 +32,19 @@ FIELD_NAMES: dict[str, str] = {
 }
 #: What a lift must say: the weather trend; its effective end is the form's effective time, always set.
 LIFT_FIELDS = ("weather_trend",)
+#: The §11 fields a lift does not carry (the episode: times, AQI, degree, pollutant, areas).
+EPISODE_FIELDS = tuple(name for name in FIELD_NAMES if name not in LIFT_FIELDS)
+#: The texts the office writes on a form beside the §11 fields.
+FORM_TEXTS = ("basis", "content", "public_message", "department_opinion")
+#: What the office edits on a draft, in the order its form shows it.
+DRAFT_FIELDS = (
+    "effective_on_publication",
+    "effective_at",
+    "episode_end",
+    *FIELD_NAMES,
+    *FORM_TEXTS,
+    "provincial_consent",
+)
 
 HEALTH_ADVICE = "请儿童、老年人和呼吸道、心脑血管疾病患者尽量留在室内，一般人群减少户外活动。"
 

@@ -54,16 +54,9 @@ class InspectionListView(APIView):
         v = body.validated_data
         inspection = services.inspection_create(
             actor=request.user,
-            date=v["date"],
-            place=v["place"],
-            findings=v["findings"],
-            enterprise=v["enterprise"],
-            enterprise_name=v["enterprise_name"],
-            county=v["county"] or None,
-            violation=v["violation"],
-            violation_description=v["violation_description"],
             follow_up_due=v.get("follow_up_due"),
             photos=request.FILES.getlist("photos") if request.FILES else [],
+            **services.editable_values(v),
         )
         return Response(_detail(inspection.pk), status=status.HTTP_201_CREATED)
 
