@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.fields import by_user
+from core.fields import by_user, optional_link
 from forecasts.models import Level
 
 # The warning levels are one choice set for the whole product (forecasts defines it).
@@ -76,14 +76,7 @@ class Warning(models.Model):  # noqa: A001 - the plan's word (预警); never sha
     episode_end = models.DateTimeField(_("预计结束"), null=True, blank=True)
     primary_pollutant = models.CharField(_("首要污染物"), max_length=40, blank=True)
     aqi_range = models.CharField(_("AQI 范围"), max_length=40, blank=True)
-    provincial_notice = models.ForeignKey(
-        ProvincialNotice,
-        verbose_name=_("省/区域预警通知"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="warnings",
-    )
+    provincial_notice = optional_link(ProvincialNotice, _("省/区域预警通知"), related_name="warnings")
     created_by = by_user(_("起草人"), help_text=_("空：系统根据预警评估自动起草"))
     created_at = models.DateTimeField(_("起草时间"), auto_now_add=True)
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
@@ -93,14 +86,7 @@ class Warning(models.Model):  # noqa: A001 - the plan's word (预警); never sha
     # downgrade before its effective start, a lift before its effective end) is published at once
     # and applied to the warning at that time (alerts.services.warning_bring_into_force); until
     # then the warning's status and level are the ones in force.
-    pending_form = models.ForeignKey(
-        "ApprovalForm",
-        verbose_name=_("已签发待生效的决定"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    pending_form = optional_link("ApprovalForm", _("已签发待生效的决定"), related_name="+")
 
     class Meta:
         verbose_name = _("预警")
@@ -166,30 +152,9 @@ class ApprovalForm(models.Model):
     public_message = models.TextField(_("预警信息（公开发布文本）"), blank=True)
     department_opinion = models.TextField(_("申请发布（解除）部门领导意见"), blank=True)
     leader_opinion = models.TextField(_("市政府领导审批意见"), blank=True)
-    evaluation = models.ForeignKey(
-        "forecasts.Evaluation",
-        verbose_name=_("依据的评估"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="forms",
-    )
-    consultation = models.ForeignKey(
-        "forecasts.Consultation",
-        verbose_name=_("依据的会商"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="forms",
-    )
-    provincial_notice = models.ForeignKey(
-        ProvincialNotice,
-        verbose_name=_("省/区域预警通知"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="forms",
-    )
+    evaluation = optional_link("forecasts.Evaluation", _("依据的评估"), related_name="forms")
+    consultation = optional_link("forecasts.Consultation", _("依据的会商"), related_name="forms")
+    provincial_notice = optional_link(ProvincialNotice, _("省/区域预警通知"), related_name="forms")
     provincial_consent = models.TextField(_("省指挥部办公室同意情况"), blank=True)
     auto_drafted = models.BooleanField(_("系统根据评估起草"), default=False)
     drafted_by = by_user(_("起草人"))

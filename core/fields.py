@@ -13,18 +13,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+def optional_link(to, verbose_name, **options) -> models.ForeignKey:
+    """A link that may be empty, and keeps what it points to from being deleted while it does."""
+    return models.ForeignKey(to, verbose_name=verbose_name, null=True, blank=True, on_delete=models.PROTECT, **options)
+
+
 def by_user(verbose_name, **options) -> models.ForeignKey:
     """The user who did a step: empty until it is done, never deleted while referenced, no
     reverse accessor on the user."""
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=verbose_name,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        **options,
-    )
+    return optional_link(settings.AUTH_USER_MODEL, verbose_name, related_name="+", **options)
 
 
 def acknowledgement_fields() -> tuple[models.DateTimeField, models.ForeignKey]:
