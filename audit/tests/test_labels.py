@@ -33,6 +33,9 @@ FAMILIES = {
     "response.orders.{form.action}": ApprovalForm.Action.values,
     "alerts.deadline.{STEP_AUDIT[step]}": list(STEP_AUDIT.values()),
     "notifications.subscriber.{outcome}": ["subscribed", "unsubscribed"],
+    "guarantees.duty.{step}": ["added", "changed", "removed"],
+    "guarantees.contact.{step}": ["confirmed", "added", "changed", "removed"],
+    "guarantees.supply.{step}": ["added", "changed", "checked", "retired"],
 }
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
