@@ -179,16 +179,11 @@ def provincial_notice_lift_record(
     return notice
 
 
-def _notice_levels(named: ProvincialNotice | None = None) -> list[str]:
-    """The levels of the notices in force (§8). The one a form names counts while it is in force,
-    like every other: naming it or not changes nothing (a lifted notice binds no more)."""
-    return selectors.notice_levels_in_force()
-
-
-def _notice_guard(*, from_level: str, to_level: str, consent: str, named: ProvincialNotice | None) -> str:
-    """§8: the approver on the higher of the city's levels and the notices in force; refused when
-    the decision leaves the city below a notice in force without the provincial office's consent."""
-    levels = _notice_levels(named)
+def _notice_guard(*, from_level: str, to_level: str, consent: str) -> str:
+    """§8: the approver on the higher of the city's levels and the notices in force (the one a form
+    names counts like every other, while it is in force); refused when the decision leaves the city
+    below a notice in force without the provincial office's consent."""
+    levels = selectors.notice_levels_in_force()
     problem = notice_rules.consent_problem(to_level=to_level, notice_levels=levels, consent=consent)
     if problem:
         raise WarningError(problem, status=BAD_INPUT)
@@ -258,7 +253,6 @@ def form_draft(
             from_level=decision.from_level,
             to_level=decision.to_level,
             consent=provincial_consent,
-            named=provincial_notice,
         )
         if decision.action == lc.Action.ISSUE:
             if Warning.objects.filter(status=Warning.Status.PENDING, forms__status__in=["draft", "submitted"]).exists():
@@ -436,7 +430,6 @@ def form_submit(*, actor, form_id: int) -> ApprovalForm:
             from_level=form.from_level,
             to_level=form.level,
             consent=form.provincial_consent,
-            named=form.provincial_notice,
         )
         before = _snapshot(form)
         now = timezone.now()
@@ -525,7 +518,7 @@ def form_redraft(*, actor, form_id: int) -> ApprovalForm:
                 approver_role=notice_rules.approver_for(
                     from_level=decision.from_level,
                     to_level=decision.to_level,
-                    notice_levels=_notice_levels(old.provincial_notice),
+                    notice_levels=selectors.notice_levels_in_force(),
                 ),
                 effective_at=old.effective_at,
                 episode_end=old.episode_end,
@@ -576,7 +569,7 @@ def _decide_guard(form: ApprovalForm, actor) -> None:
 def _notice_sign_guard(form: ApprovalForm) -> None:
     """§8 at the signature: a notice recorded since the submission may need the commander or the
     provincial office's consent; the office then withdraws and resubmits the form."""
-    levels = _notice_levels(form.provincial_notice)
+    levels = selectors.notice_levels_in_force()
     problem = notice_rules.consent_problem(to_level=form.level, notice_levels=levels, consent=form.provincial_consent)
     if problem:
         raise WarningError(problem + "请办公室撤回审批表，补充同意情况后重新提交。")
