@@ -10,15 +10,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from command.models import Area
+from core.sheets import sheet_text
 from response.models import Response
 
 from .models import CountyBody, ExtraMeasure
-
-
-def _text(value) -> str:
-    """Free text is never a formula in the sheet (CSV/Excel injection)."""
-    value = "" if value is None else str(value)
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value
 
 
 def _book(title: str, header: list[str], rows: list[list], widths: list[int]) -> bytes:
@@ -32,7 +27,7 @@ def _book(title: str, header: list[str], rows: list[list], widths: list[int]) ->
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center")
     for row in rows:
-        sheet.append([value if isinstance(value, int) else _text(value) for value in row])
+        sheet.append([value if isinstance(value, int) else sheet_text(value) for value in row])
     for index, width in enumerate(widths):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
     sheet.freeze_panes = "A3"

@@ -10,16 +10,12 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
+from core.sheets import sheet_text
+
 from .selectors import ContactEntry, DutyRow, stale_days
 from .services import OFFICE_NAME
 
 GAP_FILL = PatternFill("solid", fgColor="FFC7CE")
-
-
-def _text(value: str) -> str:
-    """Free text is never a formula in the sheet (CSV/Excel injection)."""
-    value = value or ""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value
 
 
 def _local(value: dt.datetime | None):
@@ -66,12 +62,12 @@ def roster_workbook(response, rows: list[DutyRow], *, now: dt.datetime | None = 
             sheet.append(
                 [
                     row.name,
-                    _text(slot.person),
-                    _text(slot.position),
-                    _text(slot.phone),
+                    sheet_text(slot.person),
+                    sheet_text(slot.position),
+                    sheet_text(slot.phone),
                     _local(slot.starts_at),
                     _local(slot.ends_at),
-                    _text(slot.note),
+                    sheet_text(slot.note),
                     "在岗" if current else ("空岗" if row.gap else ""),
                 ]
             )
@@ -104,7 +100,7 @@ def contacts_workbook(entries: list[ContactEntry], *, now: dt.datetime | None = 
         [30, 14, 26, 10, 12, 18, 14, 12, 16],
     )
     for entry in entries:
-        common = [entry.unit.name, entry.area.name if entry.area else "", _text(entry.unit.phones_display)]
+        common = [entry.unit.name, entry.area.name if entry.area else "", sheet_text(entry.unit.phones_display)]
         tail = [
             timezone.localtime(entry.confirmed_at).date() if entry.confirmed_at else None,
             "是" if entry.stale else "",
@@ -118,8 +114,8 @@ def contacts_workbook(entries: list[ContactEntry], *, now: dt.datetime | None = 
                     [
                         *common,
                         person.get_duty_role_display(),
-                        _text(person.name),
-                        _text(person.position),
+                        sheet_text(person.name),
+                        sheet_text(person.position),
                         person.mobile,
                         *tail,
                     ]
@@ -144,13 +140,13 @@ def supplies_workbook(items) -> bytes:
         sheet.append(
             [
                 item.get_kind_display(),
-                _text(item.name),
+                sheet_text(item.name),
                 float(item.quantity),
-                _text(item.measure),
+                sheet_text(item.measure),
                 item.keeper.name if item.keeper_id else OFFICE_NAME,
-                _text(item.location),
+                sheet_text(item.location),
                 item.last_checked_on,
-                _text(item.note),
+                sheet_text(item.note),
             ]
         )
         sheet.cell(row=sheet.max_row, column=7).number_format = "yyyy-mm-dd"

@@ -11,6 +11,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from core.sheets import sheet_text
+
 from .models import Response
 from .selectors import LATE, MISSING, NOT_REQUIRED, ON_TIME, PENDING, STATUS_NAMES, compliance_grid
 from .services import SHANGHAI
@@ -23,11 +25,6 @@ FILLS = {
     PENDING: "DDEBF7",
     NOT_REQUIRED: "EDEDED",
 }
-
-
-def _text(value: str) -> str:
-    """Free text from a unit is never a formula in the sheet (CSV/Excel injection)."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value
 
 
 def compliance_workbook(response: Response, *, now: dt.datetime | None = None) -> bytes:
@@ -93,9 +90,9 @@ def compliance_workbook(response: Response, *, now: dt.datetime | None = None) -
                 report.inspections,
                 report.enterprises_checked,
                 report.violations_found,
-                _text(report.measures_done),
-                _text(report.content),
-                _text(report.submitted_by.get_full_name() or report.submitted_by.username),
+                sheet_text(report.measures_done),
+                sheet_text(report.content),
+                sheet_text(report.submitted_by.get_full_name() or report.submitted_by.username),
             ]
         )
         detail.cell(row=detail.max_row, column=2).number_format = "yyyy-mm-dd"

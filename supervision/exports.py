@@ -10,6 +10,8 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
+from core.sheets import sheet_text
+
 from .models import EnforcementAction, Inspection
 
 HEADERS = [
@@ -32,11 +34,6 @@ HEADERS = [
 REPEAT_FILL = PatternFill("solid", fgColor="FFC7CE")
 
 
-def _text(value: str) -> str:
-    """Free text is never a formula in the sheet (CSV/Excel injection)."""
-    return f"'{value}" if value[:1] in ("=", "+", "-", "@") else value
-
-
 def inspections_workbook(inspections: Iterable[Inspection], *, repeat_ids: set[int]) -> bytes:
     book = Workbook()
     sheet = book.active
@@ -53,20 +50,20 @@ def inspections_workbook(inspections: Iterable[Inspection], *, repeat_ids: set[i
         sheet.append(
             [
                 item.date,
-                _text(item.enterprise_name),
-                _text(item.place),
+                sheet_text(item.enterprise_name),
+                sheet_text(item.place),
                 item.county.name if item.county_id else "",
                 "是" if item.violation else "否",
                 "是" if repeat else "",
-                _text(item.violation_description),
+                sheet_text(item.violation_description),
                 item.get_follow_up_status_display(),
                 sum(1 for a in actions if a.kind == EnforcementAction.Kind.STOP),
                 len(fines),
                 float(sum((a.fine_amount or 0) for a in fines)) if fines else 0,
-                _text("；".join(a.decision_number for a in actions if a.decision_number)),
-                _text("；".join(a.referred_to for a in actions if a.kind == EnforcementAction.Kind.REFERRAL)),
+                sheet_text("；".join(a.decision_number for a in actions if a.decision_number)),
+                sheet_text("；".join(a.referred_to for a in actions if a.kind == EnforcementAction.Kind.REFERRAL)),
                 "；".join(f"{a.get_kind_display()}{a.get_status_display()}" for a in actions),
-                _text(item.inspector.get_full_name() or item.inspector.username),
+                sheet_text(item.inspector.get_full_name() or item.inspector.username),
             ]
         )
         row = sheet.max_row

@@ -1,5 +1,5 @@
 """The training register as an Excel workbook (openpyxl), laid out as reviews' 附件6 workbook;
-free text goes through response.exports' guard against formulas (CSV/Excel injection)."""
+free text goes through core.sheets' guard against formulas (CSV/Excel injection)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from response.exports import _text as cell_text
+from core.sheets import sheet_text as cell_text
 
 from .selectors import training_totals
 
